@@ -1,0 +1,142 @@
+package dl
+
+import "sync/atomic"
+
+// noGrad counts the NoGrad scopes open; gradients are recorded only while it is zero.
+var noGrad atomic.Int32
+
+// NoGrad runs f with gradient recording off: ops inside f build no autograd graph, which saves
+// memory and time for inference and evaluation. Scopes nest.
+func NoGrad(f func()) {
+	noGrad.Add(1)
+	defer noGrad.Add(-1)
+	f()
+}
+
+// GradEnabled reports whether ops record the autograd graph (false inside NoGrad).
+func GradEnabled() bool { return noGrad.Load() == 0 }
+
+// RequiresGrad reports whether a gradient is computed for t by Backward.
+func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }
+
+// SetRequiresGrad marks t as a leaf whose gradient Backward computes (parameters, or an image
+// being optimized) and returns t.
+func (t *Tensor) SetRequiresGrad(on bool) *Tensor {
+	t.requiresGrad = on
+	return t
+}
+
+// Grad returns the gradient accumulated by Backward, of t's shape, or nil if none has been
+// computed since the last ZeroGrad.
+func (t *Tensor) Grad() *Tensor { return t.grad }
+
+// ZeroGrad drops t's accumulated gradient.
+func (t *Tensor) ZeroGrad() { t.grad = nil }
+
+// Op returns the name of the op that produced t, or "" for a leaf.
+func (t *Tensor) Op() string { return t.op }
+
+// gradData returns t's gradient values, allocating a zero gradient on first use.
+// Backward functions add into it.
+func (t *Tensor) gradData() []float32 {
+	if t.grad == nil {
+		t.grad = Zeros(t.shape...)
+	}
+	return t.grad.data
+}
+
+// newOp returns the result of op with the given values and shape. If gradients are enabled and
+// any input requires one, the result records its inputs and backward, which must add out.grad's
+// contribution into each input's gradData (only for inputs that require a gradient).
+func newOp(op string, data []float32, shape []int, backward func(out *Tensor), inputs ...*Tensor) *Tensor {
+	out := &Tensor{data: data, shape: shape, op: op}
+	if backward == nil || !GradEnabled() {
+		return out
+	}
+	for _, in := range inputs {
+		if in.requiresGrad {
+			out.requiresGrad = true
+			out.prev = inputs
+			out.backward = backward
+			break
+		}
+	}
+	return out
+}
+
+// Backward computes the gradient of t, a tensor of one element (a loss), with respect to every
+// tensor that t depends on and that requires a gradient, adding it into their Grad.
+// Gradients accumulate across calls until ZeroGrad. Backward panics if t has more than one element.
+func (t *Tensor) Backward() {
+	if len(t.data) != 1 {
+		panic(&ShapeError{Op: "Backward", A: t.shape, Msg: "Backward needs a one-element tensor; use BackwardWith"})
+	}
+	t.BackwardWith(Ones(t.shape...))
+}
+
+// BackwardWith is Backward for a tensor of any shape, seeded with the gradient g of some scalar
+// with respect to t (a vector–Jacobian product). It panics if g's shape differs from t's.
+func (t *Tensor) BackwardWith(g *Tensor) {
+	if !sameShape(t.shape, g.shape) {
+		panic(&ShapeError{Op: "BackwardWith", A: t.shape, B: g.shape})
+	}
+	if !t.requiresGrad {
+		return
+	}
+	order := topo(t)
+	gd := t.gradData()
+	for i, v := range g.data {
+		gd[i] += v
+	}
+	for i := len(order) - 1; i >= 0; i-- {
+		n := order[i]
+		if n.backward != nil && n.grad != nil {
+			n.backward(n)
+		}
+	}
+	// Interior nodes keep no gradient once it has been passed on: only leaves (and t) report one.
+	for _, n := range order {
+		if n.backward != nil && n != t {
+			n.grad = nil
+		}
+	}
+}
+
+// topo returns the nodes reachable from t that require a gradient, inputs before outputs.
+func topo(t *Tensor) []*Tensor {
+	var order []*Tensor
+	seen := map[*Tensor]bool{}
+	type frame struct {
+		n    *Tensor
+		next int
+	}
+	stack := []frame{{n: t}}
+	seen[t] = true
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if f.next < len(f.n.prev) {
+			c := f.n.prev[f.next]
+			f.next++
+			if c.requiresGrad && !seen[c] {
+				seen[c] = true
+				stack = append(stack, frame{n: c})
+			}
+			continue
+		}
+		order = append(order, f.n)
+		stack = stack[:len(stack)-1]
+	}
+	return order
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
