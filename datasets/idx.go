@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/binary"
 	"fmt"
@@ -46,10 +47,15 @@ func ReadIDX(r io.Reader) (dims []int, data []byte, err error) {
 		}
 		n *= int(d)
 	}
-	data = make([]byte, n)
-	if k, err := io.ReadFull(r, data); err != nil {
-		return nil, nil, fmt.Errorf("idx: truncated: dimensions %v need %d data bytes, got %d", dims, n, k)
+	// Grow the buffer as data arrives rather than trusting the header's size up front.
+	buf := bytes.NewBuffer(make([]byte, 0, min(n, 1<<20)))
+	if _, err := buf.ReadFrom(io.LimitReader(r, int64(n))); err != nil {
+		return nil, nil, fmt.Errorf("idx: reading data: %w", err)
 	}
+	if buf.Len() != n {
+		return nil, nil, fmt.Errorf("idx: truncated: dimensions %v need %d data bytes, got %d", dims, n, buf.Len())
+	}
+	data = buf.Bytes()
 	k, err := io.CopyN(io.Discard, r, 1)
 	if k != 0 {
 		return nil, nil, fmt.Errorf("idx: trailing bytes after %d data bytes (dimensions %v)", n, dims)

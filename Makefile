@@ -1,0 +1,48 @@
+# deepnb: Go deep-learning lecture notebooks.
+#   make notebook   build the pinned kernel, install the Go (deepnb) kernelspec, start Jupyter
+#   make test       everything CI runs
+SHELL := /bin/bash
+GO ?= go
+# The tests execute notebooks through the real kernel and Jupyter; give them room.
+TEST_TIMEOUT ?= 25m
+
+.PHONY: all test test-short vet notebook install doctor bench clean
+
+all: test
+
+## install: build GoNB, goimports and gopls into .bin/ and install the Go (deepnb) kernelspec.
+install:
+	$(GO) run ./kernel/cmd/deepnb install
+
+## doctor: check the Go toolchain, the pinned tools, the kernelspec and Jupyter; print fixes.
+doctor:
+	$(GO) run ./kernel/cmd/deepnb doctor
+
+## notebook: install the kernel and start Jupyter on notebooks/ at 127.0.0.1.
+notebook: install
+	@command -v jupyter >/dev/null 2>&1 || { \
+	  echo "Jupyter is not installed. Install it with:"; \
+	  echo "    sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient"; \
+	  echo "(or: python3 -m pip install notebook) and run 'make notebook' again."; exit 1; }
+	jupyter notebook --ip=127.0.0.1 --no-browser --notebook-dir=notebooks
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+## test: vet, then every package's tests, including the notebooks executed headlessly
+## through the Go runner, Jupyter's nbconvert and a headless browser.
+test: vet
+	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	cd kernel/tools && $(GO) vet ./...
+
+## test-short: the fast unit tests only (no kernel, no notebooks, no browser).
+test-short:
+	$(GO) test -short ./...
+
+## bench: the six reference workloads in Go and PyTorch, side by side (see scripts/bench.sh).
+bench:
+	scripts/bench.sh
+
+clean:
+	rm -rf .bin artifacts
