@@ -1,0 +1,81 @@
+package workloads
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/deepnb/deepnb/datasets"
+	"github.com/deepnb/deepnb/dl/nn"
+	"github.com/deepnb/deepnb/dl/optim"
+)
+
+// TestParameterCounts checks each model has the size of its PyTorch twin.
+func TestParameterCounts(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 1))
+	for i, tc := range []struct {
+		name string
+		m    nn.Params
+		want int
+	}{
+		{"mlp", MLP(rng), 784*256 + 256 + 256*10 + 10},
+		{"cnn", CNN(rng), 16*25 + 16 + 32*16*25 + 32 + 1568*10 + 10},
+		{"lstm", NewCharLM(rng, "lstm"), 65*32 + 4*128*(32+128+2) + 128*65 + 65},
+		{"rnn", NewCharLM(rng, "rnn"), 65*32 + 128*(32+128+2) + 128*65 + 65},
+		// emb + attention (q, k with bias; v without) + init h/c + LSTMCell + out
+		{"attention", NewAttnDecoder(rng), 1000*256 + (256*256 + 256) + (256*256 + 256) + 256 +
+			2*(256*256+256) + 4*256*(512+256+2) + 256*1000 + 1000},
+	} {
+		if got := nn.Count(tc.m); got != tc.want {
+			t.Errorf("case %d: %s: %d parameters, want %d", i, tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestMLPLearns trains the mlp workload on 200 batches of real MNIST: well above chance.
+func TestMLPLearns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads MNIST")
+	}
+	train, err := datasets.LoadMNIST("train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := datasets.LoadMNIST("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := MLP(rand.New(rand.NewPCG(0, 0)))
+	opt := optim.NewSGD(m.Parameters(), 0.1)
+	opt.Momentum = 0.9
+	res := TrainEpoch(m, opt, train, test.Subset(2000), true, 200)
+	if res.TestAcc < 85 {
+		t.Errorf("mlp after 200 batches: test accuracy %.1f%%, want ≥ 85%%", res.TestAcc)
+	}
+}
+
+// TestStepsLowerLoss runs a few steps of each per-step workload; they must run without panics.
+func TestStepsRun(t *testing.T) {
+	t.Parallel()
+	for _, step := range []func(){CharLMStep("lstm"), CharLMStep("rnn"), StyleStep(), AttentionStep(true)} {
+		step()
+		step()
+	}
+}
+
+func BenchmarkSGEMM1024(b *testing.B) {
+	b.ReportMetric(SGEMMGFLOPS(1024), "GFLOP/s")
+}
+
+func benchStep(b *testing.B, step func()) {
+	step()
+	b.ReportAllocs()
+	for b.Loop() {
+		step()
+	}
+}
+
+func BenchmarkLSTMStep(b *testing.B)      { benchStep(b, CharLMStep("lstm")) }
+func BenchmarkRNNStep(b *testing.B)       { benchStep(b, CharLMStep("rnn")) }
+func BenchmarkStyleStep(b *testing.B)     { benchStep(b, StyleStep()) }
+func BenchmarkAttentionStep(b *testing.B) { benchStep(b, AttentionStep(true)) }

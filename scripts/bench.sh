@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# bench.sh: dl against PyTorch on the same machine, workload by workload, one after the other.
+#
+#   scripts/bench.sh [sgemm mlp cnn lstm style attention]
+#
+# Needs Debian's python3-torch and python3-numpy (apt-get install -y python3-torch python3-numpy)
+# and ../shared/bench/torch_bench.py (or TORCH_BENCH=path). PyTorch runs with 2 threads and
+# OpenBLAS's SkylakeX kernels (OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=passive), the strongest
+# it gives here. Noise run to run is about ±30%: compare the ratios, not absolute times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+torch_bench=${TORCH_BENCH:-../shared/bench/torch_bench.py}
+[ -f "$torch_bench" ] || { echo "bench.sh: $torch_bench not found (set TORCH_BENCH)" >&2; exit 1; }
+/usr/bin/python3 -c 'import torch' 2>/dev/null || {
+  echo "bench.sh: PyTorch missing: sudo apt-get install -y python3-torch python3-numpy" >&2; exit 1; }
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(sgemm mlp cnn lstm style attention)
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/dlbench" ./scripts/dlbench
+for w in "${workloads[@]}"; do
+  echo "== $w" >&2
+  "$tmp/dlbench" "$w" | tee -a "$tmp/go.txt"
+  OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=passive /usr/bin/python3 "$torch_bench" --threads 2 "$w" \
+    2> >(tee "$tmp/torch_$w.err" >&2) | tee -a "$tmp/torch.txt"
+  # torch_bench.py reports its peak RSS on stderr; keep the one of the cnn run.
+  if [ "$w" = cnn ]; then
+    rss=$(sed -n 's/^# peak RSS \([0-9]*\) MiB/\1/p' "$tmp/torch_$w.err")
+    echo "torch_cnn_peak_rss $rss MiB" >> "$tmp/torch.txt"
+    sed -n 's/^go_peak_rss /go_cnn_peak_rss /p' "$tmp/go.txt" | tail -1 >> "$tmp/go.txt"
+  fi
+done
+
+# Ratios. For times (s, ms) lower is better: ratio = go/torch, goal ≤ 1. For rates (steps/s,
+# GFLOP/s) higher is better: ratio = go/torch, goal ≥ 1 (sgemm is also shown against peak).
+echo
+printf '%-24s %12s %12s %8s\n' figure go torch ratio
+while read -r name value unit; do
+  key=${name#go_}
+  [ "$key" = peak_rss ] && continue
+  tv=$(awk -v k="torch_$key" '$1==k {print $2}' "$tmp/torch.txt" | tail -1)
+  [ -n "$tv" ] || continue
+  ratio=$(awk -v g="$value" -v t="$tv" 'BEGIN { if (t > 0) printf "%.2f", g/t; else print "-" }')
+  printf '%-24s %12s %12s %8s  %s\n' "$key" "$value" "$tv" "$ratio" "$unit"
+done < "$tmp/go.txt"
+if grep -q '^go_sgemm_n1024' "$tmp/go.txt"; then
+  awk '$1=="go_sgemm_n1024" {printf "sgemm n=1024 is %.0f%% of the 269 GFLOP/s fp32 peak (2 cores, AVX-512)\n", 100*$2/269}' "$tmp/go.txt"
+fi

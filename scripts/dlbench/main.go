@@ -1,0 +1,97 @@
+// Command dlbench runs dl's versions of the reference workloads of ../shared/bench/torch_bench.py
+// and prints one line per figure, `name value unit`, in that script's format with a go_ prefix:
+//
+//	go run ./scripts/dlbench [sgemm mlp cnn lstm style attention]
+//
+// Diagnostics go to stderr prefixed with '#'. scripts/bench.sh runs it beside torch_bench.py.
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"syscall"
+
+	"github.com/deepnb/deepnb/datasets"
+	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/internal/workloads"
+)
+
+func out(name string, value float64, unit string) { fmt.Printf("go_%s %.2f %s\n", name, value, unit) }
+
+func note(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "# "+format+"\n", args...)
+}
+
+func mnist() (train, test *datasets.Set) {
+	var err error
+	if train, err = datasets.LoadMNIST("train"); err == nil {
+		test, err = datasets.LoadMNIST("test")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dlbench:", err)
+		os.Exit(1)
+	}
+	return train, test
+}
+
+var run = map[string]func(){
+	"sgemm": func() {
+		for _, n := range []int{256, 512, 1024} {
+			out(fmt.Sprintf("sgemm_n%d", n), workloads.SGEMMGFLOPS(n), "GFLOP/s")
+		}
+	},
+	"mlp": func() {
+		train, test := mnist()
+		m := workloads.MLP(rand.New(rand.NewPCG(0, 0)))
+		opt := optim.NewSGD(m.Parameters(), 0.1)
+		opt.Momentum = 0.9
+		r := workloads.TrainEpoch(m, opt, train, test, true, 0)
+		out("mlp_epoch", r.Seconds, "s")
+		out("mlp_test_acc", r.TestAcc, "%")
+		note("mlp last batch loss %.4f", r.LastLoss)
+	},
+	"cnn": func() {
+		train, test := mnist()
+		m := workloads.CNN(rand.New(rand.NewPCG(0, 0)))
+		r := workloads.TrainEpoch(m, optim.NewAdam(m.Parameters(), 1e-3), train, test, false, 0)
+		out("cnn_epoch", r.Seconds, "s")
+		out("cnn_test_acc", r.TestAcc, "%")
+		note("cnn last batch loss %.4f", r.LastLoss)
+	},
+	"lstm": func() {
+		for _, kind := range []string{"lstm", "rnn"} {
+			med := workloads.StepRate(workloads.CharLMStep(kind), 10, 50)
+			out(kind+"_train", 1/med, "steps/s")
+			note("%s: %.2f ms/step", kind, med*1e3)
+		}
+	},
+	"style": func() {
+		out("style_iter", workloads.StepRate(workloads.StyleStep(), 5, 30)*1e3, "ms")
+	},
+	"attention": func() {
+		out("attention_fwdbwd", 1/workloads.StepRate(workloads.AttentionStep(false), 10, 50), "steps/s")
+		out("attention_train", 1/workloads.StepRate(workloads.AttentionStep(true), 10, 50), "steps/s")
+	},
+}
+
+func main() {
+	names := os.Args[1:]
+	if len(names) == 0 {
+		names = []string{"sgemm", "mlp", "cnn", "lstm", "style", "attention"}
+	}
+	note("go %s GOMAXPROCS=%d", runtime.Version(), runtime.GOMAXPROCS(0))
+	for _, n := range names {
+		f, ok := run[n]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "dlbench: unknown workload %q\n", n)
+			os.Exit(2)
+		}
+		f()
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		out("peak_rss", float64(ru.Maxrss)/1024, "MiB")
+	}
+}
