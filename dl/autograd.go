@@ -7,6 +7,11 @@ var noGrad atomic.Int32
 
 // NoGrad runs f with gradient recording off: ops inside f build no autograd graph, which saves
 // memory and time for inference and evaluation. Scopes nest.
+//
+// The switch is process-wide, not per goroutine (Go has no goroutine-local state): while one
+// goroutine is inside NoGrad, ops on every goroutine record nothing. Do not train on one
+// goroutine while another evaluates under NoGrad, and keep tests that reach NoGrad out of
+// t.Parallel.
 func NoGrad(f func()) {
 	noGrad.Add(1)
 	defer noGrad.Add(-1)

@@ -1,0 +1,137 @@
+//go:build unix
+
+package dl
+
+import (
+	"math/rand/v2"
+	"syscall"
+	"testing"
+)
+
+// cpuSeconds is the process's user+system CPU time. The benchmarks report CPU-ms/op next to
+// wall time because the development machine is shared: on a loaded machine wall time
+// overstates the cost, while CPU time (summed over both cores) stays closer to it.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// loop runs f b.N times and reports CPU-ms/op.
+func loop(b *testing.B, f func()) {
+	b.ReportAllocs()
+	t0 := cpuSeconds()
+	for b.Loop() {
+		f()
+	}
+	b.ReportMetric((cpuSeconds()-t0)*1e3/float64(b.N), "cpu-ms/op")
+}
+
+// convCase is one convolution of the reference workloads (shared/bench/README.md).
+type convCase struct {
+	name         string
+	x, w         []int
+	pad          int
+	needX, needW bool // which gradients the workload asks for
+}
+
+var convCases = []convCase{
+	// cnn: batch 64 MNIST; the first layer's input needs no gradient.
+	{"cnn1", []int{64, 1, 28, 28}, []int{16, 1, 5, 5}, 2, false, true},
+	{"cnn2", []int{64, 16, 14, 14}, []int{32, 16, 5, 5}, 2, true, true},
+	// style: one 3×128×128 image; the weights are fixed, the gradient goes to the image.
+	{"style1", []int{1, 3, 128, 128}, []int{32, 3, 3, 3}, 1, true, false},
+	{"style2", []int{1, 32, 128, 128}, []int{32, 32, 3, 3}, 1, true, false},
+	{"style3", []int{1, 32, 64, 64}, []int{64, 32, 3, 3}, 1, true, false},
+	{"style4", []int{1, 64, 64, 64}, []int{64, 64, 3, 3}, 1, true, false},
+}
+
+func (c convCase) flops() float64 {
+	N, H, W := c.x[0], c.x[2], c.x[3]
+	F, C, KH, KW := c.w[0], c.w[1], c.w[2], c.w[3]
+	return 2 * float64(N*H*W*F*C*KH*KW) // stride 1, "same" padding: OH·OW = H·W
+}
+
+func (c convCase) tensors() (x, w, b *Tensor) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x = RandN(rng, c.x...).SetRequiresGrad(c.needX)
+	w = RandN(rng, c.w...).SetRequiresGrad(c.needW)
+	b = RandN(rng, c.w[0]).SetRequiresGrad(c.needW)
+	return x, w, b
+}
+
+func BenchmarkConv2DForward(b *testing.B) {
+	for _, c := range convCases {
+		b.Run(c.name, func(b *testing.B) {
+			x, w, bias := c.tensors()
+			loop(b, func() { NoGrad(func() { Conv2D(x, w, bias, ConvOpts{Padding: c.pad}) }) })
+			b.ReportMetric(c.flops()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkConv2DBackward times the backward pass alone, for the gradients the workload needs.
+func BenchmarkConv2DBackward(b *testing.B) {
+	for _, c := range convCases {
+		b.Run(c.name, func(b *testing.B) {
+			x, w, bias := c.tensors()
+			y := Conv2D(x, w, bias, ConvOpts{Padding: c.pad})
+			y.grad = RandN(rand.New(rand.NewPCG(2, 2)), y.shape...)
+			n := 0
+			if c.needX {
+				n++
+			}
+			if c.needW {
+				n++
+			}
+			loop(b, func() { y.backward(y) })
+			b.ReportMetric(float64(n)*c.flops()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkCNNConvStep is the conv part of one step of the cnn workload: conv5×5(1→16, pad 2),
+// ReLU, maxpool 2, conv5×5(16→32, pad 2), ReLU, maxpool 2 on a batch of 64, forward and
+// backward (the linear head, loss and Adam are left out). ×938 is its share of an epoch.
+func BenchmarkCNNConvStep(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := RandU(rng, 0, 1, 64, 1, 28, 28)
+	w1, b1 := RandN(rng, 16, 1, 5, 5).SetRequiresGrad(true), Zeros(16).SetRequiresGrad(true)
+	w2, b2 := RandN(rng, 32, 16, 5, 5).SetRequiresGrad(true), Zeros(32).SetRequiresGrad(true)
+	g := RandN(rng, 64, 32, 7, 7)
+	loop(b, func() {
+		h := MaxPool2D(Conv2D(x, w1, b1, ConvOpts{Padding: 2}).ReLU(), 2, 2, 0)
+		y := MaxPool2D(Conv2D(h, w2, b2, ConvOpts{Padding: 2}).ReLU(), 2, 2, 0)
+		y.BackwardWith(g)
+		for _, p := range []*Tensor{w1, b1, w2, b2} {
+			p.ZeroGrad()
+		}
+	})
+}
+
+// BenchmarkStyleConvs is the conv part of one iteration of the style workload: the image
+// 3×128×128 through 3×3 convs 3→32→32→maxpool→64→64 with ReLU, forward and backward to the
+// image (the Gram-matrix losses and Adam are left out).
+func BenchmarkStyleConvs(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	img := RandU(rng, 0, 1, 1, 3, 128, 128).SetRequiresGrad(true)
+	var ws, bs []*Tensor
+	for _, s := range [][2]int{{32, 3}, {32, 32}, {64, 32}, {64, 64}} {
+		ws = append(ws, RandN(rng, s[0], s[1], 3, 3).MulScalar(0.1))
+		bs = append(bs, Zeros(s[0]))
+	}
+	g := RandN(rng, 1, 64, 64, 64)
+	loop(b, func() {
+		h := img
+		for i := range ws {
+			h = Conv2D(h, ws[i], bs[i], ConvOpts{Padding: 1}).ReLU()
+			if i == 1 {
+				h = MaxPool2D(h, 2, 2, 0)
+			}
+		}
+		h.BackwardWith(g)
+		img.ZeroGrad()
+	})
+}
