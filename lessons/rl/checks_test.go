@@ -1,0 +1,151 @@
+package rl_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/deepnb/deepnb/lessons/rl"
+)
+
+func TestCheckBellmanBackup(t *testing.T) {
+	t.Parallel()
+	if r := rl.CheckBellmanBackup((*rl.MDP).BellmanOptimalityBackup); !r.Passed || !strings.HasPrefix(r.String(), "✓ Bellman backup: 300 cases pass") {
+		t.Errorf("reference: %v", r)
+	}
+	// backup returns Σ prob·(r + γ·V) with the given twists.
+	backup := func(mean, noDiscount, bootstrapTerminal bool) func(m *rl.MDP, V []float64, s int) float64 {
+		return func(m *rl.MDP, V []float64, s int) float64 {
+			if m.Terminal[s] {
+				return 0
+			}
+			best, sum := math.Inf(-1), 0.0
+			for a := range m.NumActions {
+				q := 0.0
+				for _, tr := range m.P[s][a] {
+					v := V[tr.Next]
+					if tr.Terminal && !bootstrapTerminal {
+						v = 0
+					}
+					g := m.Gamma
+					if noDiscount {
+						g = 1
+					}
+					q += tr.Prob * (tr.Reward + g*v)
+				}
+				best = max(best, q)
+				sum += q
+			}
+			if mean {
+				return sum / float64(m.NumActions)
+			}
+			return best
+		}
+	}
+	for i, tc := range []struct {
+		f    func(m *rl.MDP, V []float64, s int) float64
+		hint string
+	}{
+		{backup(true, false, false), "averaged over the actions"},
+		{backup(false, true, false), "discounted"},
+		{backup(false, false, true), "terminal next state"},
+		{func(*rl.MDP, []float64, int) float64 { panic("TODO") }, "panicked: TODO"},
+	} {
+		r := rl.CheckBellmanBackup(tc.f)
+		if r.Passed || !strings.Contains(r.String(), tc.hint) || !strings.Contains(r.String(), "✗ Bellman backup: case") {
+			t.Errorf("case %d: wrong backup gave %v; want a failure mentioning %q", i, r, tc.hint)
+		}
+		if r.Err() == nil {
+			t.Errorf("case %d: Err() = nil for a failure", i)
+		}
+	}
+}
+
+func TestCheckEpsilonGreedy(t *testing.T) {
+	t.Parallel()
+	argmax := func(q []float64) int {
+		b := 0
+		for a := range q {
+			if q[a] > q[b] {
+				b = a
+			}
+		}
+		return b
+	}
+	for i, tc := range []struct {
+		f    func(rng *rand.Rand, q []float64, eps float64) int
+		hint string
+	}{
+		{func(rng *rand.Rand, q []float64, eps float64) int { return argmax(q) }, "never explore"},
+		{func(rng *rand.Rand, q []float64, eps float64) int { // explores among the other actions only
+			g := argmax(q)
+			if rng.Float64() < eps {
+				a := rng.IntN(len(q) - 1)
+				if a >= g {
+					a++
+				}
+				return a
+			}
+			return g
+		}, "greedy one included"},
+		{func(rng *rand.Rand, q []float64, eps float64) int { // argmin
+			if rng.Float64() < eps {
+				return rng.IntN(len(q))
+			}
+			b := 0
+			for a := range q {
+				if q[a] < q[b] {
+					b = a
+				}
+			}
+			return b
+		}, "the largest value"},
+		{func(rng *rand.Rand, q []float64, eps float64) int { return len(q) }, "out of range"},
+	} {
+		r := rl.CheckEpsilonGreedy(tc.f)
+		if r.Passed || !strings.Contains(r.String(), tc.hint) {
+			t.Errorf("case %d: wrong ε-greedy gave %v; want a failure mentioning %q", i, r, tc.hint)
+		}
+	}
+}
+
+func TestCheckQUpdate(t *testing.T) {
+	t.Parallel()
+	if r := rl.CheckQUpdate(rl.QLearningUpdate); !r.Passed {
+		t.Errorf("reference: %v", r)
+	}
+	maxOf := func(q []float64) float64 {
+		m := q[0]
+		for _, v := range q {
+			m = max(m, v)
+		}
+		return m
+	}
+	for i, tc := range []struct {
+		f    func(qsa, r float64, qNext []float64, terminal bool, alpha, gamma float64) float64
+		hint string
+	}{
+		{func(qsa, r float64, qNext []float64, terminal bool, alpha, gamma float64) float64 {
+			return qsa + alpha*(r+gamma*maxOf(qNext)-qsa)
+		}, "nothing to bootstrap"},
+		{func(qsa, r float64, qNext []float64, terminal bool, alpha, gamma float64) float64 {
+			if terminal {
+				return qsa + alpha*(r-qsa)
+			}
+			return qsa + alpha*(r+gamma*qNext[0]-qsa)
+		}, "not its first value"},
+		{func(qsa, r float64, qNext []float64, terminal bool, alpha, gamma float64) float64 {
+			if terminal {
+				return r
+			}
+			return r + gamma*maxOf(qNext)
+		}, "that is the target itself"},
+		{func(qsa, r float64, qNext []float64, terminal bool, alpha, gamma float64) float64 { panic("TODO") }, "panicked"},
+	} {
+		r := rl.CheckQUpdate(tc.f)
+		if r.Passed || !strings.Contains(r.String(), tc.hint) {
+			t.Errorf("case %d: wrong update gave %v; want a failure mentioning %q", i, r, tc.hint)
+		}
+	}
+}
