@@ -1,0 +1,382 @@
+package install
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// MinGo is the oldest Go toolchain the project builds with.
+const MinGo = "go1.26"
+
+// AptPackages are the Debian/Ubuntu packages that provide Jupyter Notebook, nbconvert and the
+// Python client deepnb's tests use.
+const AptPackages = "jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client"
+
+// Result is the outcome of one [Doctor] check.
+type Result struct {
+	Check  string // Check names what was checked: "go", "tool gonb", "kernelspec", ...
+	OK     bool   // OK reports whether the check passed.
+	Detail string // Detail says what was found, or what is wrong.
+	Fix    string // Fix is the command that repairs a failed check.
+}
+
+// Failed reports whether any result failed.
+func Failed(results []Result) bool {
+	for _, r := range results {
+		if !r.OK {
+			return true
+		}
+	}
+	return false
+}
+
+// PrintReport writes one line per result to w ("ok", or "FAIL" followed by a "fix:" line) and a
+// summary.
+func PrintReport(w io.Writer, results []Result) {
+	failed := 0
+	for _, r := range results {
+		if r.OK {
+			fmt.Fprintf(w, "ok    %-17s %s\n", r.Check, r.Detail)
+			continue
+		}
+		failed++
+		fmt.Fprintf(w, "FAIL  %-17s %s\n", r.Check, r.Detail)
+		if r.Fix != "" {
+			fmt.Fprintf(w, "      fix: %s\n", r.Fix)
+		}
+	}
+	if failed == 0 {
+		fmt.Fprintln(w, "deepnb doctor: all checks passed")
+	} else {
+		fmt.Fprintf(w, "deepnb doctor: %d problem(s) found\n", failed)
+	}
+}
+
+// Doctor checks an installation: the Go toolchain (≥ [MinGo]), the pinned tools in <root>/.bin,
+// the kernelspec Jupyter would start (or the one opts.Prefix / opts.SysPrefix selects), Jupyter
+// itself (jupyter, nbconvert, notebook, and that Jupyter lists the deepnb kernel) and whether the
+// module cache holds everything needed, with GOPROXY=off, to build and test the project's packages
+// (`go list -deps -test ./...`) and to build the tools (`go list -deps` of the tools in
+// kernel/tools). Every failed [Result] carries the command that fixes it. Doctor does not use the
+// network.
+func Doctor(ctx context.Context, opts Options) []Result {
+	installFix := installCommand(opts)
+	root := opts.Root
+	if root == "" {
+		r, err := FindRoot()
+		if err != nil {
+			return []Result{{Check: "project", Detail: err.Error(), Fix: "cd into the deepnb checkout (or set " + RootEnv + ")"}}
+		}
+		root = r
+	}
+	root, _ = filepath.Abs(root)
+	var results []Result
+
+	goVersion, err := GoVersion(ctx)
+	results = append(results, checkGo(goVersion, err))
+
+	tools, err := ReadPins(root)
+	if err != nil {
+		results = append(results, Result{Check: "tools", Detail: err.Error(), Fix: "git checkout " + ToolsModDir + "/go.mod"})
+	}
+	for _, t := range tools {
+		results = append(results, checkTool(t, CheckTool(t.Path(root), t, goVersion), installFix))
+	}
+
+	var dir string
+	if opts.Prefix != "" || opts.SysPrefix {
+		dir, err = opts.SpecDir(ctx)
+	} else {
+		dir, err = FindKernelSpec(ctx)
+	}
+	var spec *KernelSpec
+	if err == nil {
+		spec, err = ReadKernelSpec(dir)
+	}
+	results = append(results, checkSpec(dir, spec, err, root, installFix))
+
+	results = append(results, checkJupyter(ctx, opts, dir)...)
+
+	results = append(results,
+		checkOffline("module cache", root, "go mod download",
+			goRun(ctx, root, "list", "-deps", "-test", "./...")),
+		checkOffline("tools cache", filepath.Join(root, ToolsModDir), "cd "+ToolsModDir+" && go mod download",
+			goRun(ctx, filepath.Join(root, ToolsModDir), append([]string{"list", "-deps"}, toolPackages(tools)...)...)),
+	)
+	return results
+}
+
+func toolPackages(tools []Tool) []string {
+	var p []string
+	for _, t := range tools {
+		p = append(p, t.Package)
+	}
+	if len(p) == 0 {
+		p = []string{"tool"} // the tool meta-pattern: every tool directive
+	}
+	return p
+}
+
+// installCommand returns the install command matching opts' kernelspec location.
+func installCommand(opts Options) string {
+	c := "go run ./kernel/cmd/deepnb install"
+	switch {
+	case opts.Prefix != "":
+		c += " --prefix " + opts.Prefix
+	case opts.SysPrefix:
+		c += " --sys-prefix"
+	}
+	return c
+}
+
+// goRun runs `go args...` in dir offline (GOPROXY=off, GOFLAGS=-mod=readonly) and returns its error
+// with the output.
+func goRun(ctx context.Context, dir string, args ...string) error {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly", "GOTOOLCHAIN=local")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go %s: %w: %s", strings.Join(args, " "), err, firstLines(string(b), 3))
+	}
+	return nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = append([]string{"…"}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, " / ")
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = append(lines[:n], "…")
+	}
+	return strings.Join(lines, " / ")
+}
+
+// checkGo checks the toolchain version reported by `go env GOVERSION`.
+func checkGo(version string, err error) Result {
+	r := Result{Check: "go", Fix: "install Go ≥ " + strings.TrimPrefix(MinGo, "go") + " from https://go.dev/dl and put its bin directory on PATH"}
+	if err != nil {
+		r.Detail = err.Error()
+		return r
+	}
+	ok, perr := goAtLeast(version, MinGo)
+	switch {
+	case perr != nil:
+		r.Detail = perr.Error()
+	case !ok:
+		r.Detail = fmt.Sprintf("%s is older than %s", version, MinGo)
+	default:
+		r.OK, r.Detail, r.Fix = true, version, ""
+	}
+	return r
+}
+
+// goAtLeast reports whether Go version v ("go1.26.8", "go1.27rc1", "devel go1.27-abc") is at
+// least min ("go1.26").
+func goAtLeast(v, min string) (bool, error) {
+	pv, err := parseGo(v)
+	if err != nil {
+		return false, err
+	}
+	pm, err := parseGo(min)
+	if err != nil {
+		return false, err
+	}
+	for i := range pv {
+		if pv[i] != pm[i] {
+			return pv[i] > pm[i], nil
+		}
+	}
+	return true, nil
+}
+
+// parseGo returns the major, minor and patch numbers of a Go version string.
+func parseGo(v string) ([3]int, error) {
+	var n [3]int
+	s := strings.TrimSpace(v)
+	s = strings.TrimPrefix(s, "devel ")
+	s, ok := strings.CutPrefix(s, "go")
+	if !ok {
+		return n, fmt.Errorf("cannot parse Go version %q", v)
+	}
+	// Cut at the first character that is neither digit nor dot (rc, beta, -, space).
+	if i := strings.IndexFunc(s, func(r rune) bool { return r != '.' && (r < '0' || r > '9') }); i >= 0 {
+		s = s[:i]
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) > 3 || parts[0] == "" {
+		return n, fmt.Errorf("cannot parse Go version %q", v)
+	}
+	for i, p := range parts {
+		x, err := strconv.Atoi(p)
+		if err != nil {
+			return n, fmt.Errorf("cannot parse Go version %q", v)
+		}
+		n[i] = x
+	}
+	return n, nil
+}
+
+// checkTool turns [CheckTool]'s answer for t into a Result.
+func checkTool(t Tool, err error, installFix string) Result {
+	r := Result{Check: "tool " + t.Name, Fix: installFix}
+	switch {
+	case err == nil:
+		r.OK, r.Detail, r.Fix = true, t.Module+" "+t.Version, ""
+	case errors.Is(err, fs.ErrNotExist):
+		r.Detail = fmt.Sprintf("%s/%s is missing (pinned %s %s)", BinDirName, t.Name, t.Module, t.Version)
+	default:
+		r.Detail = err.Error()
+	}
+	return r
+}
+
+// checkSpec checks the kernelspec read from dir (or the error reading it) against the project at
+// root: argv runs root/.bin/gonb, which exists, with -go_work=root, and the environment is offline
+// with root/.bin first on PATH.
+func checkSpec(dir string, spec *KernelSpec, err error, root, installFix string) Result {
+	r := Result{Check: "kernelspec", Fix: installFix}
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && dir != "" {
+			err = fmt.Errorf("no kernel.json in %s", dir)
+		}
+		r.Detail = err.Error()
+		return r
+	}
+	gonb := filepath.Join(BinDir(root), "gonb")
+	var problems []string
+	if spec.Argv[0] != gonb {
+		problems = append(problems, fmt.Sprintf("argv[0] is %s, want %s", spec.Argv[0], gonb))
+	} else if st, err := os.Stat(gonb); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+		problems = append(problems, fmt.Sprintf("%s is not an executable file", gonb))
+	}
+	if got := spec.Root(); got != root {
+		problems = append(problems, fmt.Sprintf("-go_work is %q, want %q", got, root))
+	}
+	if !strings.HasPrefix(spec.Env["PATH"], BinDir(root)+string(os.PathListSeparator)) {
+		problems = append(problems, fmt.Sprintf("env PATH %q does not start with %s", spec.Env["PATH"], BinDir(root)))
+	}
+	if spec.Env["GOPROXY"] != "off" {
+		problems = append(problems, fmt.Sprintf("env GOPROXY is %q, want \"off\"", spec.Env["GOPROXY"]))
+	}
+	if strings.Contains(spec.Env["GOFLAGS"], "-mod=") {
+		problems = append(problems, fmt.Sprintf("env GOFLAGS %q sets -mod, which GoNB's workspace mode rejects", spec.Env["GOFLAGS"]))
+	}
+	if len(problems) > 0 {
+		r.Detail = dir + ": " + strings.Join(problems, "; ")
+		return r
+	}
+	r.OK, r.Detail, r.Fix = true, dir, ""
+	return r
+}
+
+// checkJupyter checks that jupyter, nbconvert and notebook run and that Jupyter starts the deepnb
+// kernel from specDir (with JUPYTER_PATH extended to opts.Prefix's data directory when set).
+func checkJupyter(ctx context.Context, opts Options, specDir string) []Result {
+	aptFix := "apt-get install -y " + AptPackages + "   (or: pip install notebook nbconvert nbclient)"
+	jupyter, err := exec.LookPath("jupyter")
+	if err != nil {
+		return []Result{{Check: "jupyter", Detail: "jupyter is not on PATH", Fix: aptFix}}
+	}
+	env := os.Environ()
+	if opts.Prefix != "" {
+		p, _ := filepath.Abs(opts.Prefix)
+		jp := filepath.Join(p, "share", "jupyter")
+		if old := os.Getenv("JUPYTER_PATH"); old != "" {
+			jp += string(os.PathListSeparator) + old
+		}
+		env = append(env, "JUPYTER_PATH="+jp)
+	}
+	run := func(args ...string) (string, error) {
+		cmd := exec.CommandContext(ctx, jupyter, args...)
+		cmd.Env = env
+		b, err := cmd.Output()
+		if err != nil {
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				return "", fmt.Errorf("%s %s: %w: %s", jupyter, strings.Join(args, " "), err, lastLines(string(ee.Stderr), 2))
+			}
+			return "", err
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	var results []Result
+	for _, sub := range []string{"nbconvert", "notebook"} {
+		r := Result{Check: "jupyter " + sub, Fix: aptFix}
+		if v, err := run(sub, "--version"); err != nil {
+			r.Detail = err.Error()
+		} else {
+			r.OK, r.Detail, r.Fix = true, jupyter+" "+sub+" "+firstLines(v, 1), ""
+		}
+		results = append(results, r)
+	}
+	out, err := run("kernelspec", "list", "--json")
+	r := checkKernelList(out, err, specDir, installCommand(opts))
+	if err != nil {
+		r.Fix = aptFix // `jupyter kernelspec` itself is missing (package jupyter-client)
+	}
+	results = append(results, r)
+	return results
+}
+
+// checkKernelList checks the output of `jupyter kernelspec list --json` for the deepnb kernel, and
+// that Jupyter takes it from wantDir (unless wantDir is empty).
+func checkKernelList(out string, err error, wantDir, installFix string) Result {
+	r := Result{Check: "jupyter sees", Fix: installFix}
+	if err != nil {
+		r.Detail = err.Error()
+		return r
+	}
+	var list struct {
+		Kernelspecs map[string]struct {
+			ResourceDir string `json:"resource_dir"`
+		} `json:"kernelspecs"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		r.Detail = fmt.Sprintf("cannot parse `jupyter kernelspec list --json`: %v", err)
+		return r
+	}
+	k, ok := list.Kernelspecs[KernelName]
+	if !ok {
+		r.Detail = fmt.Sprintf("Jupyter does not list kernel %q", KernelName)
+		return r
+	}
+	if wantDir != "" && filepath.Clean(k.ResourceDir) != filepath.Clean(wantDir) {
+		r.Detail = fmt.Sprintf("Jupyter starts kernel %q from %s, not %s", KernelName, k.ResourceDir, wantDir)
+		return r
+	}
+	r.OK, r.Detail, r.Fix = true, "kernel "+KernelName+" at "+k.ResourceDir, ""
+	return r
+}
+
+// checkOffline turns the errors of offline `go mod download` / `go list -deps` runs in dir into a
+// Result whose fix is fix (run with network access to the module proxy).
+func checkOffline(name, dir, fix string, errs ...error) Result {
+	r := Result{Check: name, Fix: fix + "   (once, with access to the Go module proxy)"}
+	var msgs []string
+	for _, err := range errs {
+		if err != nil {
+			msgs = append(msgs, err.Error())
+		}
+	}
+	if len(msgs) > 0 {
+		r.Detail = dir + ": offline (GOPROXY=off): " + strings.Join(msgs, "; ")
+		return r
+	}
+	r.OK, r.Detail, r.Fix = true, dir+": complete offline (GOPROXY=off)", ""
+	return r
+}

@@ -1,0 +1,232 @@
+package install
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestGoAtLeast(t *testing.T) {
+	t.Parallel()
+	for i, tc := range []struct {
+		v, min  string
+		want    bool
+		wantErr bool
+	}{
+		{"go1.26.8", "go1.26", true, false},
+		{"go1.26", "go1.26", true, false},
+		{"go1.26.0", "go1.26.1", false, false},
+		{"go1.25.9", "go1.26", false, false},
+		{"go1.27rc1", "go1.26", true, false},
+		{"go1.26rc2", "go1.26", true, false},
+		{"go2.0", "go1.26", true, false},
+		{"go1.9", "go1.26", false, false},
+		{"devel go1.27-abcdef Tue Jan 1", "go1.26", true, false},
+		{"1.26", "go1.26", false, true},
+		{"go", "go1.26", false, true},
+		{"go1.26.x", "go1.26", false, true},
+	} {
+		got, err := goAtLeast(tc.v, tc.min)
+		if (err != nil) != tc.wantErr || got != tc.want {
+			t.Errorf("case %d: goAtLeast(%q, %q) = %v, %v; want %v, error %v", i, tc.v, tc.min, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+func TestCheckGo(t *testing.T) {
+	t.Parallel()
+	for i, tc := range []struct {
+		version string
+		err     error
+		ok      bool
+		detail  string
+	}{
+		{"go1.26.8", nil, true, "go1.26.8"},
+		{"go1.25.3", nil, false, "go1.25.3 is older than go1.26"},
+		{"", errors.New("go: not found"), false, "go: not found"},
+		{"weird", nil, false, "cannot parse"},
+	} {
+		r := checkGo(tc.version, tc.err)
+		if r.OK != tc.ok || !strings.Contains(r.Detail, tc.detail) || (!r.OK && !strings.Contains(r.Fix, "go.dev/dl")) {
+			t.Errorf("case %d: checkGo(%q, %v) = %+v, want OK=%v detail containing %q", i, tc.version, tc.err, r, tc.ok, tc.detail)
+		}
+	}
+}
+
+func TestCheckTool(t *testing.T) {
+	t.Parallel()
+	tool := Tool{"gonb", "github.com/janpfeifer/gonb", "github.com/janpfeifer/gonb", "v0.11.5"}
+	fix := "go run ./kernel/cmd/deepnb install"
+	for i, tc := range []struct {
+		err    error
+		ok     bool
+		detail string
+	}{
+		{nil, true, "github.com/janpfeifer/gonb v0.11.5"},
+		{fmt.Errorf("stat: %w", fs.ErrNotExist), false, ".bin/gonb is missing (pinned github.com/janpfeifer/gonb v0.11.5)"},
+		{fmt.Errorf("x: %w: built with go1.26.7", ErrStale), false, "built with go1.26.7"},
+	} {
+		r := checkTool(tool, tc.err, fix)
+		if r.OK != tc.ok || !strings.Contains(r.Detail, tc.detail) || r.Check != "tool gonb" || (!r.OK && r.Fix != fix) {
+			t.Errorf("case %d: checkTool(%v) = %+v, want OK=%v detail containing %q", i, tc.err, r, tc.ok, tc.detail)
+		}
+	}
+}
+
+func TestCheckSpec(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	gonb := filepath.Join(root, BinDirName, "gonb")
+	if err := os.MkdirAll(filepath.Dir(gonb), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(gonb, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	otherRoot := t.TempDir() // no .bin/gonb there
+	fix := "go run ./kernel/cmd/deepnb install --prefix /p"
+	good := func() *KernelSpec { return NewKernelSpec(root, "/usr/local/go/bin") }
+	for i, tc := range []struct {
+		spec   func() *KernelSpec
+		err    error
+		ok     bool
+		detail string
+	}{
+		{good, nil, true, "/d"},
+		{nil, fmt.Errorf("open: %w", fs.ErrNotExist), false, "no kernel.json in /d"},
+		{nil, errors.New("kernelspec /d/kernel.json: invalid character"), false, "invalid character"},
+		{func() *KernelSpec { return NewKernelSpec(otherRoot, "") }, nil, false, "argv[0] is " + filepath.Join(otherRoot, BinDirName, "gonb")},
+		{func() *KernelSpec { s := good(); s.Argv[3] = "-go_work=/elsewhere"; return s }, nil, false, `-go_work is "/elsewhere"`},
+		{func() *KernelSpec { s := good(); s.Env["PATH"] = "${PATH}"; return s }, nil, false, "does not start with"},
+		{func() *KernelSpec { s := good(); delete(s.Env, "GOPROXY"); return s }, nil, false, `GOPROXY is ""`},
+		{func() *KernelSpec { s := good(); s.Env["GOFLAGS"] = "-mod=mod"; return s }, nil, false, "sets -mod"},
+	} {
+		var spec *KernelSpec
+		if tc.spec != nil {
+			spec = tc.spec()
+		}
+		r := checkSpec("/d", spec, tc.err, root, fix)
+		if r.OK != tc.ok || !strings.Contains(r.Detail, tc.detail) || (!r.OK && r.Fix != fix) {
+			t.Errorf("case %d: checkSpec = %+v, want OK=%v detail containing %q", i, r, tc.ok, tc.detail)
+		}
+	}
+	// A gonb that is not executable.
+	if err := os.Chmod(gonb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := checkSpec("/d", good(), nil, root, fix); r.OK || !strings.Contains(r.Detail, "not an executable") {
+		t.Errorf("non-executable gonb: checkSpec = %+v, want failure", r)
+	}
+}
+
+func TestCheckKernelList(t *testing.T) {
+	t.Parallel()
+	fix := "go run ./kernel/cmd/deepnb install"
+	for i, tc := range []struct {
+		out    string
+		err    error
+		dir    string
+		ok     bool
+		detail string
+	}{
+		{`{"kernelspecs": {"deepnb": {"resource_dir": "/u/k/deepnb", "spec": {}}, "python3": {"resource_dir": "/usr/k"}}}`, nil, "/u/k/deepnb", true, "kernel deepnb at /u/k/deepnb"},
+		{`{"kernelspecs": {"deepnb": {"resource_dir": "/u/k/deepnb"}}}`, nil, "", true, "kernel deepnb at /u/k/deepnb"},
+		{`{"kernelspecs": {"deepnb": {"resource_dir": "/u/k/deepnb"}}}`, nil, "/p/k/deepnb", false, "from /u/k/deepnb, not /p/k/deepnb"},
+		{`{"kernelspecs": {"python3": {"resource_dir": "/usr/k"}}}`, nil, "", false, `does not list kernel "deepnb"`},
+		{`not json`, nil, "", false, "cannot parse"},
+		{``, errors.New("jupyter kernelspec: not a Jupyter command"), "", false, "not a Jupyter command"},
+	} {
+		r := checkKernelList(tc.out, tc.err, tc.dir, fix)
+		if r.OK != tc.ok || !strings.Contains(r.Detail, tc.detail) || (!r.OK && r.Fix != fix) {
+			t.Errorf("case %d: checkKernelList = %+v, want OK=%v detail containing %q", i, r, tc.ok, tc.detail)
+		}
+	}
+}
+
+func TestCheckOffline(t *testing.T) {
+	t.Parallel()
+	for i, tc := range []struct {
+		errs   []error
+		ok     bool
+		detail string
+	}{
+		{nil, true, "complete offline"},
+		{[]error{nil, nil}, true, "complete offline"},
+		{[]error{errors.New("go list: module lookup disabled by GOPROXY=off")}, false, "module lookup disabled"},
+		{[]error{nil, errors.New("b")}, false, "offline (GOPROXY=off): b"},
+	} {
+		r := checkOffline("module cache", "/root", "go mod download", tc.errs...)
+		if r.OK != tc.ok || !strings.Contains(r.Detail, tc.detail) || (!r.OK && !strings.HasPrefix(r.Fix, "go mod download")) {
+			t.Errorf("case %d: checkOffline = %+v, want OK=%v detail containing %q", i, r, tc.ok, tc.detail)
+		}
+	}
+}
+
+func TestPrintReport(t *testing.T) {
+	t.Parallel()
+	for i, tc := range []struct {
+		results []Result
+		failed  bool
+		want    []string
+	}{
+		{[]Result{{Check: "go", OK: true, Detail: "go1.26.8"}}, false, []string{"ok    go", "all checks passed"}},
+		{[]Result{{Check: "go", OK: true, Detail: "go1.26.8"}, {Check: "kernelspec", Detail: "missing", Fix: "go run ./kernel/cmd/deepnb install"}},
+			true, []string{"FAIL  kernelspec", "fix: go run ./kernel/cmd/deepnb install", "1 problem(s) found"}},
+	} {
+		var b bytes.Buffer
+		PrintReport(&b, tc.results)
+		if Failed(tc.results) != tc.failed {
+			t.Errorf("case %d: Failed = %v, want %v", i, !tc.failed, tc.failed)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("case %d: report %q does not contain %q", i, b.String(), w)
+			}
+		}
+	}
+}
+
+func TestInstallCommand(t *testing.T) {
+	t.Parallel()
+	for i, tc := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{}, "go run ./kernel/cmd/deepnb install"},
+		{Options{Prefix: "/p"}, "go run ./kernel/cmd/deepnb install --prefix /p"},
+		{Options{SysPrefix: true}, "go run ./kernel/cmd/deepnb install --sys-prefix"},
+	} {
+		if got := installCommand(tc.opts); got != tc.want {
+			t.Errorf("case %d: installCommand = %q, want %q", i, got, tc.want)
+		}
+	}
+}
+
+// TestDoctorFreshPrefix runs the whole doctor against an empty prefix: the kernelspec check must
+// fail with the install command for that prefix, and the Go check must pass.
+func TestDoctorFreshPrefix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list over the module graph: skipped with -short")
+	}
+	prefix := t.TempDir()
+	results := Doctor(t.Context(), Options{Prefix: prefix})
+	byCheck := map[string]Result{}
+	for _, r := range results {
+		byCheck[r.Check] = r
+	}
+	if r := byCheck["go"]; !r.OK {
+		t.Errorf("go check failed: %+v", r)
+	}
+	r, ok := byCheck["kernelspec"]
+	if !ok || r.OK || r.Fix != "go run ./kernel/cmd/deepnb install --prefix "+prefix {
+		t.Errorf("kernelspec check on an empty prefix: %+v, want a failure fixed by install --prefix", r)
+	}
+	if !Failed(results) {
+		t.Error("Failed(results) = false, want true")
+	}
+}
