@@ -1,0 +1,62 @@
+package widgets
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ErrNaN is returned (wrapped, so test with errors.Is) when data given to a widget is empty or
+// holds a NaN or an infinity, which have no place on an axis or a colour scale.
+// It plays the role of gonum/plot's plotter.ErrNaN.
+var ErrNaN = errors.New("widgets: NaN, Inf or empty data")
+
+// ErrShape is returned (wrapped) when a tensor's shape cannot be drawn by the widget asked,
+// for example a 4-D tensor given to Image or a 2-channel image.
+var ErrShape = errors.New("widgets: unsupported shape")
+
+// nanError returns an error wrapping ErrNaN that names the widget and the offending value.
+func nanError(widget string, i int, v float64) error {
+	return fmt.Errorf("%w: %s: value %d is %v", ErrNaN, widget, i, v)
+}
+
+// emptyError returns an error wrapping ErrNaN for empty data given to widget.
+func emptyError(widget string) error {
+	return fmt.Errorf("%w: %s: no values", ErrNaN, widget)
+}
+
+// shapeError returns an error wrapping ErrShape.
+func shapeError(widget string, shape []int, want string) error {
+	return fmt.Errorf("%w: %s: got shape %v, want %s", ErrShape, widget, shape, want)
+}
+
+// checkFinite64 returns an error wrapping ErrNaN if xs is empty or holds NaN or ±Inf.
+func checkFinite64(widget string, xs []float64) error {
+	if len(xs) == 0 {
+		return emptyError(widget)
+	}
+	for i, v := range xs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nanError(widget, i, v)
+		}
+	}
+	return nil
+}
+
+// Range returns the smallest and largest value of data. It returns an error wrapping ErrNaN
+// if data is empty or holds a NaN or an infinity.
+func Range(data []float32) (lo, hi float64, err error) {
+	if len(data) == 0 {
+		return 0, 0, emptyError("Range")
+	}
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for i, v := range data {
+		f := float64(v)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return 0, 0, nanError("Range", i, f)
+		}
+		lo = min(lo, f)
+		hi = max(hi, f)
+	}
+	return lo, hi, nil
+}
