@@ -6,13 +6,18 @@ GO ?= go
 # The tests execute notebooks through the real kernel and Jupyter; give them room.
 TEST_TIMEOUT ?= 25m
 
-.PHONY: all test test-short vet notebook install doctor bench clean
+.PHONY: all test test-short vet prepare notebook install doctor bench clean
 
 all: test
 
 ## install: build GoNB, goimports and gopls into .bin/ and install the Go (deepnb) kernelspec.
 install:
 	$(GO) run ./kernel/cmd/deepnb install
+
+## prepare: build the pinned kernel programs and pre-warm the Go build cache, with the
+## kernelspec in .bin/jupyter (the tests install their own into temporary folders).
+prepare:
+	$(GO) run ./kernel/cmd/deepnb install --prefix $(CURDIR)/.bin/jupyter
 
 ## doctor: check the Go toolchain, the pinned tools, the kernelspec and Jupyter; print fixes.
 doctor:
@@ -32,7 +37,7 @@ vet:
 
 ## test: vet, then every package's tests, including the notebooks executed headlessly
 ## through the Go runner, Jupyter's nbconvert and a headless browser.
-test: vet
+test: vet prepare
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	cd kernel/tools && $(GO) vet ./...
 

@@ -25,6 +25,9 @@ func TestRunFlags(t *testing.T) {
 	}{
 		{nil, "no notebook given", "", "usage: deepnb run"},
 		{[]string{"--out", "x.ipynb", nb, nb}, "--out takes one notebook", "", ""},
+		// Flags after the notebooks count as flags too.
+		{[]string{nb, "--out", "x.ipynb", nb}, "--out takes one notebook", "", ""},
+		{[]string{nb, "--inplace", "--out", "x.ipynb"}, "exclude one another", "", ""},
 		{[]string{"--out", "x.ipynb", "--inplace", nb}, "exclude one another", "", ""},
 		{[]string{"--out-dir", dir, nb, filepath.Join(dir, "sub", "a.ipynb")}, "would both be written", "", ""},
 		{[]string{"-p", "noequals", nb}, "want name=value", "", ""},
