@@ -40,9 +40,10 @@ type ConvTransposeOpts struct {
 // x read as 0 outside the image, and OH = ⌊(H + 2p − d·(KH−1) − 1)/s⌋ + 1 (OW likewise).
 //
 // It computes one GEMM per image (or per band of output rows for large images) on the im2col
-// matrix, in parallel over the batch; the backward pass computes dwᵀ = col·dyᵀ (reusing the
-// forward pass's im2col matrices), dcol = wᵀ·dy (folded back into dx by col2im) and db = Σ dy
-// with the same structure.
+// matrix, in parallel over the batch; the backward pass computes dw = dy·colᵀ (reusing the
+// forward pass's im2col matrices), db = Σ dy, and dx either as dcol = wᵀ·dy folded back by
+// col2im or, for stride 1 and at least 32 channels per group, as the correlation of dy with
+// the flipped kernel (see dxByCorrelation), with the same structure.
 //
 // Conv2D panics with a *ShapeError if x or w is not 4-D, the channels do not match
 // (C ≠ G·w.Dim(1)), F or C is not divisible by G, b is not [F], an option is negative, or the
@@ -130,11 +131,22 @@ func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
 			// The graph may be walked once only: the columns go back to the pool.
 			defer func() { putScratch(saved); saved = nil }()
 		}
+		// dw is accumulated per worker, as dwᵀ = col·dyᵀ [K, Fg] per group when K ≥ 4·Fg (then
+		// col, the big operand, packs faster as A; measured on the cnn workload's shapes), else
+		// as dw = dy·colᵀ [Fg, K].
+		wT := K >= 4*Fg
+		// dx comes either from the correlation of dy with the flipped kernel (after the loop) or,
+		// in the loop, from dcol = wᵀ·dy folded back by col2im.
+		corr := needX && dxByCorrelation(&g)
+		colX := needX && !corr
 		// Bands of the same image overlap in dx; even bands never overlap each other (see
-		// bands), so with dx wanted the bands run in two phases.
+		// bands), so with col2im the bands run in two phases.
 		phases := 1
-		if needX && nch > 1 {
+		if colX && nch > 1 {
 			phases = 2
+		}
+		if !needW && !needB && !colX {
+			phases = 0
 		}
 		for ph := range phases {
 			per := (nch - ph + phases - 1) / phases // bands in this phase per image
@@ -146,7 +158,7 @@ func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
 						defer putScratch(buf)
 						col = *buf
 					}
-					if needX {
+					if colX {
 						buf := getScratch(K * R * OW)
 						defer putScratch(buf)
 						dcol = *buf
@@ -167,10 +179,13 @@ func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
 							} else {
 								src, ldb = g.cols(xd[(n*C+gi*Cg)*H*W:], col, oy0, oy1)
 							}
-							// dwᵀ = col·dyᵀ: packs faster than dw = dy·colᵀ (col is the big operand).
-							gemm.Sgemm(false, true, K, Fg, cols, 1, src, ldb, dyg, P, 1, acc.w[wk][gi*K*Fg:], Fg)
+							if wT {
+								gemm.Sgemm(false, true, K, Fg, cols, 1, src, ldb, dyg, P, 1, acc.w[wk][gi*K*Fg:], Fg)
+							} else {
+								gemm.Sgemm(false, true, Fg, K, cols, 1, dyg, P, src, ldb, 1, acc.w[wk][gi*Fg*K:], K)
+							}
 						}
-						if needX {
+						if colX {
 							img := dx[(n*C+gi*Cg)*H*W:]
 							if g.identity() {
 								gemm.Sgemm(true, false, K, cols, Fg, 1, wd[gi*Fg*K:], K, dyg, P, 1, img[oy0*OW:], P)
@@ -189,8 +204,13 @@ func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
 				}
 			})
 		}
-		if needW {
-			// Each group's accumulator holds dwᵀ [K, Fg].
+		if corr {
+			convDxCorrelation(dy, wd, dx, &g, N, F, G)
+		}
+		if needW && !wT {
+			acc.reduceW(w.gradData())
+		}
+		if needW && wT {
 			dw := w.gradData()
 			for _, part := range acc.w {
 				for gi := range G {
@@ -336,6 +356,59 @@ func ConvTranspose2D(x, w, b *Tensor, opts ConvTransposeOpts) *Tensor {
 		}
 	}
 	return newOp(op, out, []int{N, F, OH, OW}, backward, inputs...)
+}
+
+// dxByCorrelation decides how Conv2D's backward pass computes dx for geometry g. For stride 1,
+// square kernels and padding within the kernel's reach it uses the correlation of dy with the
+// flipped, transposed kernel (convDxCorrelation): an im2col of dy (copies) and a GEMM shaped
+// like the forward one, instead of a thin GEMM (inner dimension F/G) and col2im (scattered
+// adds). That pays when there are enough channels per group to fill the GEMM's rows. It is a
+// variable so that tests can force either path.
+var dxByCorrelation = func(g *convGeom) bool {
+	return g.s == 1 && g.kh == g.kw && g.p <= g.d*(g.kh-1) && g.c >= 32 && !g.identity()
+}
+
+// convDxCorrelation adds into dx [N, C, H, W] the gradient of Conv2D with geometry g (stride 1,
+// kh = kw) for the output gradient dy [N, F, OH, OW] and weights wd [F, C/G, KH, KW]:
+//
+//	dx[n, c, a, b] = Σ_{f,u,v} w[f, c, KH−1−u, KW−1−v] · dy[n, f, a − p′ + u·d, b − p′ + v·d]
+//
+// with p′ = d·(KH−1) − p: a stride-1 convolution of dy, padded by p′, with the kernel flipped
+// in space and with its channel axes swapped (per group).
+func convDxCorrelation(dy, wd, dx []float32, g *convGeom, N, F, G int) {
+	Cg, Fg, KH, KW := g.c, F/G, g.kh, g.kw
+	KK := KH * KW
+	K2 := Fg * KK
+	fb := getScratch(G * Cg * K2)
+	defer putScratch(fb)
+	wf := *fb
+	for gi := range G {
+		for f := range Fg {
+			for c := range Cg {
+				src := wd[((gi*Fg+f)*Cg+c)*KK:][:KK]
+				dst := wf[((gi*Cg+c)*Fg+f)*KK:][:KK]
+				for i, v := range src {
+					dst[KK-1-i] = v // (u, v) → (KH−1−u, KW−1−v)
+				}
+			}
+		}
+	}
+	g2 := convGeom{c: Fg, h: g.oh, w: g.ow, kh: KH, kw: KW, s: 1, p: g.d*(KH-1) - g.p, d: g.d, oh: g.h, ow: g.w}
+	R, nch := g2.bands(N)
+	C, HW, P := Cg*G, g.h*g.w, g.oh*g.ow
+	forWorkers(N*nch, 1, func(_, lo, hi int) {
+		buf := getScratch(K2 * R * g.w)
+		defer putScratch(buf)
+		for it := lo; it < hi; it++ {
+			n, ch := it/nch, it%nch
+			y0, y1 := ch*R, min(g.h, (ch+1)*R)
+			cols := (y1 - y0) * g.w
+			for gi := range G {
+				src, ldb := g2.cols(dy[(n*F+gi*Fg)*P:], *buf, y0, y1)
+				gemm.Sgemm(false, false, Cg, cols, K2, 1, wf[gi*Cg*K2:], K2, src, ldb, 1, dx[(n*C+gi*Cg)*HW+y0*g.w:], HW)
+			}
+		}
+	})
 }
 
 // convOpts validates and defaults stride, padding, dilation and groups.

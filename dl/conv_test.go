@@ -12,6 +12,10 @@ import (
 	"github.com/deepnb/deepnb/dl/internal/numtest"
 )
 
+// The tests of the conv, pool, norm, dropout and embedding ops do not call t.Parallel: NoGrad
+// is process-wide, so a GradCheck running in a parallel test (it evaluates under NoGrad) would
+// stop the other tests' ops from recording the graph.
+
 // naiveConv2D is the slow oracle: the defining sum of Conv2D, accumulated in float64.
 func naiveConv2D(x, w, b *dl.Tensor, o dl.ConvOpts) (data []float32, shape []int) {
 	s, p, d, G := max(o.Stride, 1), o.Padding, max(o.Dilation, 1), max(o.Groups, 1)
@@ -137,6 +141,10 @@ func TestConv2DBackwardAdjoint(t *testing.T) {
 		{[]int{3, 4, 50, 21}, []int{6, 2, 5, 3}, dl.ConvOpts{Padding: 2, Stride: 2, Groups: 2}},
 		{[]int{2, 2, 64, 20}, []int{3, 2, 3, 3}, dl.ConvOpts{Dilation: 3, Padding: 2}},
 		{[]int{5, 6, 9, 9}, []int{4, 6, 1, 1}, dl.ConvOpts{}},
+		// 32 channels per group, stride 1: dx by correlation with the flipped kernel.
+		{[]int{2, 32, 20, 17}, []int{8, 32, 3, 3}, dl.ConvOpts{Padding: 1}},
+		{[]int{1, 32, 15, 16}, []int{4, 32, 3, 3}, dl.ConvOpts{Padding: 1, Dilation: 2}},
+		{[]int{1, 64, 9, 9}, []int{6, 32, 3, 3}, dl.ConvOpts{Padding: 2, Groups: 2}},
 	} {
 		x := dl.RandN(rng, tc.x...).SetRequiresGrad(true)
 		w := dl.RandN(rng, tc.w...).SetRequiresGrad(true)

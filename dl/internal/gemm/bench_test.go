@@ -2,6 +2,7 @@ package gemm
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -17,11 +18,8 @@ func impls() []impl {
 	out := []impl{{"Sgemm", Sgemm}}
 	for _, ks := range kernels() {
 		out = append(out, impl{ks.name, func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-			saved := active
-			active = ks
-			defer func() { active = saved }()
 			checkArgs(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
-			sgemmPacked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			sgemmKernel(&ks, runtime.GOMAXPROCS(0), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}})
 	}
 	return out

@@ -6,10 +6,11 @@ import (
 	"unsafe"
 )
 
-// kernelFunc computes the mr×nr tile C = alpha·Ap·Bp + beta·C from a packed A micro-panel
-// (k×mr, k-major) and a B micro-panel of k rows of nr values, ldb apart (ldb = nr when packed);
-// C has row stride ldc. When beta is ±0 it must not read C.
-type kernelFunc func(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32)
+// kernelFunc computes the mr×nr tile C = alpha·Ap·Bp + beta·C, Ap[i,p] = a[i·rsa + p·csa],
+// Bp[p,j] = b[p·ldb + j]: from packed micro-panels (rsa = 1, csa = mr; ldb = nr) or straight
+// from row-major A (rsa = lda, csa = 1) and B. C has row stride ldc. When beta is ±0 it must
+// not read C.
+type kernelFunc func(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32)
 
 // kernelSpec is a micro-kernel with its tile shape and the cache blocking that suits it.
 type kernelSpec struct {
@@ -24,12 +25,17 @@ type kernelSpec struct {
 }
 
 // edgeFunc is a kernelFunc that computes the whole tile but stores only its first rows×cols.
-type edgeFunc func(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, rows, cols int)
+type edgeFunc func(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows, cols int)
 
-// genericKernel is the portable Go micro-kernel; kernel_amd64.go may pick a faster one.
-var genericKernel = kernelSpec{name: "generic", mr: 2, nr: 4, kc: 256, mc: 64, nc: 1024, small: 32 << 10, fn: kernelGeneric}
+// The portable Go micro-kernels: 2×4 for CPUs with 16 float registers (amd64 with purego),
+// 4×4 for those with 32 (arm64 and most others). kernel_amd64.go picks assembly instead.
+var (
+	genericKernel    = kernelSpec{name: "generic", mr: 2, nr: 4, kc: 256, mc: 64, nc: 1024, small: 32 << 10, fn: kernelGeneric}
+	generic4x4Kernel = kernelSpec{name: "generic4x4", mr: 4, nr: 4, kc: 256, mc: 64, nc: 1024, small: 32 << 10, fn: kernelGeneric4x4}
+)
 
-// active is the micro-kernel the blocked path uses; tests switch it to compare kernels.
+// active is the micro-kernel Sgemm uses, chosen at start-up; it is never changed afterwards
+// (tests call sgemmKernel with each kernel instead).
 var active = bestKernel()
 
 const (
@@ -39,15 +45,14 @@ const (
 
 // sgemmPacked is the pure-Go/asm Sgemm, using up to GOMAXPROCS goroutines.
 func sgemmPacked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemmWorkers(runtime.GOMAXPROCS(0), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemmKernel(&active, runtime.GOMAXPROCS(0), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// sgemmWorkers is sgemmPacked with at most maxw goroutines.
-func sgemmWorkers(maxw int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// sgemmKernel is sgemmPacked with micro-kernel ks and at most maxw goroutines.
+func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	ks := &active
 	if k == 0 || alpha == 0 || m*n*k < ks.small {
 		sgemmSimple(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
@@ -173,7 +178,10 @@ func blocked(ks *kernelSpec, transA, transB bool, m, n, k int, alpha float32, a 
 	// then dropped: the kernel can read row-major B in place instead of a packed copy, which
 	// saves writing and re-reading all of B (it dominates when m is small and n large, as in
 	// an im2col convolution). Partial panels are still packed, so that no read runs past B.
-	direct := !transB && m <= mc
+	directB := !transB && m <= mc
+	// Likewise, when C is only a few micro-panels wide, each A micro-panel is used a few
+	// times only, and the kernel reads row-major A in place (partial panels are packed).
+	directA := !transA && n <= 4*nr
 	for jc := 0; jc < n; jc += nc {
 		ncb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
@@ -182,18 +190,22 @@ func blocked(ks *kernelSpec, transA, transB bool, m, n, k int, alpha float32, a 
 			if pc > 0 {
 				be = 1
 			}
-			if !direct {
+			if !directB {
 				packB(pb, transB, b, ldb, pc, kcb, jc, ncb, nr)
 			}
 			for ic := 0; ic < m; ic += mc {
 				mcb := min(mc, m-ic)
-				packA(pa, transA, a, lda, ic, mcb, pc, kcb, mr)
+				if !directA {
+					packA(pa, transA, a, lda, ic, mcb, pc, kcb, mr)
+				} else if full := mcb / mr * mr; full < mcb {
+					packA(pa[full*kcb:], false, a, lda, ic+full, mcb-full, pc, kcb, mr)
+				}
 				for jr := 0; jr < ncb; jr += nr {
 					cols := min(nr, ncb-jr)
 					var bp *float32
 					bs := nr
 					switch {
-					case !direct:
+					case !directB:
 						bp = &pb[jr*kcb]
 					case cols == nr:
 						bp, bs = &b[pc*ldb+jc+jr], ldb
@@ -203,17 +215,20 @@ func blocked(ks *kernelSpec, transA, transB bool, m, n, k int, alpha float32, a 
 					}
 					for ir := 0; ir < mcb; ir += mr {
 						rows := min(mr, mcb-ir)
-						ap := &pa[ir*kcb]
+						ap, rsa, csa := &pa[ir*kcb], 1, mr
+						if directA && rows == mr {
+							ap, rsa, csa = &a[(ic+ir)*lda+pc], lda, 1
+						}
 						off := (ic+ir)*ldc + jc + jr
 						if rows == mr && cols == nr {
-							fn(kcb, ap, bp, &c[off], bs, ldc, alpha, be)
+							fn(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be)
 							continue
 						}
 						if edge != nil {
-							edge(kcb, ap, bp, &c[off], bs, ldc, alpha, be, rows, cols)
+							edge(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
 							continue
 						}
-						fn(kcb, ap, bp, &tile[0], bs, nr, alpha, 0)
+						fn(kcb, ap, bp, &tile[0], rsa, csa, bs, nr, alpha, 0)
 						for i := range rows {
 							ci := c[off+i*ldc : off+i*ldc+cols]
 							ti := tile[i*nr : i*nr+cols]
@@ -240,45 +255,9 @@ func packA(dst []float32, transA bool, a []float32, lda, i0, mc, p0, kc, mr int)
 		rows := min(mr, mc-ip)
 		d := dst[ip*kc : ip*kc+mr*kc]
 		if transA {
-			for p := range kc {
-				dd := d[p*mr : p*mr+mr]
-				src := a[(p0+p)*lda+i0+ip:]
-				copy(dd, src[:rows])
-				clear(dd[rows:])
-			}
-			continue
-		}
-		r := 0
-		// Four rows at a time, so that each k-step writes four adjacent values. The slice
-		// expressions check the bounds once; the loop then indexes without checks.
-		for ; r+4 <= rows; r += 4 {
-			base := (i0+ip+r)*lda + p0
-			_ = a[base+3*lda : base+3*lda+kc]
-			_ = d[r : (kc-1)*mr+r+4]
-			src := unsafe.Pointer(&a[base])
-			dst := unsafe.Pointer(&d[r])
-			rs := uintptr(lda) * 4
-			for range kc {
-				q := (*[4]float32)(dst)
-				q[0] = *(*float32)(src)
-				q[1] = *(*float32)(unsafe.Add(src, rs))
-				q[2] = *(*float32)(unsafe.Add(src, 2*rs))
-				q[3] = *(*float32)(unsafe.Add(src, 3*rs))
-				src = unsafe.Add(src, 4)
-				dst = unsafe.Add(dst, mr*4)
-			}
-		}
-		for ; r < rows; r++ {
-			src := a[(i0+ip+r)*lda+p0:]
-			src = src[:kc]
-			for p, v := range src {
-				d[p*mr+r] = v
-			}
-		}
-		for r := rows; r < mr; r++ {
-			for p := range kc {
-				d[p*mr+r] = 0
-			}
+			copyRows(d, mr, a[p0*lda+i0+ip:], lda, kc, rows)
+		} else {
+			transpose(d, mr, a[(i0+ip)*lda+p0:], lda, rows, kc)
 		}
 	}
 }
@@ -289,26 +268,62 @@ func packB(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, nc, nr int)
 	for jp := 0; jp < nc; jp += nr {
 		cols := min(nr, nc-jp)
 		d := dst[jp*kc : jp*kc+nr*kc]
-		if !transB {
-			for p := range kc {
-				dd := d[p*nr : p*nr+nr]
-				src := b[(p0+p)*ldb+j0+jp:]
-				copy(dd, src[:cols])
-				clear(dd[cols:])
-			}
-			continue
+		if transB {
+			transpose(d, nr, b[(j0+jp)*ldb+p0:], ldb, cols, kc)
+		} else {
+			copyRows(d, nr, b[p0*ldb+j0+jp:], ldb, kc, cols)
 		}
-		for cc := range cols {
-			src := b[(j0+jp+cc)*ldb+p0:]
-			src = src[:kc]
-			for p, v := range src {
-				d[p*nr+cc] = v
-			}
+	}
+}
+
+// copyRows sets row p of d (stride w) to the first n values of row p of src (stride lds), for
+// p < k, and zeroes the rest of each row of d.
+func copyRows(d []float32, w int, src []float32, lds, k, n int) {
+	for p := range k {
+		dd := d[p*w : p*w+w]
+		s := src[p*lds:]
+		switch {
+		case n == 32 && w == 32:
+			*(*[32]float32)(dd) = *(*[32]float32)(s)
+		case n == 8 && w == 8:
+			*(*[8]float32)(dd) = *(*[8]float32)(s)
+		default:
+			copy(dd, s[:n])
+			clear(dd[n:])
 		}
-		for cc := cols; cc < nr; cc++ {
-			for p := range kc {
-				d[p*nr+cc] = 0
-			}
+	}
+}
+
+// transpose sets d[p·w + r] = src[r·lds + p] for r < n, p < k (column r of the k×w panel d
+// is row r of src) and zeroes columns n…w−1 of d.
+func transpose(d []float32, w int, src []float32, lds, n, k int) {
+	r := 0
+	// Four rows at a time, so that each step writes four adjacent values. The slice
+	// expressions check the bounds once; the loop then indexes without checks.
+	for ; r+4 <= n; r += 4 {
+		_ = src[(r+3)*lds : (r+3)*lds+k]
+		_ = d[r : (k-1)*w+r+4]
+		s0 := unsafe.Pointer(&src[r*lds])
+		d0 := unsafe.Pointer(&d[r])
+		rs := uintptr(lds) * 4
+		for p := range uintptr(k) {
+			q := (*[4]float32)(unsafe.Add(d0, p*uintptr(w)*4))
+			s := unsafe.Add(s0, p*4)
+			q[0] = *(*float32)(s)
+			q[1] = *(*float32)(unsafe.Add(s, rs))
+			q[2] = *(*float32)(unsafe.Add(s, 2*rs))
+			q[3] = *(*float32)(unsafe.Add(s, 3*rs))
+		}
+	}
+	for ; r < n; r++ {
+		s := src[r*lds : r*lds+k]
+		for p, v := range s {
+			d[p*w+r] = v
+		}
+	}
+	for ; r < w; r++ {
+		for p := range k {
+			d[p*w+r] = 0
 		}
 	}
 }

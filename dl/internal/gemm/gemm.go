@@ -3,7 +3,8 @@ package gemm
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C, row-major, op(X) = Xᵀ if transX.
 // A is m×k (k×m if transA) with row stride lda; B is k×n (n×k if transB) with stride ldb;
 // C is m×n with stride ldc. When beta is 0, C is not read (it may hold NaN or Inf).
-// Sgemm panics if a size is negative, a stride is smaller than its row length, or a slice is
+// Large products use up to runtime.GOMAXPROCS goroutines; Sgemm may be called concurrently
+// for different C. Sgemm panics if a size is negative, a stride is smaller than its row length, or a slice is
 // too short for the sizes and strides given.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkArgs(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
@@ -13,7 +14,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // SgemmBatch computes batch products C[i] = alpha·op(A[i])·op(B[i]) + beta·C[i], where
 // item i of X starts at x[i·strideX] and has the layout Sgemm describes. A stride of 0 reuses
 // the same matrix for every item (a shared weight, say), except for C, whose items must not
-// overlap. Small products run in parallel across the batch, large ones one after another,
+// overlap: strideC ≥ (m−1)·ldc + n. Small products run in parallel across the batch, large ones one after another,
 // each in parallel. SgemmBatch panics as Sgemm does, or if a stride is negative or C's
 // items overlap.
 func SgemmBatch(transA, transB bool, batch, m, n, k int, alpha float32, a []float32, lda, strideA int, b []float32, ldb, strideB int, beta float32, c []float32, ldc, strideC int) {

@@ -4,10 +4,10 @@
 //
 //	go run gen_kernels.go
 //
-// Each kernel computes the mr×nr tile C = alpha·Σ_p a[p·mr+i]·b[p·ldb+j] + beta·C from a packed
-// A micro-panel (k×mr, k-major) and a B micro-panel of k rows of nr values ldb apart (packed,
-// ldb = nr, or straight from a row-major B), holding the tile in registers. When beta is ±0,
-// C is written without being read.
+// Each kernel computes the mr×nr tile C = alpha·Σ_p a[i·rsa+p·csa]·b[p·ldb+j] + beta·C, holding
+// the tile in registers. A is a packed micro-panel (rsa = 1, csa = mr) or mr rows of a
+// row-major A (rsa = lda, csa = 1); B is a packed micro-panel (ldb = nr) or nr columns of a
+// row-major B. When beta is ±0, C is written without being read.
 package main
 
 import (
@@ -45,21 +45,25 @@ func gen(w *strings.Builder, name string, mr, nv int, reg string, vb, nregs, pf 
 	nr := nv * vb / 4
 
 	if edge {
-		fmt.Fprintf(w, "\n// func %s(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, rows int, mask uint32)\n", name)
+		fmt.Fprintf(w, "\n// func %s(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows int, mask uint32)\n", name)
 		fmt.Fprintf(w, "// The first rows rows and the mask columns of a %d×%d tile.\n", mr, nr)
-		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-68\n", name)
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-84\n", name)
 	} else {
-		fmt.Fprintf(w, "\n// func %s(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32)\n", name)
+		fmt.Fprintf(w, "\n// func %s(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32)\n", name)
 		fmt.Fprintf(w, "// %d×%d tile.\n", mr, nr)
-		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-56\n", name)
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-72\n", name)
 	}
 	p("MOVQ k+0(FP), CX")
 	p("MOVQ a+8(FP), SI")
 	p("MOVQ b+16(FP), DI")
 	p("MOVQ c+24(FP), DX")
-	p("MOVQ ldb+32(FP), R12")
+	p("MOVQ rsa+32(FP), R13")
+	p("SHLQ $2, R13")
+	p("MOVQ csa+40(FP), R10")
+	p("SHLQ $2, R10")
+	p("MOVQ ldb+48(FP), R12")
 	p("SHLQ $2, R12")
-	p("MOVQ ldc+40(FP), R8")
+	p("MOVQ ldc+56(FP), R8")
 	p("SHLQ $2, R8")
 	zero := "VXORPS"
 	if reg == "Z" {
@@ -82,6 +86,13 @@ func gen(w *strings.Builder, name string, mr, nv int, reg string, vb, nregs, pf 
 			}
 		}
 	}
+	// Rows of A: SI is row 0, R14 row 3, R9 row 6; R13 is the row stride.
+	p("LEAQ (SI)(R13*2), R14")
+	p("ADDQ R13, R14")
+	if mr > 6 {
+		p("LEAQ (R14)(R13*2), R9")
+		p("ADDQ R13, R9")
+	}
 	p("TESTQ CX, CX")
 	p("JEQ %s_store", name)
 	// Unrolled by 2 in k to halve loop overhead.
@@ -89,6 +100,16 @@ func gen(w *strings.Builder, name string, mr, nv int, reg string, vb, nregs, pf 
 	p("SHRQ $1, BX")
 	p("JEQ %s_tail", name)
 	fmt.Fprintf(w, "%s_loop2:\n", name)
+	arow := func(i int) string {
+		return [...]string{"(SI)", "(SI)(R13*1)", "(SI)(R13*2)", "(R14)", "(SI)(R13*4)", "(R14)(R13*2)", "(R9)", "(R9)(R13*1)"}[i]
+	}
+	advanceA := func() {
+		p("ADDQ R10, SI")
+		p("ADDQ R10, R14")
+		if mr > 6 {
+			p("ADDQ R10, R9")
+		}
+	}
 	step := func(off int) {
 		for v := range nv {
 			if off == 0 {
@@ -98,13 +119,12 @@ func gen(w *strings.Builder, name string, mr, nv int, reg string, vb, nregs, pf 
 			}
 		}
 		for i := range mr {
-			p("VBROADCASTSS %d(SI), %s", (off*mr+i)*4, areg(i))
+			p("VBROADCASTSS %s, %s", arow(i), areg(i))
 			for v := range nv {
 				p("VFMADD231PS %s, %s, %s", breg(v), areg(i), acc(i, v))
 			}
 		}
 	}
-	p("PREFETCHT0 %d(SI)", 8*mr*4)
 	if pf >= 2 {
 		// The B rows eight k-steps ahead.
 		p("LEAQ (DI)(R12*8), R11")
@@ -114,8 +134,9 @@ func gen(w *strings.Builder, name string, mr, nv int, reg string, vb, nregs, pf 
 		}
 	}
 	step(0)
+	advanceA()
 	step(1)
-	p("ADDQ $%d, SI", 2*mr*4)
+	advanceA()
 	p("LEAQ (DI)(R12*2), DI")
 	p("DECQ BX")
 	p("JNE %s_loop2", name)
@@ -125,7 +146,7 @@ func gen(w *strings.Builder, name string, mr, nv int, reg string, vb, nregs, pf 
 	step(0)
 	fmt.Fprintf(w, "%s_store:\n", name)
 	ar, br := areg(0), breg(0)
-	p("VBROADCASTSS alpha+48(FP), %s", ar)
+	p("VBROADCASTSS alpha+64(FP), %s", ar)
 	for i := range nacc {
 		r := fmt.Sprintf("%s%d", reg, i)
 		p("VMULPS %s, %s, %s", ar, r, r)
@@ -148,8 +169,8 @@ func gen(w *strings.Builder, name string, mr, nv int, reg string, vb, nregs, pf 
 		}
 	}
 	if edge {
-		p("MOVQ rows+56(FP), R10")
-		p("MOVL mask+64(FP), AX")
+		p("MOVQ rows+72(FP), R10")
+		p("MOVL mask+80(FP), AX")
 		for v := range nv {
 			p("KMOVW AX, K%d", v+1)
 			if v < nv-1 {
@@ -160,10 +181,10 @@ func gen(w *strings.Builder, name string, mr, nv int, reg string, vb, nregs, pf 
 	for _, load := range []bool{true, false} {
 		label := name + "_store0"
 		if load {
-			p("MOVL beta+52(FP), AX")
+			p("MOVL beta+68(FP), AX")
 			p("ANDL $0x7fffffff, AX")
 			p("JEQ %s", label)
-			p("VBROADCASTSS beta+52(FP), %s", br)
+			p("VBROADCASTSS beta+68(FP), %s", br)
 		} else {
 			fmt.Fprintf(w, "%s:\n", label)
 		}

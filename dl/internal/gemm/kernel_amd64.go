@@ -4,19 +4,21 @@ package gemm
 
 import "golang.org/x/sys/cpu"
 
-//go:noescape
-func kernelAVX512(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32)
+//go:generate go run gen_kernels.go
 
 //go:noescape
-func kernelAVX512Edge(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, rows int, mask uint32)
+func kernelAVX512(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernelAVX512Edge(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows int, mask uint32)
 
 // edgeAVX512 runs kernelAVX512Edge on the first rows×cols of a tile, masking the columns.
-func edgeAVX512(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32, rows, cols int) {
-	kernelAVX512Edge(k, a, b, c, ldb, ldc, alpha, beta, rows, uint32(1<<cols-1))
+func edgeAVX512(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows, cols int) {
+	kernelAVX512Edge(k, a, b, c, rsa, csa, ldb, ldc, alpha, beta, rows, uint32(1<<cols-1))
 }
 
 //go:noescape
-func kernelAVX2(k int, a, b, c *float32, ldb, ldc int, alpha, beta float32)
+func kernelAVX2(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32)
 
 var (
 	avx512Kernel = kernelSpec{name: "avx512", mr: 8, nr: 32, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512, edge: edgeAVX512}
@@ -36,7 +38,7 @@ func bestKernel() kernelSpec {
 
 // kernels lists every micro-kernel this CPU can run, for tests and benchmarks.
 func kernels() []kernelSpec {
-	ks := []kernelSpec{genericKernel}
+	ks := []kernelSpec{genericKernel, generic4x4Kernel}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		ks = append(ks, avx2Kernel)
 	}

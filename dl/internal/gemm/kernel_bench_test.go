@@ -16,7 +16,7 @@ func BenchmarkKernel(b *testing.B) {
 				c := make([]float32, ks.mr*ks.nr)
 				cpu0 := cpuSeconds()
 				for b.Loop() {
-					ks.fn(k, &pa[0], &pb[0], &c[0], ks.nr, ks.nr, 1, 1)
+					ks.fn(k, &pa[0], &pb[0], &c[0], 1, ks.mr, ks.nr, ks.nr, 1, 1)
 				}
 				gflop := 2 * float64(ks.mr*ks.nr*k) * float64(b.N) / 1e9
 				b.ReportMetric(gflop/b.Elapsed().Seconds(), "GFLOP/s")

@@ -8,7 +8,7 @@ import (
 )
 
 // Backend names the implementation behind Sgemm: the micro-kernel in use ("avx512", "avx2",
-// "generic") or "openblas".
+// "generic" or "generic4x4"), or "openblas" in the openblas build.
 func Backend() string { return active.name }
 
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -23,7 +23,7 @@ func sgemmBatch(transA, transB bool, batch, m, n, k int, alpha float32, a []floa
 		if k > 0 {
 			ai, bi = a[i*strideA:], b[i*strideB:]
 		}
-		sgemmWorkers(maxw, transA, transB, m, n, k, alpha, ai, lda, bi, ldb, beta, c[i*strideC:], ldc)
+		sgemmKernel(&active, maxw, transA, transB, m, n, k, alpha, ai, lda, bi, ldb, beta, c[i*strideC:], ldc)
 	}
 	w := min(runtime.GOMAXPROCS(0), batch)
 	if m*n*k >= parWork || w <= 1 || batch*m*n*k < parWork {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,9 +53,8 @@ func TestTune(t *testing.T) {
 		reps := max(1, int(1e8/(2*float64(m*n*k))))
 		for round := 0; round < 7; round++ {
 			for i, ks := range cfgs {
-				active = ks
 				if ks.name == "packed" {
-					active.small = 0
+					ks.small = 0
 				}
 				c0, t0 := cpuSeconds(), time.Now()
 				for range reps {
@@ -63,7 +63,7 @@ func TestTune(t *testing.T) {
 					} else if ks.name == "" {
 						Sgemm(false, false, m, n, k, 1, x, k, y, n, 0, z, n)
 					} else {
-						sgemmPacked(false, false, m, n, k, 1, x, k, y, n, 0, z, n)
+						sgemmKernel(&ks, runtime.GOMAXPROCS(0), false, false, m, n, k, 1, x, k, y, n, 0, z, n)
 					}
 				}
 				gf := 2 * float64(m*n*k) * float64(reps) / 1e9
@@ -71,7 +71,6 @@ func TestTune(t *testing.T) {
 				bestWall[i] = max(bestWall[i], gf/time.Since(t0).Seconds())
 			}
 		}
-		active = bestKernel()
 		for i, ks := range cfgs {
 			fmt.Printf("%dx%dx%d %-9s kc=%d mc=%d nc=%d  best %.1f GFLOP/cpu-s  %.1f GFLOP/s wall\n", m, n, k, ks.name, ks.kc, ks.mc, ks.nc, best[i], bestWall[i])
 		}
