@@ -11,6 +11,24 @@
 //
 // Layers live in dl/nn, optimizers in dl/optim.
 //
+// The ops, each differentiable:
+//
+//   - elementwise, broadcasting: Add, Sub, Mul, Div, Maximum, Minimum, Neg, AddScalar, MulScalar,
+//     Pow, Exp, Log, Sqrt, Abs, Clamp, Tanh, Sigmoid, ReLU, LeakyReLU; Softmax and LogSoftmax
+//     along an axis;
+//   - linear algebra: MatMul (2-D, batched, vectors), on a blocked, packed SGEMM with AVX-512
+//     and AVX2 kernels in Go assembly (dl/internal/gemm);
+//   - reductions: Sum, Mean (optionally keeping dimensions), Max, and ArgMax;
+//   - shapes: Reshape and Flatten (views sharing the data), Transpose, Permute, Concat, Split,
+//     Slice, IndexSelect, Gather, Pad, BroadcastTo (copies);
+//   - images: Conv2D (stride, padding, dilation, groups), ConvTranspose2D, MaxPool2D, AvgPool2D,
+//     Upsample2D, UpsampleBilinear2D;
+//   - training: Dropout, BatchNorm and LayerNorm (train and eval modes), Embedding.
+//
+// Custom lets other packages define fused ops with their own backward (dl/nn's LSTM does).
+// FromImage, FromMatrix and Matrix convert from and to images and gonum matrices; tensors
+// encode with gob (GobEncode) so GoNB's cache package can keep them between cell runs.
+//
 // # Shapes and broadcasting
 //
 // Elementwise ops broadcast as NumPy does: shapes are aligned at the right, and a dimension of
