@@ -74,7 +74,7 @@ func TestRecorderUpdateDisplayData(t *testing.T) {
 	nb := New()
 	nb.Cells = []*Cell{c1, c2}
 	b, _ := nb.Marshal()
-	if strings.Contains(string(b), "transient") || strings.Contains(string(b), "d1") {
+	if strings.Contains(string(b), "transient") || strings.Contains(string(b), `"d1"`) {
 		t.Errorf("Marshal wrote transient data:\n%s", b)
 	}
 }
