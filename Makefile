@@ -29,7 +29,7 @@ notebook: install
 	  echo "Jupyter is not installed. Install it with:"; \
 	  echo "    sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient"; \
 	  echo "(or: python3 -m pip install notebook) and run 'make notebook' again."; exit 1; }
-	jupyter notebook --ip=127.0.0.1 --no-browser --notebook-dir=notebooks
+	jupyter notebook --ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
