@@ -21,7 +21,8 @@ type kernelSpec struct {
 	nc     int // columns of a packed B block (kc×nc stays in L3); a multiple of nr
 	small  int // m·n·k below which packing does not pay and sgemmSimple runs instead
 	fn     kernelFunc
-	edge   edgeFunc // optional: a kernel for partial tiles, which otherwise use a scratch tile
+	edge   edgeFunc    // optional: a kernel for partial tiles, which otherwise use a scratch tile
+	narrow *kernelSpec // optional: the kernel to use when n ≤ narrow.nr
 }
 
 // edgeFunc is a kernelFunc that computes the whole tile but stores only its first rows×cols.
@@ -52,6 +53,9 @@ func sgemmPacked(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
+	}
+	if ks.narrow != nil && n <= ks.narrow.nr {
+		ks = ks.narrow
 	}
 	if k == 0 || alpha == 0 || m*n*k < ks.small {
 		sgemmSimple(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -135,10 +139,10 @@ func (j *job) part(lo, hi int) {
 	blocked(j.ks, j.transA, j.transB, j.m, hi-lo, j.k, j.alpha, j.a, j.lda, j.b[off:], j.ldb, j.beta, j.c[lo:], j.ldc)
 }
 
-// balance splits n into the fewest blocks of at most max (rounded up to a multiple of unit)
-// and returns a block size, a multiple of unit, that covers n with that many blocks.
-func balance(n, max, unit int) int {
-	blocks := (n + max - 1) / max
+// balance splits n into the fewest blocks of at most limit and returns a block size, a
+// multiple of unit, that covers n with that many blocks.
+func balance(n, limit, unit int) int {
+	blocks := (n + limit - 1) / limit
 	per := (n + blocks - 1) / blocks
 	return (per + unit - 1) / unit * unit
 }

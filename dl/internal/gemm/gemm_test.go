@@ -1,9 +1,13 @@
 package gemm
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -267,5 +271,31 @@ func TestSgemmBatchPanics(t *testing.T) {
 		if !strings.Contains(msg, tc.want) {
 			t.Errorf("case %d: panic %q, want %q", i, msg, tc.want)
 		}
+	}
+}
+
+// TestGeneratedKernels checks that kernel_amd64.s is what gen_kernels.go writes now.
+func TestGeneratedKernels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the generator with the go tool")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool")
+	}
+	out := filepath.Join(t.TempDir(), "kernel_amd64.s")
+	if msg, err := exec.Command(goTool, "run", "gen_kernels.go", "-o", out).CombinedOutput(); err != nil {
+		t.Fatalf("go run gen_kernels.go: %v\n%s", err, msg)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("kernel_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("kernel_amd64.s is stale: run go generate (go run gen_kernels.go)")
 	}
 }

@@ -18,11 +18,25 @@ func edgeAVX512(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta flo
 }
 
 //go:noescape
+func kernelAVX512N16(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernelAVX512N16Edge(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// edgeAVX512N16 runs kernelAVX512N16Edge on the first rows×cols of a tile, masking the columns.
+func edgeAVX512N16(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows, cols int) {
+	kernelAVX512N16Edge(k, a, b, c, rsa, csa, ldb, ldc, alpha, beta, rows, uint32(1<<cols-1))
+}
+
+//go:noescape
 func kernelAVX2(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32)
 
 var (
-	avx512Kernel = kernelSpec{name: "avx512", mr: 8, nr: 32, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512, edge: edgeAVX512}
-	avx2Kernel   = kernelSpec{name: "avx2", mr: 4, nr: 24, kc: 256, mc: 4 * 32, nc: 1008, small: 512, fn: kernelAVX2}
+	// avx512N16Kernel takes products at most 16 columns wide, which would leave half of
+	// avx512Kernel's tile empty.
+	avx512N16Kernel = kernelSpec{name: "avx512n16", mr: 8, nr: 16, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512N16, edge: edgeAVX512N16}
+	avx512Kernel    = kernelSpec{name: "avx512", mr: 8, nr: 32, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512, edge: edgeAVX512, narrow: &avx512N16Kernel}
+	avx2Kernel      = kernelSpec{name: "avx2", mr: 4, nr: 24, kc: 256, mc: 4 * 32, nc: 1008, small: 512, fn: kernelAVX2}
 )
 
 // bestKernel picks the fastest micro-kernel the CPU supports.
@@ -43,7 +57,7 @@ func kernels() []kernelSpec {
 		ks = append(ks, avx2Kernel)
 	}
 	if cpu.X86.HasAVX512F {
-		ks = append(ks, avx512Kernel)
+		ks = append(ks, avx512Kernel, avx512N16Kernel)
 	}
 	return ks
 }
