@@ -1,0 +1,49 @@
+// Package train is a small supervised training loop for dl models: epochs of shuffled
+// mini-batches, one optimizer step per batch, the test accuracy after each epoch, and hooks that
+// report progress to a notebook.
+//
+// # Overview
+//
+// A Loop holds the model, the optimizer and the loss; Run trains it on a labelled set and
+// returns the History of losses and accuracies:
+//
+//	rng := rand.New(rand.NewPCG(1, 1))
+//	model := nn.NewSequential(nn.Flatten{}, nn.NewLinear(rng, 784, 256), nn.ReLU{}, nn.NewLinear(rng, 256, 10))
+//	opt := optim.NewSGD(model.Parameters(), 0.1)
+//	opt.Momentum = 0.9
+//	loop := train.Loop{Model: model, Opt: opt, Epochs: 1}
+//	loop.OnStep = train.Every(50, func(s train.Step, loss, acc float64) { monitor.Add(s.Epochs(), widgets.Values{"train loss": loss}) })
+//	hist, err := loop.Run(trainSet, testSet, 64, 1)
+//
+// Each step is
+//
+//	opt.ZeroGrad(); loss := Loss(Model.Forward(x), y); loss.Backward(); opt.Step()
+//
+// with x [b, C, H, W] as datasets.Set.Batches yields it (a multilayer perceptron starts with
+// nn.Flatten). Package train depends on dl, dl/nn, dl/optim and datasets only: it draws nothing.
+// Its hooks receive plain values (Step, Epoch), and a notebook wires them to widgets with a
+// one-line closure, as above.
+//
+// Introduced in notebooks/02-deep-learning-in-go.
+//
+// # Shapes and broadcasting
+//
+// Run passes each batch to Model.Forward as datasets.Set.Batches yields it, [b, C, H, W];
+// the default loss, nn.CrossEntropy, takes the model's output as logits [b, classes].
+// Accuracy counts the rows of the output [b, classes] whose largest logit (ArgMax(1)) is at the
+// label.
+//
+// # Autograd
+//
+// Training steps record the graph and call Backward on the loss; evaluation (Accuracy, and the
+// test accuracy of each epoch) runs under dl.NoGrad, which is process-wide: do not train another
+// model on another goroutine meanwhile.
+//
+// # Errors
+//
+// Run is the boundary between the engine, which panics on programmer errors, and a notebook
+// cell: it recovers dl's panics (with dl.Try) and returns them as errors naming the epoch and
+// step, so errors.Is(err, dl.ErrShape) holds for a model whose layers do not fit. A loss that
+// becomes NaN or infinite stops the run with an error wrapping ErrNaNLoss. An invalid Loop
+// (no model or optimizer, a batch size below 1) is reported as an error too.
+package train
