@@ -27,7 +27,7 @@ doctor:
 notebook: install
 	@command -v jupyter >/dev/null 2>&1 || { \
 	  echo "Jupyter is not installed. Install it with:"; \
-	  echo "    sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient"; \
+	  echo "    sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client"; \
 	  echo "(or: python3 -m pip install notebook) and run 'make notebook' again."; exit 1; }
 	jupyter notebook --ip=127.0.0.1 --no-browser --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 

@@ -21,7 +21,7 @@ import (
 )
 
 // nbcAptHint says how to get what the nbconvert tests need.
-const nbcAptHint = "apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client (CI installs them)"
+const nbcAptHint = "sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client (CI installs them)"
 
 // nbcFind returns a jupyter command whose `jupyter nbconvert --version` works: the one on PATH,
 // else Debian's /usr/bin/jupyter (a pyenv shim on PATH may lack Jupyter). If there is none it fails

@@ -18,8 +18,16 @@ import (
 const MinGo = "go1.26"
 
 // AptPackages are the Debian/Ubuntu packages that provide Jupyter Notebook, nbconvert and the
-// Python client deepnb's tests use.
+// Python client deepnb's tests use, as the Makefile installs them.
 const AptPackages = "jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client"
+
+// JupyterFix is the fix [Doctor] prints when Jupyter, nbconvert or the notebook server is missing:
+// the Makefile's apt-get line, or pip.
+const JupyterFix = "sudo apt-get install -y " + AptPackages + "   (or: python3 -m pip install notebook nbconvert nbclient)"
+
+// KernelspecCmdFix is the fix [Doctor] prints when `jupyter kernelspec` is missing: Debian ships the
+// command in package jupyter-client (the last of [AptPackages]).
+const KernelspecCmdFix = "sudo apt-get install -y jupyter-client   (or: python3 -m pip install jupyter_client)"
 
 // Result is the outcome of one [Doctor] check.
 type Result struct {
@@ -251,10 +259,16 @@ func checkTool(t Tool, err error, installFix string) Result {
 func checkSpec(dir string, spec *KernelSpec, err error, root, installFix string) Result {
 	r := Result{Check: "kernelspec", Fix: installFix}
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && dir != "" {
-			err = fmt.Errorf("no kernel.json in %s", dir)
+		var nf *SpecNotFoundError
+		switch {
+		case errors.As(err, &nf):
+			r.Detail = fmt.Sprintf("kernelspec not installed (looked for %s in %s)",
+				filepath.Join("kernels", KernelName, "kernel.json"), strings.Join(nf.Searched, ", "))
+		case errors.Is(err, fs.ErrNotExist) && dir != "":
+			r.Detail = fmt.Sprintf("kernelspec not installed at %s (no kernel.json)", dir)
+		default:
+			r.Detail = err.Error()
 		}
-		r.Detail = err.Error()
 		return r
 	}
 	gonb := filepath.Join(BinDir(root), "gonb")
@@ -287,7 +301,7 @@ func checkSpec(dir string, spec *KernelSpec, err error, root, installFix string)
 // checkJupyter checks that jupyter, nbconvert and notebook run and that Jupyter starts the deepnb
 // kernel from specDir (with JUPYTER_PATH extended to opts.Prefix's data directory when set).
 func checkJupyter(ctx context.Context, opts Options, specDir string) []Result {
-	aptFix := "apt-get install -y " + AptPackages + "   (or: pip install notebook nbconvert nbclient)"
+	aptFix := JupyterFix
 	jupyter, err := exec.LookPath("jupyter")
 	if err != nil {
 		return []Result{{Check: "jupyter", Detail: "jupyter is not on PATH", Fix: aptFix}}
@@ -327,7 +341,7 @@ func checkJupyter(ctx context.Context, opts Options, specDir string) []Result {
 	out, err := run("kernelspec", "list", "--json")
 	r := checkKernelList(out, err, specDir, installCommand(opts))
 	if err != nil {
-		r.Fix = aptFix // `jupyter kernelspec` itself is missing (package jupyter-client)
+		r.Fix = KernelspecCmdFix // `jupyter kernelspec` itself failed
 	}
 	results = append(results, r)
 	return results

@@ -98,7 +98,8 @@ func TestCheckSpec(t *testing.T) {
 		detail string
 	}{
 		{good, nil, true, "/d"},
-		{nil, fmt.Errorf("open: %w", fs.ErrNotExist), false, "no kernel.json in /d"},
+		{nil, fmt.Errorf("open: %w", fs.ErrNotExist), false, "kernelspec not installed at /d (no kernel.json)"},
+		{nil, &SpecNotFoundError{Searched: []string{"/a", "/b"}}, false, "kernelspec not installed (looked for kernels/deepnb/kernel.json in /a, /b)"},
 		{nil, errors.New("kernelspec /d/kernel.json: invalid character"), false, "invalid character"},
 		{func() *KernelSpec { return NewKernelSpec(otherRoot, "") }, nil, false, "argv[0] is " + filepath.Join(otherRoot, BinDirName, "gonb")},
 		{func() *KernelSpec { s := good(); s.Argv[3] = "-go_work=/elsewhere"; return s }, nil, false, `-go_work is "/elsewhere"`},
@@ -228,5 +229,41 @@ func TestDoctorFreshPrefix(t *testing.T) {
 	}
 	if !Failed(results) {
 		t.Error("Failed(results) = false, want true")
+	}
+}
+
+func TestCheckSpecWording(t *testing.T) {
+	t.Parallel()
+	// Not found anywhere: the detail says so plainly, without Go's "file does not exist".
+	r := checkSpec("", nil, &SpecNotFoundError{Searched: []string{"/x"}}, t.TempDir(), "fix")
+	if r.OK || strings.Contains(r.Detail, "does not exist") || !strings.HasPrefix(r.Detail, "kernelspec not installed") {
+		t.Errorf("checkSpec(not found) = %+v", r)
+	}
+	if err := (&SpecNotFoundError{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("SpecNotFoundError does not match fs.ErrNotExist")
+	}
+}
+
+// TestJupyterFixMatchesMakefile keeps doctor's apt-get line the one `make notebook` prints.
+func TestJupyterFixMatchesMakefile(t *testing.T) {
+	t.Parallel()
+	mk, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	if err != nil {
+		t.Skipf("no Makefile: %v", err)
+	}
+	apt, _, _ := strings.Cut(JupyterFix, "   ")
+	if !strings.Contains(string(mk), apt+"\"") && !strings.Contains(string(mk), apt+"\n") {
+		t.Errorf("Makefile lacks doctor's fix %q", apt)
+	}
+}
+
+func TestCheckJupyterMissing(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	rs := checkJupyter(t.Context(), Options{}, "")
+	if len(rs) != 1 || rs[0].OK || rs[0].Detail != "jupyter is not on PATH" || rs[0].Fix != JupyterFix {
+		t.Errorf("checkJupyter without jupyter = %+v", rs)
+	}
+	if !strings.HasPrefix(JupyterFix, "sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient") {
+		t.Errorf("JupyterFix = %q", JupyterFix)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -326,5 +327,43 @@ func TestInstallIdempotent(t *testing.T) {
 	}
 	if r := checkSpec("dir", spec, nil, root, ""); !r.OK {
 		t.Errorf("installed kernelspec does not pass the doctor: %s", r.Detail)
+	}
+}
+
+func TestSpecSearchPath(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("uses a shell script as python3")
+	}
+	// A python3 that says sys.prefix is /venv, and no jupyter on PATH.
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "python3"), []byte("#!/bin/sh\necho /venv\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	t.Setenv("JUPYTER_PATH", "/jp"+string(os.PathListSeparator)+"/jp2")
+	t.Setenv("JUPYTER_DATA_DIR", "/ud")
+	t.Setenv("PYTHONUSERBASE", "/ub")
+	sys := []string{"/usr/local/share/jupyter", "/usr/share/jupyter"}
+	for i, tc := range []struct {
+		preferEnv, noUserSite string
+		want                  []string
+	}{
+		{"", "", append([]string{"/jp", "/jp2", "/ud", "/ub/share/jupyter", "/venv/share/jupyter"}, sys...)},
+		{"off", "", append([]string{"/jp", "/jp2", "/ud", "/ub/share/jupyter", "/venv/share/jupyter"}, sys...)},
+		{"1", "", append([]string{"/jp", "/jp2", "/venv/share/jupyter", "/ud", "/ub/share/jupyter"}, sys...)},
+		{"", "1", append([]string{"/jp", "/jp2", "/ud", "/venv/share/jupyter"}, sys...)},
+	} {
+		t.Setenv("JUPYTER_PREFER_ENV_PATH", tc.preferEnv)
+		t.Setenv("PYTHONNOUSERSITE", tc.noUserSite)
+		if got := SpecSearchPath(t.Context()); !slices.Equal(got, tc.want) {
+			t.Errorf("case %d: SpecSearchPath:\ngot  %q\nwant %q", i, got, tc.want)
+		}
+	}
+	// sys.prefix /usr: its share/jupyter is a system directory, searched after /usr/local's.
+	os.WriteFile(filepath.Join(bin, "python3"), []byte("#!/bin/sh\necho /usr\n"), 0o755)
+	t.Setenv("JUPYTER_PATH", "")
+	t.Setenv("PYTHONNOUSERSITE", "")
+	if got, want := SpecSearchPath(t.Context()), append([]string{"/ud", "/ub/share/jupyter"}, sys...); !slices.Equal(got, want) {
+		t.Errorf("sys.prefix /usr: SpecSearchPath:\ngot  %q\nwant %q", got, want)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -209,8 +211,11 @@ func SysPrefix(ctx context.Context) string {
 }
 
 // SpecSearchPath returns the data directories Jupyter searches for kernels/<name>, in its order of
-// precedence: each $JUPYTER_PATH entry, the user data directory, sys-prefix/share/jupyter,
-// /usr/local/share/jupyter and /usr/share/jupyter.
+// precedence, as jupyter_core's jupyter_path does: each $JUPYTER_PATH entry; the user data
+// directory and the Python user base's share/jupyter ($PYTHONUSERBASE, else ~/.local on Unix other
+// than macOS; not with PYTHONNOUSERSITE set); sys-prefix/share/jupyter unless a system directory
+// (before the user directories if $JUPYTER_PREFER_ENV_PATH is true); then /usr/local/share/jupyter
+// and /usr/share/jupyter.
 func SpecSearchPath(ctx context.Context) []string {
 	var dirs []string
 	for _, p := range filepath.SplitList(os.Getenv("JUPYTER_PATH")) {
@@ -218,10 +223,24 @@ func SpecSearchPath(ctx context.Context) []string {
 			dirs = append(dirs, p)
 		}
 	}
+	var user []string
 	if d, err := UserDataDir(); err == nil {
-		dirs = append(dirs, d)
+		user = append(user, d)
 	}
-	dirs = append(dirs, filepath.Join(SysPrefix(ctx), "share", "jupyter"), "/usr/local/share/jupyter", "/usr/share/jupyter")
+	if b := pythonUserBase(); b != "" {
+		user = append(user, filepath.Join(b, "share", "jupyter"))
+	}
+	system := []string{"/usr/local/share/jupyter", "/usr/share/jupyter"}
+	var env []string
+	if e := filepath.Join(SysPrefix(ctx), "share", "jupyter"); !slices.Contains(system, e) {
+		env = append(env, e)
+	}
+	if envTrue(os.Getenv("JUPYTER_PREFER_ENV_PATH")) {
+		dirs = append(append(dirs, env...), user...)
+	} else {
+		dirs = append(append(dirs, user...), env...)
+	}
+	dirs = append(dirs, system...)
 	var uniq []string
 	seen := map[string]bool{}
 	for _, d := range dirs {
@@ -233,8 +252,41 @@ func SpecSearchPath(ctx context.Context) []string {
 	return uniq
 }
 
+// pythonUserBase returns Python's site.getuserbase() where it can be told without Python:
+// $PYTHONUSERBASE, else ~/.local on Unix other than macOS; "" with PYTHONNOUSERSITE set or when
+// unknown.
+func pythonUserBase() string {
+	if os.Getenv("PYTHONNOUSERSITE") != "" {
+		return ""
+	}
+	if b := os.Getenv("PYTHONUSERBASE"); b != "" {
+		return b
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		return "" // ~/Library/Python/X.Y, %APPDATA%\Python: depends on the Python version
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local")
+	}
+	return ""
+}
+
+// envTrue reports whether an environment value is true as jupyter_core's envset reads it: set and
+// not one of no, n, false, off, 0, 0.0 (in any case).
+func envTrue(v string) bool {
+	if v == "" {
+		return false
+	}
+	switch strings.ToLower(v) {
+	case "no", "n", "false", "off", "0", "0.0":
+		return false
+	}
+	return true
+}
+
 // FindKernelSpec returns the directory of the first deepnb kernelspec on [SpecSearchPath], that is
-// the one Jupyter would start, or an error wrapping fs.ErrNotExist listing where it looked.
+// the one Jupyter would start, or a [*SpecNotFoundError] (which matches fs.ErrNotExist) saying
+// where it looked.
 func FindKernelSpec(ctx context.Context) (string, error) {
 	path := SpecSearchPath(ctx)
 	for _, d := range path {
@@ -243,5 +295,19 @@ func FindKernelSpec(ctx context.Context) (string, error) {
 			return dir, nil
 		}
 	}
-	return "", fmt.Errorf("install: kernelspec %q not found under %s: %w", KernelName, strings.Join(path, ", "), os.ErrNotExist)
+	return "", &SpecNotFoundError{Searched: path}
 }
+
+// SpecNotFoundError reports that no data directory Jupyter searches holds the deepnb kernelspec.
+// It matches fs.ErrNotExist (errors.Is).
+type SpecNotFoundError struct {
+	Searched []string // the data directories searched, in Jupyter's order
+}
+
+func (e *SpecNotFoundError) Error() string {
+	return fmt.Sprintf("install: kernelspec %q not installed (looked for %s in %s)",
+		KernelName, filepath.Join("kernels", KernelName, "kernel.json"), strings.Join(e.Searched, ", "))
+}
+
+// Unwrap returns fs.ErrNotExist.
+func (e *SpecNotFoundError) Unwrap() error { return fs.ErrNotExist }

@@ -422,11 +422,13 @@ func (c *Client) readLoop(name string, sock zmq4.Socket, route func(*Message)) {
 		if name == "iopub" && len(zm.Frames) == 1 && len(zm.Frames[0]) > 0 && (zm.Frames[0][0] == 0 || zm.Frames[0][0] == 1) {
 			continue // a subscription frame echoed by some PUB implementations
 		}
+		received := time.Now()
 		m, err := ParseFrames(zm.Frames, c.key)
 		if err != nil {
 			c.reject(name, err)
 			continue
 		}
+		m.Received = received
 		route(m)
 	}
 }

@@ -56,6 +56,11 @@ type Message struct {
 	Metadata     json.RawMessage
 	Content      json.RawMessage
 	Buffers      [][]byte
+	// Received is when the [Client] read the message off its socket, by
+	// the local clock (zero for messages not received by a Client). Kernels
+	// may date their headers to the second only (GoNB does); Received has
+	// the local clock's resolution.
+	Received time.Time
 }
 
 // NewMessage returns a message of type msgType in session with a fresh

@@ -3,6 +3,7 @@ package runner_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -41,6 +42,17 @@ func TestGoNBParametersAndCompileError(t *testing.T) {
 	if strings.Contains(report, "<div") || strings.Contains(report, "flag.Parse") {
 		t.Errorf("report has HTML or GoNB's generated code:\n%s", report)
 	}
+	if strings.Contains(report, "failed to run") || strings.Contains(report, "exit status") {
+		t.Errorf("report keeps GoNB's noise lines:\n%s", report)
+	}
+	// GoNB dates its messages to the second; the runner's clock fills in.
+	usec := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$`)
+	times, _ := nb.Cells[2].Metadata["execution"].(map[string]any)
+	for _, k := range []string{"iopub.status.busy", "iopub.execute_input", "shell.execute_reply", "iopub.status.idle"} {
+		if s, _ := times[k].(string); !usec.MatchString(s) {
+			t.Errorf("cell 3: metadata.execution[%s] = %v, want a time to the microsecond", k, times[k])
+		}
+	}
 	if e.Kind != "error" || !strings.Contains(e.Summary(), "undefined: foo") {
 		t.Errorf("Error: kind %q, summary %q", e.Kind, e.Summary())
 	}
@@ -64,6 +76,9 @@ func TestGoNBPanic(t *testing.T) {
 	}
 	if got := e.Summary(); got != "cell 1: error: panic: boom" {
 		t.Errorf("Summary: got %q", got)
+	}
+	if strings.Contains(e.Message, "exit status") {
+		t.Errorf("report keeps GoNB's noise lines:\n%v", err)
 	}
 	if got := kerneltest.Stdout(nb.Cells[0]); got != "before\n" {
 		t.Errorf("stdout before the panic: got %q", got)

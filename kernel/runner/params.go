@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -290,8 +291,16 @@ func RenderParams(paramsSrc string, params []Param) (string, error) {
 // cell from an earlier run. The values are also recorded in the notebook
 // metadata under deepnb.parameters. With no params it does nothing.
 func InjectParams(nb *nbformat.Notebook, params []Param) error {
+	_, err := injectParams(nb, params)
+	return err
+}
+
+// injectParams is [InjectParams], also returning warnings as papermill
+// gives them: for a notebook without a parameters cell, and for parameters
+// its parameters cell does not declare.
+func injectParams(nb *nbformat.Notebook, params []Param) (warnings []string, err error) {
 	if len(params) == 0 {
-		return nil
+		return nil, nil
 	}
 	cells := nb.Cells[:0:0]
 	for _, c := range nb.Cells {
@@ -299,16 +308,33 @@ func InjectParams(nb *nbformat.Notebook, params []Param) error {
 			cells = append(cells, c)
 		}
 	}
-	at, src := 0, ""
+	at, src, found := 0, "", false
 	for i, c := range cells {
 		if c.CellType == "code" && c.HasTag(ParametersTag) {
-			at, src = i+1, c.Source
+			at, src, found = i+1, c.Source, true
 			break
 		}
 	}
 	code, err := RenderParams(src, params)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	var names, unknown []string
+	decls, _ := declaredParams(src) // RenderParams parsed it already
+	for _, p := range params {
+		names = append(names, p.Name)
+		if _, ok := decls[p.Name]; !ok && !slices.Contains(unknown, p.Name) {
+			unknown = append(unknown, p.Name)
+		}
+	}
+	switch {
+	case !found:
+		warnings = append(warnings, fmt.Sprintf("no code cell tagged %q: %s %s injected in a new cell at the top of the notebook, typed by %s",
+			ParametersTag, plural(len(names), "parameter", "parameters"), strings.Join(names, ", "), plural(len(names), "its value", "their values")))
+	case len(unknown) > 0:
+		warnings = append(warnings, fmt.Sprintf("%s %s %s not declared in the cell tagged %q (injected anyway, as new %s typed by %s)",
+			plural(len(unknown), "parameter", "parameters"), strings.Join(unknown, ", "), plural(len(unknown), "is", "are"), ParametersTag,
+			plural(len(unknown), "variable", "variables"), plural(len(unknown), "its value", "their values")))
 	}
 	cell := nbformat.NewCodeCell(code)
 	cell.Metadata["tags"] = []any{InjectedParametersTag}
@@ -327,5 +353,12 @@ func InjectParams(nb *nbformat.Notebook, params []Param) error {
 		pm[p.Name] = p.Value
 	}
 	dm["parameters"] = pm
-	return nil
+	return warnings, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,5 +125,50 @@ func TestInjectParams(t *testing.T) {
 	nb2.Cells = []*nbformat.Cell{nbformat.NewCodeCell("x")}
 	if err := InjectParams(nb2, []Param{{"n", "1"}}); err != nil || !nb2.Cells[0].HasTag("injected-parameters") {
 		t.Errorf("InjectParams without parameters cell: %v, %+v", err, nb2.Cells[0])
+	}
+}
+
+func TestInjectParamsWarnings(t *testing.T) {
+	t.Parallel()
+	withParams := func() *nbformat.Notebook {
+		params := nbformat.NewCodeCell("var epochs = 3\nvar lr = 0.1")
+		params.Metadata["tags"] = []any{"parameters"}
+		nb := nbformat.New()
+		nb.Cells = []*nbformat.Cell{params, nbformat.NewCodeCell("%%\nfmt.Println(epochs)")}
+		return nb
+	}
+	without := func() *nbformat.Notebook {
+		nb := nbformat.New()
+		nb.Cells = []*nbformat.Cell{nbformat.NewCodeCell("x")}
+		return nb
+	}
+	for i, tc := range []struct {
+		nb     *nbformat.Notebook
+		params []Param
+		want   string // "" = no warning
+	}{
+		{withParams(), []Param{{"epochs", "5"}, {"lr", "0.5"}}, ""},
+		{withParams(), nil, ""},
+		{without(), nil, ""},
+		{withParams(), []Param{{"epochs", "5"}, {"nosuch", "1"}},
+			`parameter nosuch is not declared in the cell tagged "parameters" (injected anyway, as new variable typed by its value)`},
+		{withParams(), []Param{{"a", "1"}, {"epochs", "5"}, {"b", "x"}, {"a", "2"}},
+			`parameters a, b are not declared in the cell tagged "parameters" (injected anyway, as new variables typed by their values)`},
+		{without(), []Param{{"n", "1"}},
+			`no code cell tagged "parameters": parameter n injected in a new cell at the top of the notebook, typed by its value`},
+		{without(), []Param{{"n", "1"}, {"m", "x"}},
+			`no code cell tagged "parameters": parameters n, m injected in a new cell at the top of the notebook, typed by their values`},
+	} {
+		warnings, err := injectParams(tc.nb, tc.params)
+		if err != nil {
+			t.Errorf("case %d: injectParams: %v", i, err)
+			continue
+		}
+		if got := strings.Join(warnings, "\n"); got != tc.want {
+			t.Errorf("case %d: injectParams(%v) warnings:\ngot  %q\nwant %q", i, tc.params, got, tc.want)
+		}
+		if len(tc.params) > 0 && !slices.ContainsFunc(tc.nb.Cells, func(c *nbformat.Cell) bool { return c.HasTag(InjectedParametersTag) }) {
+			t.Errorf("case %d: no injected-parameters cell", i)
+		}
 	}
 }

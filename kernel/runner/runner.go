@@ -59,6 +59,9 @@ type Options struct {
 	Log io.Writer
 	// Progress, if set, receives one line per executed cell.
 	Progress io.Writer
+	// Warnings, if set, receives RunFile's warnings ("NAME: warning: ..."),
+	// one line each, as they arise; they are also in Result.Warnings.
+	Warnings io.Writer
 	// Name is how errors and Progress name the notebook (default: RunFile's
 	// path, or "notebook").
 	Name string
@@ -74,7 +77,10 @@ type Result struct {
 	// CellTimes is the wall time of each executed cell, from sending the
 	// execute_request to the kernel going idle, in execution order.
 	CellTimes []time.Duration
-	Err       error // nil or the *Error that stopped the run
+	// Warnings are problems that did not stop the run, such as parameters
+	// the notebook does not declare (see [RunFile]).
+	Warnings []string
+	Err      error // nil or the *Error that stopped the run
 }
 
 // Error reports a failed run.
@@ -160,11 +166,13 @@ var goErrLine = regexp.MustCompile(`\.go:\d+(:\d+)?: `)
 // Run executes the code cells of nb in order in a fresh kernel, recording
 // outputs, execution counts and metadata.execution timestamps (as nbclient
 // does: iopub.status.busy, iopub.execute_input, shell.execute_reply,
-// iopub.status.idle) into nb. All code cells' outputs are cleared first,
-// except those of cells tagged "skip-execution", which are not run; nor
-// are empty cells. It stops at
-// the first failure and returns the result with Err set to an [*Error] (the
-// same error is returned); nb keeps the outputs so far.
+// iopub.status.idle) into nb. The timestamps are the kernel's message dates
+// where those have sub-second digits, else the times the runner received
+// the messages, to the microsecond. All code cells' outputs are cleared
+// first, except those of cells tagged "skip-execution", which are not run;
+// nor are empty cells. It stops at the first failure and returns the result
+// with Err set to an [*Error] (the same error is returned); nb keeps the
+// outputs so far.
 func Run(ctx context.Context, nb *nbformat.Notebook, opts Options) (*Result, error) {
 	name := opts.Name
 	if name == "" {
@@ -249,6 +257,7 @@ func Run(ctx context.Context, nb *nbformat.Notebook, opts Options) (*Result, err
 		res.Cells++
 		times := map[string]any{}
 		var applyErr error
+		var busyAt time.Time // when the kernel's busy status arrived
 		start := time.Now()
 		reply, err := client.Execute(ctx, c.Source, jupyter.ExecuteOptions{
 			Timeout: cellTimeout,
@@ -262,10 +271,13 @@ func Run(ctx context.Context, nb *nbformat.Notebook, opts Options) (*Result, err
 					}
 					json.Unmarshal(m.Content, &st)
 					if st.ExecutionState == "busy" || st.ExecutionState == "idle" {
-						times["iopub.status."+st.ExecutionState] = m.Header.Date
+						times["iopub.status."+st.ExecutionState] = stamp(m.Header.Date, m.Received)
+						if st.ExecutionState == "busy" {
+							busyAt = m.Received
+						}
 					}
 				case "execute_input":
-					times["iopub.execute_input"] = m.Header.Date
+					times["iopub.execute_input"] = stamp(m.Header.Date, m.Received)
 					var in struct {
 						ExecutionCount *int `json:"execution_count"`
 					}
@@ -283,7 +295,7 @@ func Run(ctx context.Context, nb *nbformat.Notebook, opts Options) (*Result, err
 		res.CellTimes = append(res.CellTimes, elapsed)
 		var status string
 		if reply != nil {
-			times["shell.execute_reply"] = reply.Header.Date
+			times["shell.execute_reply"] = stamp(reply.Header.Date, reply.Received)
 			var r struct {
 				Status         string `json:"status"`
 				ExecutionCount *int   `json:"execution_count"`
@@ -299,7 +311,7 @@ func Run(ctx context.Context, nb *nbformat.Notebook, opts Options) (*Result, err
 				Started string `json:"started"`
 			}
 			if json.Unmarshal(reply.Metadata, &meta) == nil && meta.Started != "" {
-				times["shell.execute_reply.started"] = meta.Started
+				times["shell.execute_reply.started"] = stamp(meta.Started, busyAt)
 			}
 		}
 		if c.Metadata == nil {
@@ -339,6 +351,25 @@ func Run(ctx context.Context, nb *nbformat.Notebook, opts Options) (*Result, err
 		return fail(firstErr)
 	}
 	return res, nil
+}
+
+// stamp returns the metadata.execution timestamp of a message the kernel
+// dated kernelDate and the client received at received: the kernel's date
+// if it has sub-second digits, else (GoNB dates its messages to the second)
+// the local clock's reading, in UTC with microseconds as nbclient writes
+// them.
+func stamp(kernelDate string, received time.Time) string {
+	if received.IsZero() || fineDate(kernelDate) {
+		return kernelDate
+	}
+	return received.UTC().Format(jupyter.TimeFormat)
+}
+
+// fineDate reports whether an ISO 8601 date has a non-zero fraction of a
+// second.
+func fineDate(date string) bool {
+	t := jupyter.Header{Date: date}.Time()
+	return !t.IsZero() && t.Nanosecond() != 0
 }
 
 func executeError(i int, c *nbformat.Cell, err error) *Error {
@@ -401,8 +432,9 @@ func errorMessage(c *nbformat.Cell) string {
 		case "error":
 			e := StripANSI(o.EName + ": " + o.EValue)
 			if len(o.Traceback) > 0 {
+				// The traceback may be no more than the value, or the name and value.
 				tb := StripANSI(strings.Join(o.Traceback, "\n"))
-				if tb != StripANSI(o.EValue) {
+				if tb != StripANSI(o.EValue) && tb != e {
 					e += "\n" + tb
 				}
 			}
@@ -422,7 +454,30 @@ func errorMessage(c *nbformat.Cell) string {
 		parts = append(parts, s)
 	}
 	parts = append(parts, errs...)
-	return limitLines(strings.Join(parts, "\n"), MessageLines)
+	return limitLines(dropNoise(strings.Join(parts, "\n")), MessageLines)
+}
+
+// gonbNoise matches the lines GoNB adds to a failing cell's report that say
+// only that a program failed: `failed to run "…/go build …": exit status 1`,
+// `exit status 2` (go run's, after a panic), each maybe after "ERROR: ".
+var gonbNoise = regexp.MustCompile(`^(ERROR: )?(failed to run ".*": )?exit status \d+$`)
+
+// dropNoise removes GoNB's noise lines ([gonbNoise]) from msg if anything
+// else is left; a message of noise only is kept as it is.
+func dropNoise(msg string) string {
+	var kept []string
+	real := false
+	for _, l := range strings.Split(msg, "\n") {
+		if gonbNoise.MatchString(strings.TrimSpace(l)) {
+			continue
+		}
+		kept = append(kept, l)
+		real = real || strings.TrimSpace(l) != ""
+	}
+	if !real {
+		return msg
+	}
+	return strings.Join(kept, "\n")
 }
 
 func isErrorHTML(h string) bool {
@@ -543,6 +598,11 @@ func timeoutSeconds(meta map[string]any) (time.Duration, error) {
 // executed notebook, failed or not, atomically to opts.Out (or over path if
 // opts.InPlace). The input is never overwritten otherwise. It returns the
 // run's result and error; a write error is returned if the run succeeded.
+//
+// As papermill does, it warns (in Result.Warnings and to opts.Warnings) of
+// parameters that the cell tagged "parameters" does not declare, and of
+// parameters given to a notebook without such a cell (they are then
+// injected at the top of the notebook).
 func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	if opts.Name == "" {
 		opts.Name = path
@@ -558,9 +618,15 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	if err != nil {
 		return &Result{Name: opts.Name, Err: err}, err
 	}
-	if err := InjectParams(nb, opts.Params); err != nil {
+	warnings, err := injectParams(nb, opts.Params)
+	if err != nil {
 		err = fmt.Errorf("%s: %w", path, err)
 		return &Result{Name: opts.Name, Notebook: nb, Err: err}, err
+	}
+	if opts.Warnings != nil {
+		for _, w := range warnings {
+			fmt.Fprintf(opts.Warnings, "%s: warning: %s\n", opts.Name, w)
+		}
 	}
 	if opts.Dir == "" {
 		if opts.Dir, err = filepath.Abs(filepath.Dir(path)); err != nil {
@@ -568,6 +634,7 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 		}
 	}
 	res, runErr := Run(ctx, nb, opts)
+	res.Warnings = append(warnings, res.Warnings...)
 	if out != "" {
 		if werr := nbformat.WriteFile(out, nb); werr != nil && runErr == nil {
 			res.Err = werr

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -274,6 +276,89 @@ func TestRunAllSummaryAndJUnit(t *testing.T) {
 	for _, w := range []string{`<testsuites name="deepnb run" tests="3" failures="1"`, `name="nbb.ipynb"`, `<failure message="cell 1: error: Boom: it failed" type="error">`} {
 		if !strings.Contains(string(x), w) {
 			t.Errorf("JUnit lacks %q:\n%s", w, x)
+		}
+	}
+}
+
+func TestRunTimestamps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts kernel processes")
+	}
+	t.Parallel()
+	usec := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$`)
+	keys := []string{"iopub.status.busy", "iopub.execute_input", "shell.execute_reply", "iopub.status.idle"}
+	for _, coarse := range []bool{true, false} {
+		// Coarse: the kernel dates its messages to the second, as GoNB does; the
+		// runner's own clock must stand in for them.
+		env := map[string]string{}
+		if coarse {
+			env["DEEPNB_FAKE_KERNEL_COARSE_DATES"] = "1"
+		}
+		nb := notebook("sleep 50\nprint done")
+		if _, err := runner.Run(context.Background(), nb, runner.Options{Spec: fakeSpec(t, env)}); err != nil {
+			t.Fatalf("coarse=%v: Run: %v", coarse, err)
+		}
+		times, _ := nb.Cells[0].Metadata["execution"].(map[string]any)
+		for _, k := range keys {
+			if s, _ := times[k].(string); !usec.MatchString(s) {
+				t.Errorf("coarse=%v: metadata.execution[%s] = %q, want an ISO 8601 UTC time with microseconds", coarse, k, times[k])
+			}
+		}
+		// The cell sleeps 50ms between its execute_input and its reply.
+		if times["iopub.execute_input"] == times["shell.execute_reply"] {
+			t.Errorf("coarse=%v: iopub.execute_input and shell.execute_reply are both %v for a 50ms cell", coarse, times["shell.execute_reply"])
+		}
+	}
+}
+
+func TestRunFileWarnsOfParameters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts kernel processes")
+	}
+	t.Parallel()
+	spec := fakeSpec(t, nil)
+	dir := t.TempDir()
+	withCell := filepath.Join(dir, "with.ipynb")
+	nb := notebook("var n = 1", "print body")
+	nb.Cells[0].Metadata["tags"] = []any{"parameters"}
+	if err := nbformat.WriteFile(withCell, nb); err != nil {
+		t.Fatal(err)
+	}
+	withoutCell := filepath.Join(dir, "without.ipynb")
+	if err := nbformat.WriteFile(withoutCell, notebook("print body")); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct {
+		path   string
+		params []runner.Param
+		want   string // "" = no warning
+	}{
+		{withCell, []runner.Param{{Name: "n", Value: "2"}}, ""},
+		{withCell, []runner.Param{{Name: "n", Value: "2"}, {Name: "nosuch", Value: "1"}},
+			withCell + `: warning: parameter nosuch is not declared in the cell tagged "parameters"`},
+		{withoutCell, []runner.Param{{Name: "n", Value: "2"}},
+			withoutCell + `: warning: no code cell tagged "parameters": parameter n injected in a new cell at the top of the notebook`},
+	} {
+		var warn strings.Builder
+		res, err := runner.RunFile(context.Background(), tc.path, runner.Options{Spec: spec, Params: tc.params, Warnings: &warn})
+		if err != nil {
+			t.Fatalf("case %d: RunFile: %v", i, err)
+		}
+		if tc.want == "" {
+			if warn.Len() != 0 || len(res.Warnings) != 0 {
+				t.Errorf("case %d: unexpected warnings %q, %q", i, warn.String(), res.Warnings)
+			}
+			continue
+		}
+		if !strings.HasPrefix(warn.String(), tc.want) || strings.Count(warn.String(), "\n") != 1 {
+			t.Errorf("case %d: Warnings got %q, want one line starting %q", i, warn.String(), tc.want)
+		}
+		if len(res.Warnings) != 1 || !strings.HasPrefix(tc.path+": warning: "+res.Warnings[0], tc.want) {
+			t.Errorf("case %d: Result.Warnings %q", i, res.Warnings)
+		}
+		// The parameter is injected all the same.
+		if got := res.Notebook.Cells; !slices.ContainsFunc(got, func(c *nbformat.Cell) bool { return c.HasTag("injected-parameters") && c.ExecutionCount != nil }) {
+			t.Errorf("case %d: no executed injected-parameters cell", i)
 		}
 	}
 }

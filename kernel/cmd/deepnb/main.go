@@ -74,7 +74,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "doctor":
 		return doctorCmd(ctx, rest, stdout, stderr)
 	case "run":
-		return runCmd(rest)
+		return runMain(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] != "help" {
 			return dispatch(ctx, []string{rest[0], "-h"}, stdout, stderr)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/deepnb/deepnb/kernel/runner"
@@ -24,14 +25,12 @@ at the end; the exit status is 1 if any notebook failed.
 
 Parameters (-p name=value) are injected, as Go declarations typed after those
 of the cell tagged "parameters", in a new cell tagged "injected-parameters".
+As papermill does, deepnb run warns (on stderr) of a parameter the parameters
+cell does not declare, and of parameters given to a notebook without such a
+cell (their cell is then injected at the top of the notebook).
 
 Flags:
 `
-
-// runCmd implements `deepnb run [flags] NOTEBOOK...` (see runUsage).
-func runCmd(args []string) error {
-	return runMain(context.Background(), args, os.Stdout, os.Stderr)
-}
 
 type paramFlags []runner.Param
 
@@ -46,6 +45,9 @@ func (p *paramFlags) Set(s string) error {
 	return nil
 }
 
+// runMain implements `deepnb run [flags] NOTEBOOK...` (see runUsage). It
+// returns an error wrapping errRunFailed, after printing the failures and
+// the summary, if any notebook failed.
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -95,6 +97,19 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case *out != "" && len(paths) > 1:
 		return errors.New("deepnb run: --out takes one notebook; use --out-dir for several")
 	}
+	if *inplace {
+		seen := map[string]bool{}
+		for _, p := range paths {
+			a, err := filepath.Abs(p)
+			if err != nil {
+				return fmt.Errorf("deepnb run: %w", err)
+			}
+			if seen[a] {
+				return fmt.Errorf("deepnb run: --inplace: %s is given twice", p)
+			}
+			seen[a] = true
+		}
+	}
 	if *outDir != "" {
 		if err := os.MkdirAll(*outDir, 0o755); err != nil {
 			return fmt.Errorf("deepnb run: %w", err)
@@ -111,6 +126,8 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
+	// Notebooks run with -j write warnings, progress and kernel logs at once.
+	stderr = &lockedWriter{w: stderr}
 	base := runner.Options{
 		Kernel:       *kernel,
 		Timeout:      *timeout,
@@ -118,6 +135,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Params:       params,
 		AllowErrors:  *allowErrors,
 		InPlace:      *inplace,
+		Warnings:     stderr,
 	}
 	if *verbose {
 		base.Progress = stderr
@@ -159,6 +177,18 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("%w: %d of %d notebooks failed", errRunFailed, failed, len(results))
 	}
 	return nil
+}
+
+// lockedWriter serializes writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // errRunFailed marks a run whose failures have been reported already.

@@ -3,11 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/deepnb/deepnb/kernel/jupyter/fakekernel"
+	"github.com/deepnb/deepnb/kernel/nbformat"
 )
+
+func TestMain(m *testing.M) {
+	fakekernel.MainIfKernel()
+	os.Exit(m.Run())
+}
 
 func TestRunFlags(t *testing.T) {
 	t.Parallel()
@@ -31,6 +40,7 @@ func TestRunFlags(t *testing.T) {
 		{[]string{"--out", "x.ipynb", "--inplace", nb}, "exclude one another", "", ""},
 		{[]string{"--out-dir", dir, nb, filepath.Join(dir, "sub", "a.ipynb")}, "would both be written", "", ""},
 		{[]string{"-p", "noequals", nb}, "want name=value", "", ""},
+		{[]string{"--inplace", nb, filepath.Join(dir, ".", "a.ipynb")}, "is given twice", "", ""},
 		{[]string{"--kernel", "no-such-kernel-for-test", "--junit", junit, nb}, "1 of 1 notebooks failed", "a.ipynb  0/0", "no such kernelspec \"no-such-kernel-for-test\""},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -46,6 +56,84 @@ func TestRunFlags(t *testing.T) {
 		}
 	}
 	if b, err := os.ReadFile(junit); err != nil || !strings.Contains(string(b), `failures="1"`) || !strings.Contains(string(b), `type="kernel start"`) {
+		t.Errorf("--junit: got %s, %v", b, err)
+	}
+}
+
+// TestRunMixedBatch runs one good and one failing notebook two at a time
+// through the fake kernel, with a parameter neither declares.
+func TestRunMixedBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts kernel processes")
+	}
+	dir := t.TempDir()
+	if _, err := fakekernel.WriteSpec(dir, "fake", "message", nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("JUPYTER_PATH", dir)
+	good := nbformat.New()
+	good.Cells = []*nbformat.Cell{nbformat.NewCodeCell("var n = 1"), nbformat.NewCodeCell("print fine")}
+	good.Cells[0].Metadata["tags"] = []any{"parameters"}
+	bad := nbformat.New()
+	bad.Cells = []*nbformat.Cell{nbformat.NewCodeCell("print before"), nbformat.NewCodeCell("error Boom it failed"), nbformat.NewCodeCell("print never")}
+	goodPath, badPath := filepath.Join(dir, "good.ipynb"), filepath.Join(dir, "bad.ipynb")
+	for p, nb := range map[string]*nbformat.Notebook{goodPath: good, badPath: bad} {
+		if err := nbformat.WriteFile(p, nb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outDir, junit := filepath.Join(dir, "out"), filepath.Join(dir, "junit.xml")
+	var stdout, stderr bytes.Buffer
+	err := dispatch(context.Background(), []string{"run", "--kernel", "fake", "-j", "2", "-p", "nosuch=1", "--out-dir", outDir, "--junit", junit, badPath, goodPath}, &stdout, &stderr)
+	if !errors.Is(err, errRunFailed) || !strings.Contains(err.Error(), "1 of 2 notebooks failed") {
+		t.Errorf("run: got error %v, want errRunFailed: 1 of 2 notebooks failed", err)
+	}
+	// The table lists the notebooks in the order given, whichever finished first.
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	want := [][]string{
+		{"NOTEBOOK", "CELLS", "SECONDS", "STATUS"},
+		{badPath, "3/4", "FAILED: cell 3: error: Boom: it failed"},
+		{goodPath, "3/3", "ok"},
+		{"2 notebooks, 1 failed"},
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("summary: got %d lines, want %d:\n%s", len(lines), len(want), stdout.String())
+	}
+	for i, ws := range want {
+		for _, w := range ws {
+			if !strings.Contains(lines[i], w) {
+				t.Errorf("summary line %d lacks %q: %q", i, w, lines[i])
+			}
+		}
+	}
+	for _, w := range []string{
+		badPath + `: warning: no code cell tagged "parameters": parameter nosuch injected in a new cell at the top`,
+		goodPath + `: warning: parameter nosuch is not declared in the cell tagged "parameters"`,
+		badPath + ": cell 3 (id ",
+		"): error:\n    | error Boom it failed\n  Boom: it failed\n\n",
+	} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
+		}
+	}
+	if strings.Contains(stderr.String(), goodPath+": cell") {
+		t.Errorf("stderr reports a failure of the good notebook:\n%s", stderr.String())
+	}
+	// Both executed notebooks are written, the failed one up to its failure.
+	for p, wantOut := range map[string]string{"good.ipynb": "fine\n", "bad.ipynb": "before\n"} {
+		nb, err := nbformat.ReadFile(filepath.Join(outDir, p))
+		if err != nil {
+			t.Errorf("--out-dir: %v", err)
+			continue
+		}
+		if got := nb.Cells[len(nb.Cells)-1].Outputs; p == "good.ipynb" && (len(got) != 1 || got[0].Text != wantOut) {
+			t.Errorf("%s: last cell outputs %+v, want %q", p, got, wantOut)
+		}
+		if got := nb.Cells[1].Outputs; p == "bad.ipynb" && (len(got) != 1 || got[0].Text != wantOut) {
+			t.Errorf("%s: cell 2 outputs %+v, want %q", p, got, wantOut)
+		}
+	}
+	if b, err := os.ReadFile(junit); err != nil || !strings.Contains(string(b), `tests="2" failures="1"`) {
 		t.Errorf("--junit: got %s, %v", b, err)
 	}
 }

@@ -21,7 +21,9 @@
 //	                    may for displays sent by a cell's program
 //
 // Anything else is echoed to stdout. Environment variable
-// DEEPNB_FAKE_KERNEL_NO_HEARTBEAT=1 makes it never answer heartbeats.
+// DEEPNB_FAKE_KERNEL_NO_HEARTBEAT=1 makes it never answer heartbeats;
+// DEEPNB_FAKE_KERNEL_COARSE_DATES=1 makes it date its messages to the second
+// (time.RFC3339, as GoNB does) instead of to the microsecond.
 //
 // A test binary becomes the kernel when its TestMain calls [MainIfKernel]
 // first; [WriteSpec] writes the kernelspec that launches it.
@@ -184,11 +186,21 @@ func (k *kernel) loop(sock zmq4.Socket) {
 }
 
 func (k *kernel) reply(sock zmq4.Socket, parent *jupyter.Message, msgType string, content any) {
-	m := jupyter.NewMessage(k.session, msgType, content)
+	m := k.newMessage(msgType, content)
 	m.ParentHeader = parent.Header
 	m.Identities = parent.Identities
 	frames, _ := m.Frames(k.key)
 	sock.SendMulti(zmq4.NewMsgFrom(frames...))
+}
+
+// newMessage is jupyter.NewMessage in the kernel's session, dated to the
+// second if DEEPNB_FAKE_KERNEL_COARSE_DATES=1.
+func (k *kernel) newMessage(msgType string, content any) *jupyter.Message {
+	m := jupyter.NewMessage(k.session, msgType, content)
+	if os.Getenv("DEEPNB_FAKE_KERNEL_COARSE_DATES") == "1" {
+		m.Header.Date = time.Now().UTC().Format(time.RFC3339)
+	}
+	return m
 }
 
 func (k *kernel) publish(parent *jupyter.Message, msgType string, content any) {
@@ -196,7 +208,7 @@ func (k *kernel) publish(parent *jupyter.Message, msgType string, content any) {
 }
 
 func (k *kernel) publishKey(key []byte, parent *jupyter.Message, msgType string, content any) {
-	m := jupyter.NewMessage(k.session, msgType, content)
+	m := k.newMessage(msgType, content)
 	m.ParentHeader = parent.Header
 	frames, _ := m.Frames(key)
 	k.pubMu.Lock()
