@@ -24,6 +24,11 @@
 // Its hooks receive plain values (Step, Epoch), and a notebook wires them to widgets with a
 // one-line closure, as above.
 //
+// After training, Predict gives the model's class for every example of a set, Mistakes finds
+// the wrong ones (with captions "predicted (true)" for a grid of images), and Once trains a model
+// only the first time, keeping its weights in a checkpoint file (nn.TrainOnce) and reporting
+// whether they were loaded.
+//
 // Introduced in notebooks/02-deep-learning-in-go.
 //
 // # Shapes and broadcasting

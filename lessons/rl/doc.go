@@ -24,6 +24,12 @@
 // buffer and a target network). Games: Minimax (memoised negamax, perfect play), SelfPlay (an
 // afterstate-value agent trained against itself) and Evaluate (win/draw/loss tables).
 //
+// Pictures and numbers for the lecture: View draws a grid world with values and the greedy
+// actions of a Q table as arrows (with widgets.GridWorld), ViewQ a learned Q table, and
+// GridWorld.FormatValues prints values laid out as the grid. CompareQ and OptimalStates measure a
+// learned Q against dynamic programming's optimum; MaxQ, MaxAbsDiff and WinRates are the small
+// computations the lecture's cells print and plot.
+//
 // Everything random takes a seed: the same seed replays the same episode, the same training run.
 //
 // # Exercise checks
