@@ -35,15 +35,24 @@ done
 # Ratios. For times (s, ms) lower is better: ratio = go/torch, goal ≤ 1. For rates (steps/s,
 # GFLOP/s) higher is better: ratio = go/torch, goal ≥ 1 (sgemm is also shown against peak).
 echo
-printf '%-24s %12s %12s %8s\n' figure go torch ratio
+printf '%-20s %10s %10s %7s  %-8s %s\n' figure go torch ratio unit goal
 while read -r name value unit; do
   key=${name#go_}
   [ "$key" = peak_rss ] && continue
   tv=$(awk -v k="torch_$key" '$1==k {print $2}' "$tmp/torch.txt" | tail -1)
   [ -n "$tv" ] || continue
-  ratio=$(awk -v g="$value" -v t="$tv" 'BEGIN { if (t > 0) printf "%.2f", g/t; else print "-" }')
-  printf '%-24s %12s %12s %8s  %s\n' "$key" "$value" "$tv" "$ratio" "$unit"
+  # Times and memory: lower is better, goal ratio ≤ 1. Rates: higher is better, goal ≥ 1.
+  # Accuracies are compared against the absolute floors of the goals (MLP 96%, CNN 97.5%).
+  awk -v k="$key" -v g="$value" -v t="$tv" -v u="$unit" 'BEGIN {
+    r = (t > 0) ? g / t : 0
+    goal = ""; met = ""
+    if (u == "s" || u == "ms" || u == "MiB") { goal = "<= 1.0"; met = (r <= 1.0) ? "met" : "missed" }
+    else if (u == "steps/s") { goal = ">= 1.0"; met = (r >= 1.0) ? "met" : "missed" }
+    else if (k == "mlp_test_acc") { goal = ">= 96%"; met = (g >= 96) ? "met" : "missed" }
+    else if (k == "cnn_test_acc") { goal = ">= 97.5%"; met = (g >= 97.5) ? "met" : "missed" }
+    printf "%-20s %10s %10s %7.2f  %-8s %s %s\n", k, g, t, r, u, goal, met
+  }'
 done < "$tmp/go.txt"
 if grep -q '^go_sgemm_n1024' "$tmp/go.txt"; then
-  awk '$1=="go_sgemm_n1024" {printf "sgemm n=1024 is %.0f%% of the 269 GFLOP/s fp32 peak (2 cores, AVX-512)\n", 100*$2/269}' "$tmp/go.txt"
+  awk '$1=="go_sgemm_n1024" {printf "sgemm n=1024 is %.0f%% of the 269 GFLOP/s fp32 peak (2 cores, AVX-512; goal >= 75%%): %s\n", 100*$2/269, ($2 >= 0.75*269) ? "met" : "missed"}' "$tmp/go.txt"
 fi
