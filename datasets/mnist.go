@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,7 +97,18 @@ func LoadMNIST(split string) (*Set, error) {
 }
 
 func loadMNISTFiles(imagesPath, labelsPath string) (*Set, error) {
-	idims, pix, err := ReadIDXFile(imagesPath)
+	// The pixels are scaled to float32 as they are decompressed, so that the bytes are never
+	// held whole: that keeps the peak memory of loading near the size of the result.
+	var idims []int
+	var x []float32
+	err := openIDX(imagesPath, func(r io.Reader) (err error) {
+		idims, err = readIDX(r, func(n int) { x = make([]float32, 0, min(n, 1<<26)) }, func(chunk []byte) {
+			for _, p := range chunk {
+				x = append(x, float32(p)/255)
+			}
+		})
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("datasets: MNIST images: %w", err)
 	}
@@ -109,10 +121,6 @@ func loadMNISTFiles(imagesPath, labelsPath string) (*Set, error) {
 	}
 	if len(ldims) != 1 || ldims[0] != idims[0] {
 		return nil, fmt.Errorf("datasets: MNIST: %s has dimensions %v but %s holds %d images", labelsPath, ldims, imagesPath, idims[0])
-	}
-	x := make([]float32, len(pix))
-	for i, p := range pix {
-		x[i] = float32(p) / 255
 	}
 	y := make([]int, len(labels))
 	for i, l := range labels {

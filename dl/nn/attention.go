@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/deepnb/deepnb/dl"
-	"github.com/deepnb/deepnb/dl/internal/gemm"
 )
 
 // AdditiveAttention is Bahdanau et al.'s (2015) additive attention, as used by the
@@ -58,14 +57,47 @@ func (a *AdditiveAttention) Attend(query, keys, projKeys *dl.Tensor) (context, w
 		projKeys.Dim(0) != keys.Dim(0) || projKeys.Dim(1) != keys.Dim(1) {
 		panic(&dl.ShapeError{Op: "AdditiveAttention", A: query.Shape(), B: keys.Shape(), Msg: "want query [B Dq], keys [B L Dk]"})
 	}
-	B, L := keys.Dim(0), keys.Dim(1)
 	e := additiveScores(projKeys, a.Query.Forward(query), a.Score.Weight)
 	if a.Score.Bias != nil {
 		e = e.Add(a.Score.Bias)
 	}
 	weights = e.Softmax(1)
-	context = weights.Reshape(B, 1, L).MatMul(keys).Reshape(B, keys.Dim(2))
-	return context, weights
+	return weightedSum(weights, keys), weights
+}
+
+// weightedSum returns context[b,:] = Σₗ α[b,l]·k[b,l,:] for α [B, L] and k [B, L, D], the batched
+// product α[b]·k[b] of a row by a matrix, as one op with plain loops: each item is a
+// vector–matrix product, too small for GEMM's packing to pay. Backward: dα[b,l] = g[b,:]·k[b,l,:]
+// and dk[b,l,:] += α[b,l]·g[b,:].
+func weightedSum(alpha, k *dl.Tensor) *dl.Tensor {
+	B, L, D := k.Dim(0), k.Dim(1), k.Dim(2)
+	ad, kd := alpha.Data(), k.Data()
+	out := make([]float32, B*D)
+	parFor(B, max(1, 16384/max(L*D, 1)), func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			o := out[b*D : (b+1)*D]
+			for l := 0; l < L; l++ {
+				a := ad[b*L+l]
+				axpy(o, kd[(b*L+l)*D:(b*L+l+1)*D], a)
+			}
+		}
+	})
+	return dl.Custom("AdditiveAttention", out, []int{B, D}, func(g []float32, gs [][]float32) {
+		parFor(B, max(1, 16384/max(L*D, 1)), func(lo, hi int) {
+			for b := lo; b < hi; b++ {
+				gb := g[b*D : (b+1)*D]
+				for l := 0; l < L; l++ {
+					r := b*L + l
+					if gs[0] != nil {
+						gs[0][r] += dot(gb, kd[r*D:(r+1)*D])
+					}
+					if gs[1] != nil {
+						axpy(gs[1][r*D:(r+1)*D], gb, ad[r])
+					}
+				}
+			}
+		})
+	}, alpha, k)
 }
 
 // ScaledDotProductAttention returns softmax(q·kᵀ/√D + mask)·v and the attention weights, as in
@@ -117,16 +149,9 @@ func additiveScores(pk, q, v *dl.Tensor) *dl.Tensor {
 		for r := lo; r < hi; r++ {
 			b := r / L
 			t := th[r*A : (r+1)*A]
-			p, qb := pkd[r*A:(r+1)*A], qd[b*A:(b+1)*A]
-			for i := range t {
-				t[i] = p[i] + qb[i]
-			}
+			add(t, pkd[r*A:(r+1)*A], qd[b*A:(b+1)*A])
 			logistic(t, t, 2, 2, -1)
-			var s float32
-			for i, x := range t {
-				s += vd[i] * x
-			}
-			e[r] = s
+			e[r] = dot(t, vd)
 		}
 	})
 	return dl.Custom(op, e, []int{B, L}, func(g []float32, gs [][]float32) {
@@ -134,30 +159,33 @@ func additiveScores(pk, q, v *dl.Tensor) *dl.Tensor {
 		parFor(B, 1, func(lo, hi int) {
 			d := make([]float32, A)
 			for b := lo; b < hi; b++ {
+				var dq []float32
+				if gs[1] != nil {
+					dq = gs[1][b*A : (b+1)*A]
+				}
 				for l := 0; l < L; l++ {
 					r := b*L + l
 					t := th[r*A : (r+1)*A]
-					for i, x := range t {
-						d[i] = g[r] * vd[i] * (1 - x*x)
-					}
+					gr := g[r]
 					if gs[0] != nil {
-						dp := gs[0][r*A : (r+1)*A]
-						for i, x := range d {
-							dp[i] += x
-						}
+						tanhBack(gs[0][r*A:(r+1)*A], dq, t, vd, gr)
+					} else if dq != nil {
+						tanhBack(d, nil, t, vd, gr)
 					}
-					if gs[1] != nil {
-						dq := gs[1][b*A : (b+1)*A]
-						for i, x := range d {
-							dq[i] += x
-						}
+				}
+				if dq != nil && gs[0] == nil {
+					for i, x := range d {
+						dq[i] += x
+						d[i] = 0
 					}
 				}
 			}
 		})
 		if gs[2] != nil {
-			// dv += gᵀ·tanh(pk + q): a [1, B·L] × [B·L, A] product.
-			gemm.Sgemm(false, false, 1, A, B*L, 1, g, B*L, th, A, 1, gs[2], A)
+			// dv += gᵀ·tanh(pk + q): a [1, B·L] × [B·L, A] product, a sum of scaled rows.
+			for r := range B * L {
+				axpy(gs[2], th[r*A:(r+1)*A], g[r])
+			}
 		}
 	}, pk, q, v)
 }

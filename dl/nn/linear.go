@@ -95,11 +95,9 @@ func Affine(x, w, b *dl.Tensor) *dl.Tensor {
 
 // colSums adds the column sums of the m×n row-major matrix g into dst.
 func colSums(dst, g []float32, m, n int) {
+	dst = dst[:n]
 	for i := 0; i < m; i++ {
-		row := g[i*n : (i+1)*n]
-		for j, v := range row {
-			dst[j] += v
-		}
+		axpy(dst, g[i*n:(i+1)*n], 1)
 	}
 }
 

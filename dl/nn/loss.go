@@ -50,13 +50,13 @@ func CrossEntropy(logits *dl.Tensor, labels []int) *dl.Tensor {
 	return dl.Custom(op, []float32{loss}, nil, func(g []float32, gs [][]float32) {
 		s := g[0] / float32(n)
 		gx := gs[0]
-		for i := 0; i < n; i++ {
-			off := i * c
-			for j := 0; j < c; j++ {
-				gx[off+j] += s * p[off+j]
+		parFor(n, max(1, 16384/max(c, 1)), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				off := i * c
+				axpy(gx[off:off+c], p[off:off+c], s)
+				gx[off+labels[i]] -= s
 			}
-			gx[off+labels[i]] -= s
-		}
+		})
 	}, logits)
 }
 
@@ -112,23 +112,48 @@ func MSELoss(pred, target *dl.Tensor) *dl.Tensor {
 	const op = "MSELoss"
 	checkSame(op, pred, target)
 	p, t := pred.Data(), target.Data()
+	t = t[:len(p)]
+	// Partial sums per chunk of 4096, in float64, added in order: the same result however the
+	// chunks are spread over goroutines.
+	const chunk = 4096
+	parts := make([]float64, (len(p)+chunk-1)/chunk)
+	parFor(len(parts), 16, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			pc, tc := p[c*chunk:min(len(p), (c+1)*chunk)], t[c*chunk:min(len(p), (c+1)*chunk)]
+			tc = tc[:len(pc)]
+			var s float64
+			for i, v := range pc {
+				d := float64(v - tc[i])
+				s += d * d
+			}
+			parts[c] = s
+		}
+	})
 	var s float64
-	for i := range p {
-		d := float64(p[i] - t[i])
-		s += d * d
+	for _, v := range parts {
+		s += v
 	}
 	n := float32(len(p))
 	return dl.Custom(op, []float32{float32(s / float64(len(p)))}, nil, func(g []float32, gs [][]float32) {
 		k := 2 * g[0] / n
-		for i := range p {
-			d := k * (p[i] - t[i])
+		parFor(len(p), 1<<15, func(lo, hi int) {
+			pc, tc := p[lo:hi], t[lo:hi]
+			tc = tc[:len(pc)]
 			if gs[0] != nil {
-				gs[0][i] += d
+				g0 := gs[0][lo:hi]
+				g0 = g0[:len(pc)]
+				for i, v := range pc {
+					g0[i] += k * (v - tc[i])
+				}
 			}
 			if gs[1] != nil {
-				gs[1][i] -= d
+				g1 := gs[1][lo:hi]
+				g1 = g1[:len(pc)]
+				for i, v := range pc {
+					g1[i] -= k * (v - tc[i])
+				}
 			}
-		}
+		})
 	}, pred, target)
 }
 

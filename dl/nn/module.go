@@ -122,9 +122,20 @@ type Sequential struct {
 // NewSequential returns a Sequential of the given layers.
 func NewSequential(layers ...Module) *Sequential { return &Sequential{Layers: layers} }
 
-// Forward applies the layers in order.
+// Forward applies the layers in order. A ReLU directly followed by a MaxPool2D runs after the
+// pooling instead, on a k² times smaller tensor: max pooling (padding counts as −∞) commutes
+// with any nondecreasing function, so the values are the same, and so are the gradients, up to
+// which of several tied maxima receives a zero gradient.
 func (s *Sequential) Forward(x *dl.Tensor) *dl.Tensor {
-	for _, l := range s.Layers {
+	for i := 0; i < len(s.Layers); i++ {
+		l := s.Layers[i]
+		if _, ok := l.(ReLU); ok && i+1 < len(s.Layers) {
+			if p, ok := s.Layers[i+1].(*MaxPool2D); ok {
+				x = p.Forward(x).ReLU()
+				i++
+				continue
+			}
+		}
 		x = l.Forward(x)
 	}
 	return x

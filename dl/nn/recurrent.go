@@ -326,11 +326,17 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 		}
 		return h0d, H
 	}
-	// hGemm adds h·W_hhᵀ for the B rows of h (stride ldh) into c (stride ldc). Over a sequence it
+	// Each step's h·W_hhᵀ is a GEMM of only B rows. When it is small (a char-level model's
+	// 32×128 by 128×512, a few µs), the step is split by batch rows instead: each goroutine
+	// multiplies its rows (with SgemmSerial) and applies the gates to them at once, one fork–join
+	// per step instead of two and a parallel GEMM even where Sgemm would run it on one core.
+	// Larger steps use Sgemm over all rows, which splits the columns across cores.
+	fused := T > 1 && B*GH*H <= 4<<20
+	// hGemm adds h·W_hhᵀ for m rows of h (stride ldh) into c (stride ldc). Over a sequence it
 	// reads W_hhᵀ [H, G·H], transposed once, so that each step's GEMM packs it row by row
 	// (faster than packing W_hh transposed on every step).
-	hGemm := func(h []float32, ldh int, c []float32, ldc int) {
-		gemm.Sgemm(false, true, B, GH, H, 1, h, ldh, whh, H, 1, c, ldc)
+	hGemm := func(m int, h []float32, ldh int, c []float32, ldc int) {
+		gemm.Sgemm(false, true, m, GH, H, 1, h, ldh, whh, H, 1, c, ldc)
 	}
 	if T > 1 {
 		whhT := make([]float32, H*GH)
@@ -339,27 +345,46 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 				whhT[j*GH+i] = whh[i*H+j]
 			}
 		}
-		hGemm = func(h []float32, ldh int, c []float32, ldc int) {
-			gemm.Sgemm(false, false, B, GH, H, 1, h, ldh, whhT, GH, 1, c, ldc)
+		mm := gemm.Sgemm
+		if fused {
+			mm = gemm.SgemmSerial
+		}
+		hGemm = func(m int, h []float32, ldh int, c []float32, ldc int) {
+			mm(false, false, m, GH, H, 1, h, ldh, whhT, GH, 1, c, ldc)
 		}
 	}
-	grain := max(1, 2048/GH)
+	// Rows per goroutine in the elementwise passes: at least 8192 gate values (some µs of work),
+	// so that a small step (an RNN of 128 units over a batch of 32) is not split at a loss; fused
+	// steps carry their GEMM too, and split at 2048.
+	grain := max(1, 8192/GH)
+	if fused {
+		grain = max(1, 2048/GH)
+	}
 	for t := 0; t < T; t++ {
 		hp, ldh := hPrev(t)
-		switch kind {
-		case kindGRU:
-			for b := 0; b < B; b++ {
-				copy(hw[(b*T+t)*GH:(b*T+t+1)*GH], bhh)
-			}
-			if hp != nil {
-				hGemm(hp, ldh, hw[t*GH:], T*GH)
-			}
-		default:
-			if hp != nil {
-				hGemm(hp, ldh, acts[t*GH:], T*GH)
+		// rowsGemm adds the hidden-side product of rows [lo, hi) for step t.
+		rowsGemm := func(lo, hi int) {
+			switch kind {
+			case kindGRU:
+				for b := lo; b < hi; b++ {
+					copy(hw[(b*T+t)*GH:(b*T+t+1)*GH], bhh)
+				}
+				if hp != nil {
+					hGemm(hi-lo, hp[lo*ldh:], ldh, hw[(lo*T+t)*GH:], T*GH)
+				}
+			default:
+				if hp != nil {
+					hGemm(hi-lo, hp[lo*ldh:], ldh, acts[(lo*T+t)*GH:], T*GH)
+				}
 			}
 		}
+		if !fused {
+			rowsGemm(0, B)
+		}
 		parFor(B, grain, func(lo, hi int) {
+			if fused {
+				rowsGemm(lo, hi)
+			}
 			for b := lo; b < hi; b++ {
 				r := b*T + t
 				a := acts[r*GH : (r+1)*GH]
@@ -460,8 +485,23 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 			dAh = make([]float32, BT*GH)
 		}
 		needH0 := ih0 >= 0 && gs[ih0] != nil
+		// dhGemm sets dh ← dA_t·W_hh (+ the direct GRU path already in dh) for rows [lo, hi), the
+		// hidden-state gradient of step t−1.
+		dhGemm := func(t, lo, hi int, mm func(bool, bool, int, int, int, float32, []float32, int, []float32, int, float32, []float32, int)) {
+			if t > 0 || needH0 {
+				src := dA
+				beta := float32(0)
+				if kind == kindGRU {
+					src, beta = dAh, 1
+				}
+				mm(false, false, hi-lo, H, GH, 1, src[(lo*T+t)*GH:], T*GH, whh, H, beta, dh[lo*H:], H)
+			}
+		}
 		for t := T - 1; t >= 0; t-- {
 			parFor(B, grain, func(lo, hi int) {
+				if fused {
+					defer dhGemm(t, lo, hi, gemm.SgemmSerial)
+				}
 				for b := lo; b < hi; b++ {
 					r := b*T + t
 					a := acts[r*GH : (r+1)*GH]
@@ -526,14 +566,8 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 					}
 				}
 			})
-			// dh ← dA_t·W_hh (+ the direct GRU path already in dh), for step t−1.
-			if t > 0 || needH0 {
-				src := dA
-				beta := float32(0)
-				if kind == kindGRU {
-					src, beta = dAh, 1
-				}
-				gemm.Sgemm(false, false, B, H, GH, 1, src[t*GH:], T*GH, whh, H, beta, dh, H)
+			if !fused {
+				dhGemm(t, 0, B, gemm.Sgemm)
 			}
 		}
 		if needH0 {
@@ -554,8 +588,9 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 		// hprev: row b·T+t holds hₜ₋₁ of sequence b (h0, or zeros, for t = 0). For RNN and LSTM,
 		// whose input- and hidden-side pre-activation gradients are the same dA, the rows are
 		// [xₜ | hₜ₋₁] so that dW_ih and dW_hh come from one GEMM dAᵀ·[X | Hprev], which transposes
-		// and packs dA once instead of twice.
-		joint := kind != kindGRU && needWhh && gs[1] != nil
+		// and packs dA once instead of twice. That pays when there are more rows (B·T) than columns
+		// (In + H) to add back from the joint result, as over a sequence, not for one cell step.
+		joint := kind != kindGRU && needWhh && gs[1] != nil && BT > In+H
 		if needWhh {
 			w, off := H, 0
 			if joint {
@@ -600,11 +635,20 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 		if gs[0] != nil {
 			gemm.Sgemm(false, false, BT, In, GH, 1, dA, GH, wih, In, 1, gs[0], In)
 		}
-		if gs[3] != nil {
-			colSums(gs[3], dA, BT, GH)
-		}
-		if gs[4] != nil {
-			colSums(gs[4], dAhh, BT, GH)
+		switch {
+		case gs[3] != nil && gs[4] != nil && kind != kindGRU:
+			// The two biases get the same gradient: sum the columns once.
+			db := make([]float32, GH)
+			colSums(db, dA, BT, GH)
+			axpy(gs[3], db, 1)
+			axpy(gs[4], db, 1)
+		default:
+			if gs[3] != nil {
+				colSums(gs[3], dA, BT, GH)
+			}
+			if gs[4] != nil {
+				colSums(gs[4], dAhh, BT, GH)
+			}
 		}
 	}
 	p := dl.Custom(op, packed, []int{nPacked}, backward, inputs...)
@@ -626,9 +670,6 @@ func view(p *dl.Tensor, off int, shape ...int) *dl.Tensor {
 		n *= d
 	}
 	return dl.Custom("View", p.Data()[off:off+n], shape, func(g []float32, gs [][]float32) {
-		dst := gs[0][off : off+n]
-		for i, v := range g {
-			dst[i] += v
-		}
+		axpy(gs[0][off:off+n], g, 1)
 	}, p)
 }

@@ -94,18 +94,35 @@ func (o *SGD) Step() {
 		if mu != 0 {
 			v = o.velocity[i]
 		}
+		nesterov := o.Nesterov
 		each(len(w), func(lo, hi int) {
-			for j := lo; j < hi; j++ {
-				gj := g[j] + wd*w[j]
-				if v != nil {
-					v[j] = mu*v[j] + gj
-					if o.Nesterov {
-						gj += mu * v[j]
-					} else {
-						gj = v[j]
-					}
+			w, g := w[lo:hi], g[lo:hi]
+			g = g[:len(w)]
+			switch {
+			case v == nil && wd == 0:
+				for j, gj := range g {
+					w[j] -= lr * gj
 				}
-				w[j] -= lr * gj
+			case v == nil:
+				for j, gj := range g {
+					w[j] -= lr * (gj + wd*w[j])
+				}
+			case !nesterov && wd == 0: // the common case: momentum, no decay
+				momentumUpdate(w, g, v[lo:hi], mu, lr)
+			default:
+				v := v[lo:hi]
+				v = v[:len(w)]
+				for j, gj := range g {
+					gj += wd * w[j]
+					vj := mu*v[j] + gj
+					v[j] = vj
+					if nesterov {
+						gj += mu * vj
+					} else {
+						gj = vj
+					}
+					w[j] -= lr * gj
+				}
 			}
 		})
 	}
@@ -161,21 +178,51 @@ func (o *Adam) Step() {
 			continue
 		}
 		w, g, m, v := p.Data(), p.Grad().Data(), o.m[i], o.v[i]
+		lr, wd, decoupled, eps := o.LR, o.WeightDecay, o.Decoupled, o.Eps
+		// θ −= stepSize·m/(√v/√c₂ + ε) = θ − (stepSize·√c₂)·m/(√v + ε·√c₂).
+		step2, eps2 := stepSize*sqrtC2, eps*sqrtC2
 		each(len(w), func(lo, hi int) {
-			for j := lo; j < hi; j++ {
-				gj := g[j]
-				if o.WeightDecay != 0 {
-					if o.Decoupled {
-						w[j] *= 1 - o.LR*o.WeightDecay
+			w, g, m, v := w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi]
+			g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+			if wd != 0 {
+				for j := range w {
+					if decoupled {
+						w[j] *= 1 - lr*wd
 					} else {
-						gj += o.WeightDecay * w[j]
+						gj := g[j] + wd*w[j]
+						m[j] = b1*m[j] + (1-b1)*gj
+						v[j] = b2*v[j] + (1-b2)*gj*gj
+						w[j] -= step2 * m[j] / (sqrt32(v[j]) + eps2)
 					}
 				}
-				m[j] = b1*m[j] + (1-b1)*gj
-				v[j] = b2*v[j] + (1-b2)*gj*gj
-				w[j] -= stepSize * m[j] / (sqrt32(v[j])/sqrtC2 + o.Eps)
+				if !decoupled {
+					return
+				}
 			}
+			adamUpdate(w, g, m, v, b1, b2, step2, eps2)
 		})
+	}
+}
+
+// momentumGeneric is momentumUpdate in plain Go.
+func momentumGeneric(w, g, v []float32, mu, lr float32) {
+	g, v = g[:len(w)], v[:len(w)]
+	for j, gj := range g {
+		vj := mu*v[j] + gj
+		v[j] = vj
+		w[j] -= lr * vj
+	}
+}
+
+// adamGeneric is adamUpdate in plain Go: m ← β₁·m + (1−β₁)·g; v ← β₂·v + (1−β₂)·g²;
+// w ← w − step·m/(√v + eps).
+func adamGeneric(w, g, m, v []float32, b1, b2, step, eps float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for j, gj := range g {
+		mj := b1*m[j] + (1-b1)*gj
+		vj := b2*v[j] + (1-b2)*gj*gj
+		m[j], v[j] = mj, vj
+		w[j] -= step * mj / (sqrt32(vj) + eps)
 	}
 }
 

@@ -261,7 +261,7 @@ func packA(dst []float32, transA bool, a []float32, lda, i0, mc, p0, kc, mr int)
 		if transA {
 			copyRows(d, mr, a[p0*lda+i0+ip:], lda, kc, rows)
 		} else {
-			transpose(d, mr, a[(i0+ip)*lda+p0:], lda, rows, kc)
+			transposeFast(d, mr, a[(i0+ip)*lda+p0:], lda, rows, kc)
 		}
 	}
 }
@@ -273,7 +273,7 @@ func packB(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, nc, nr int)
 		cols := min(nr, nc-jp)
 		d := dst[jp*kc : jp*kc+nr*kc]
 		if transB {
-			transpose(d, nr, b[(j0+jp)*ldb+p0:], ldb, cols, kc)
+			transposeFast(d, nr, b[(j0+jp)*ldb+p0:], ldb, cols, kc)
 		} else {
 			copyRows(d, nr, b[p0*ldb+j0+jp:], ldb, kc, cols)
 		}

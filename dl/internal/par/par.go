@@ -25,7 +25,8 @@ func For(n, grain int, f func(lo, hi int)) {
 	}
 	var wg sync.WaitGroup
 	chunk := (n + w - 1) / w
-	for lo := 0; lo < n; lo += chunk {
+	// The caller runs the first chunk itself: one goroutine fewer to start and wake.
+	for lo := chunk; lo < n; lo += chunk {
 		hi := min(lo+chunk, n)
 		wg.Add(1)
 		go func() {
@@ -33,5 +34,6 @@ func For(n, grain int, f func(lo, hi int)) {
 			f(lo, hi)
 		}()
 	}
+	f(0, min(chunk, n))
 	wg.Wait()
 }

@@ -1,0 +1,43 @@
+//go:build amd64 && !purego
+
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+//go:noescape
+func transpose8AVX2(d *float32, ldd int, src *float32, lds int, kb int)
+
+var haveAVX2 = cpu.X86.HasAVX2
+
+// transposeFast is transpose (d[p·w + r] = src[r·lds + p] for r < n, p < k, and columns n…w−1
+// of d zeroed) with whole 8×8 blocks transposed in AVX2 registers; the leftover rows and
+// columns take the scalar path.
+func transposeFast(d []float32, w int, src []float32, lds, n, k int) {
+	kb := k / 8
+	if !haveAVX2 || kb == 0 || n < 8 {
+		transpose(d, w, src, lds, n, k)
+		return
+	}
+	// Bounds: the last row read and the last value written.
+	_ = src[(n-1)*lds+k-1]
+	_ = d[(k-1)*w+w-1]
+	r := 0
+	for ; r+8 <= n; r += 8 {
+		transpose8AVX2(&d[r], w, &src[r*lds], lds, kb)
+	}
+	// Rows r…n−1 (fewer than 8) over the blocked columns, then the leftover columns of all rows.
+	for ; r < n; r++ {
+		s := src[r*lds : r*lds+8*kb]
+		for p, v := range s {
+			d[p*w+r] = v
+		}
+	}
+	for r := n; r < w; r++ {
+		for p := range 8 * kb {
+			d[p*w+r] = 0
+		}
+	}
+	if k8 := 8 * kb; k8 < k {
+		transpose(d[k8*w:], w, src[k8:], lds, n, k-k8)
+	}
+}

@@ -1,0 +1,68 @@
+package gemm
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestTransposeFast checks transposeFast against transpose on full and partial panels.
+func TestTransposeFast(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 1))
+	for i, tc := range []struct{ w, lds, n, k int }{
+		{32, 256, 32, 256}, {32, 40, 7, 33}, {32, 40, 19, 33}, {8, 9, 8, 5}, {8, 3, 3, 3}, {8, 17, 8, 17}, {32, 64, 1, 4}, {8, 8, 8, 64},
+	} {
+		src := make([]float32, (tc.n-1)*tc.lds+tc.k)
+		for j := range src {
+			src[j] = rng.Float32()
+		}
+		want := make([]float32, tc.k*tc.w)
+		got := make([]float32, tc.k*tc.w)
+		for j := range got {
+			got[j], want[j] = -1, -1
+		}
+		transpose(want, tc.w, src, tc.lds, tc.n, tc.k)
+		transposeFast(got, tc.w, src, tc.lds, tc.n, tc.k)
+		if !slices.Equal(got, want) {
+			t.Errorf("case %d: transposeFast differs from transpose", i)
+		}
+	}
+}
+
+func benchTranspose(b *testing.B, f func(d []float32, w int, src []float32, lds, n, k int)) {
+	const n, k = 1024, 512
+	src := make([]float32, n*k)
+	d := make([]float32, n*k)
+	b.SetBytes(4 * n * k)
+	for b.Loop() {
+		for jp := 0; jp < n; jp += 32 {
+			for pc := 0; pc < k; pc += 256 {
+				f(d[jp*k+pc*32:], 32, src[jp*k+pc:], k, 32, 256)
+			}
+		}
+	}
+}
+
+func BenchmarkTranspose(b *testing.B)     { benchTranspose(b, transpose) }
+func BenchmarkTransposeFast(b *testing.B) { benchTranspose(b, transposeFast) }
+
+// TestSgemmSerial checks SgemmSerial against Sgemm on a product large enough to run in parallel.
+func TestSgemmSerial(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 1))
+	const m, n, k = 40, 130, 300
+	a, b := make([]float32, m*k), make([]float32, k*n)
+	for i := range a {
+		a[i] = rng.Float32()
+	}
+	for i := range b {
+		b[i] = rng.Float32()
+	}
+	c1, c2 := make([]float32, m*n), make([]float32, m*n)
+	Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c1, n)
+	SgemmSerial(false, false, m, n, k, 1, a, k, b, n, 0, c2, n)
+	if !slices.Equal(c1, c2) {
+		t.Errorf("SgemmSerial differs from Sgemm")
+	}
+}

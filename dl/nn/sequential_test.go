@@ -1,0 +1,32 @@
+package nn_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/deepnb/deepnb/dl"
+	"github.com/deepnb/deepnb/dl/internal/numtest"
+	"github.com/deepnb/deepnb/dl/nn"
+)
+
+// TestSequentialReLUPool checks that Sequential's ReLU-after-pooling reordering gives the values
+// and gradients of ReLU then MaxPool2D applied one after the other.
+func TestSequentialReLUPool(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 1))
+	for i, pool := range []*nn.MaxPool2D{nn.NewMaxPool2D(2), {K: 3, Stride: 2, Padding: 1}} {
+		x := dl.RandN(rng, 2, 3, 6, 6).SetRequiresGrad(true)
+		x2 := x.Clone().SetRequiresGrad(true)
+		seq := nn.NewSequential(nn.ReLU{}, pool, nn.Flatten{})
+		y := seq.Forward(x)
+		want := dl.MaxPool2D(x2.ReLU(), pool.K, pool.Stride, pool.Padding).Flatten(1)
+		numtest.Close(t, "values", y.Data(), want.Data(), 0, 0)
+		w := dl.RandN(rng, want.Shape()...)
+		y.Mul(w).Sum().Backward()
+		want.Mul(w).Sum().Backward()
+		if x.Grad() == nil || x2.Grad() == nil {
+			t.Fatalf("case %d: no gradient", i)
+		}
+		numtest.Close(t, "gradients", x.Grad().Data(), x2.Grad().Data(), 0, 0)
+	}
+}

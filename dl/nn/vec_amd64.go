@@ -1,0 +1,86 @@
+//go:build amd64 && !purego
+
+package nn
+
+//go:noescape
+func axpyAVX2(dst, x *float32, n int, a float32)
+
+//go:noescape
+func dotAVX2(x, y *float32, n int) float32
+
+//go:noescape
+func addAVX2(dst, x, y *float32, n int)
+
+//go:noescape
+func tanhBackAVX2(dp, dq, t, v *float32, n int, s float32)
+
+// axpy sets dst[i] += a·x[i] for i < len(dst), eight at a time with AVX2. It panics if x is
+// shorter than dst.
+func axpy(dst, x []float32, a float32) {
+	x = x[:len(dst)]
+	n := 0
+	if haveAVX2 {
+		if n = len(dst) &^ 7; n > 0 {
+			axpyAVX2(&dst[0], &x[0], n, a)
+		}
+	}
+	for i := n; i < len(dst); i++ {
+		dst[i] += a * x[i]
+	}
+}
+
+// dot returns Σ x[i]·y[i] over i < len(x). It panics if y is shorter than x.
+func dot(x, y []float32) float32 {
+	y = y[:len(x)]
+	n := 0
+	var s float32
+	if haveAVX2 {
+		if n = len(x) &^ 7; n > 0 {
+			s = dotAVX2(&x[0], &y[0], n)
+		}
+	}
+	for i := n; i < len(x); i++ {
+		s += x[i] * y[i]
+	}
+	return s
+}
+
+// add sets dst[i] = x[i] + y[i] for i < len(dst). It panics if x or y is shorter than dst.
+func add(dst, x, y []float32) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	n := 0
+	if haveAVX2 {
+		if n = len(dst) &^ 7; n > 0 {
+			addAVX2(&dst[0], &x[0], &y[0], n)
+		}
+	}
+	for i := n; i < len(dst); i++ {
+		dst[i] = x[i] + y[i]
+	}
+}
+
+// tanhBack adds d[i] = g·v[i]·(1 − t[i]²), the gradient through t = tanh(·) of Σ v[i]·t[i]
+// scaled by g, into dp and, unless it is nil, into dq. It panics if a slice is shorter than t.
+func tanhBack(dp, dq, t, v []float32, g float32) {
+	dp, v = dp[:len(t)], v[:len(t)]
+	if dq != nil {
+		dq = dq[:len(t)]
+	}
+	n := 0
+	if haveAVX2 {
+		if n = len(t) &^ 7; n > 0 {
+			var q *float32
+			if dq != nil {
+				q = &dq[0]
+			}
+			tanhBackAVX2(&dp[0], q, &t[0], &v[0], n, g)
+		}
+	}
+	for i := n; i < len(t); i++ {
+		d := g * v[i] * (1 - t[i]*t[i])
+		dp[i] += d
+		if dq != nil {
+			dq[i] += d
+		}
+	}
+}
