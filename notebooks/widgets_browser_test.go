@@ -150,6 +150,11 @@ const wtDriveSliders = `(() => {
     } else if (img.src !== s.dataset.src) {
       st.changed++;
       done.click();
+    } else if (Date.now() - Number(s.dataset.t1 || s.dataset.t0) > 3000 && Date.now() - Number(s.dataset.t0) < 60000) {
+      // No redraw yet: the move may have come before the kernel side listened. Move it again.
+      s.dataset.t1 = String(Date.now());
+      s.value = String(Number(s.min) + (Number(s.value) === Number(s.min) ? 1 : 0));
+      s.dispatchEvent(new Event('input'));
     } else if (Date.now() - Number(s.dataset.t0) > 60000) {
       st.stuck++;
       done.click();

@@ -18,7 +18,8 @@ type SliderOpts struct {
 	// Min and Max bound the slider; Value is where it starts (clamped into [Min, Max]).
 	Min, Max, Value int
 	// ConnectTimeout is how long to wait for the browser to answer before concluding that
-	// nobody is watching (a headless run) and returning (default 5s).
+	// nobody is watching (a headless run) and returning (default 10s: a loaded machine can take
+	// seconds to open GoNB's comms channel).
 	ConnectTimeout time.Duration
 	// IdleTimeout ends the interaction when the slider has not moved for this long (default 2m).
 	IdleTimeout time.Duration
@@ -60,7 +61,7 @@ func Slider(opts SliderOpts, render func(v int) (any, error)) error {
 	}
 	connect, idle := opts.ConnectTimeout, opts.IdleTimeout
 	if connect <= 0 {
-		connect = 5 * time.Second
+		connect = 10 * time.Second
 	}
 	if idle <= 0 {
 		idle = 2 * time.Minute
