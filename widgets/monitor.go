@@ -102,7 +102,7 @@ func (m *Monitor) line(x float64, values Values) string {
 }
 
 // Figure returns the chart of everything recorded so far, a Line figure that can be customised
-// or shown. It returns an error wrapping ErrNaN before the first recorded value.
+// or shown. It returns an error wrapping ErrEmpty before the first recorded value.
 func (m *Monitor) Figure() (*Figure, error) {
 	series := make([]Series, 0, len(m.names))
 	for _, name := range m.names {
