@@ -1,6 +1,9 @@
 package dl
 
-import "sync/atomic"
+import (
+	"slices"
+	"sync/atomic"
+)
 
 // noGrad counts the NoGrad scopes open; gradients are recorded only while it is zero.
 var noGrad atomic.Int32
@@ -82,7 +85,7 @@ func (t *Tensor) Backward() {
 // BackwardWith is Backward for a tensor of any shape, seeded with the gradient g of some scalar
 // with respect to t (a vector–Jacobian product). It panics if g's shape differs from t's.
 func (t *Tensor) BackwardWith(g *Tensor) {
-	if !sameShape(t.shape, g.shape) {
+	if !slices.Equal(t.shape, g.shape) {
 		panic(&ShapeError{Op: "BackwardWith", A: t.shape, B: g.shape})
 	}
 	if !t.requiresGrad {
@@ -132,16 +135,4 @@ func topo(t *Tensor) []*Tensor {
 		stack = stack[:len(stack)-1]
 	}
 	return order
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -286,7 +287,7 @@ func TestTensorGob(t *testing.T) {
 		t.Fatalf("gob: got %d tensors, want %d", len(out), len(in))
 	}
 	for i := range in {
-		if !slicesEqual(out[i].Shape(), in[i].Shape()) || out[i].RequiresGrad() != in[i].RequiresGrad() {
+		if !slices.Equal(out[i].Shape(), in[i].Shape()) || out[i].RequiresGrad() != in[i].RequiresGrad() {
 			t.Errorf("case %d: gob: got %v (grad %v), want %v (grad %v)", i, out[i].Shape(), out[i].RequiresGrad(), in[i].Shape(), in[i].RequiresGrad())
 		}
 		numtest.Close(t, "gob values", out[i].Data(), in[i].Data(), numtest.Exact, 0)
