@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"cmp"
 	"fmt"
 	"image"
 	"image/color"
@@ -111,10 +112,7 @@ func GridWorld(values []float64, rows, cols int, opts GridWorldOpts) (*image.RGB
 		m := max(-lo, hi)
 		lo, hi = -m, m
 	}
-	format := opts.Format
-	if format == "" {
-		format = "%.2f"
-	}
+	format := cmp.Or(opts.Format, "%.2f")
 	s := opts.CellSize
 	if s <= 0 {
 		s = 64

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -50,9 +51,7 @@ type Monitor struct {
 // NewMonitor returns a Monitor drawing a chart configured by opts; nothing is displayed until
 // the first Add.
 func NewMonitor(opts PlotOpts) *Monitor {
-	if opts.XLabel == "" {
-		opts.XLabel = "epoch"
-	}
+	opts.XLabel = cmp.Or(opts.XLabel, "epoch")
 	return &Monitor{Opts: opts, live: NewLive(), series: map[string]*Series{}}
 }
 
