@@ -36,25 +36,36 @@ func ModuleSets(root string) []ModuleSet {
 	}
 }
 
-// args returns the `go mod download` arguments for the set.
-func (s ModuleSet) args() []string {
-	if s.Dir != "" {
-		return []string{"mod", "download", "all"}
-	}
-	return append([]string{"mod", "download"}, s.Modules...)
-}
-
-// goModDownload runs `go mod download` for set with the environment env (nil: os.Environ()),
-// outside any module for a list of modules.
+// goModDownload runs `go mod download` for set with the environment env (nil: os.Environ()):
+// for a module's graph `go mod download all` on a copy of its go.mod and go.sum (-modfile), so
+// that the sums it records leave the checkout's go.sum untouched; for a list of modules, outside
+// any module.
 func goModDownload(ctx context.Context, set ModuleSet, env []string) error {
-	cmd := exec.CommandContext(ctx, "go", set.args()...)
-	cmd.Dir, cmd.Env = set.Dir, env
-	if set.Dir == "" {
-		cmd.Dir = os.TempDir() // outside any module: download only, touch no go.mod
-		cmd.Env = append(envOr(env), "GOWORK=off")
+	args := append([]string{"mod", "download"}, set.Modules...)
+	dir := os.TempDir() // outside any module: download only, touch no go.mod
+	env = append(envOr(env), "GOWORK=off")
+	if set.Dir != "" {
+		tmp, err := os.MkdirTemp("", "deepnb-modfile-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		for _, f := range []string{"go.mod", "go.sum"} {
+			b, err := os.ReadFile(filepath.Join(set.Dir, f))
+			if err != nil && !(f == "go.sum" && os.IsNotExist(err)) {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(tmp, f), b, 0o644); err != nil {
+				return err
+			}
+		}
+		args = []string{"mod", "download", "-modfile=" + filepath.Join(tmp, "go.mod"), "all"}
+		dir = set.Dir
 	}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir, cmd.Env = dir, env
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go %s (in %s): %w\n%s", strings.Join(set.args(), " "), cmd.Dir, err, strings.TrimSpace(string(b)))
+		return fmt.Errorf("go %s (in %s): %w\n%s", strings.Join(args, " "), dir, err, strings.TrimSpace(string(b)))
 	}
 	return nil
 }

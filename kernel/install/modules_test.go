@@ -108,6 +108,9 @@ func TestFreshModuleCache(t *testing.T) {
 	if r := checkModules(ctx, root, "FIX"); Failed(r) {
 		t.Errorf("checkModules after DownloadModules: %+v", r)
 	}
+	if b, err := os.ReadFile(filepath.Join(root, "go.sum")); err != nil || strings.Count(string(b), "\n") != 2 {
+		t.Errorf("DownloadModules changed the project's go.sum:\n%s", b)
+	}
 	if cached, err := CachedModules(modCache); err != nil || !slices.Equal(cached, []string{mod}) {
 		t.Errorf("CachedModules = %q, %v; want [%s]", cached, err, mod)
 	}
