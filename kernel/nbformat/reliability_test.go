@@ -1,6 +1,8 @@
 package nbformat
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -56,5 +58,62 @@ func TestRecorderRejectsNonStringLines(t *testing.T) {
 	err := r.Apply(c, "display_data", []byte(`{"data": {"text/plain": ["a", 1]}, "metadata": {}}`))
 	if err == nil || !strings.Contains(err.Error(), "text/plain[1]") {
 		t.Errorf("Apply = %v, want an error naming text/plain[1]", err)
+	}
+}
+
+// TestWriteFileThroughSymlink: writing a notebook over a symbolic link replaces the link's
+// target (atomically) and keeps the link (issue 16, case 8).
+func TestWriteFileThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real", "lecture.ipynb")
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.ipynb")
+	if err := os.Symlink(filepath.Join("real", "lecture.ipynb"), link); err != nil {
+		t.Fatal(err)
+	}
+	nb := New()
+	nb.Cells = append(nb.Cells, NewCodeCell("x := 1"))
+	if err := WriteFile(link, nb); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced (%v, %v)", fi.Mode(), err)
+	}
+	got, err := ReadFile(target)
+	if err != nil || len(got.Cells) != 1 || got.Cells[0].Source != "x := 1" {
+		t.Fatalf("target not updated: %v %v", got, err)
+	}
+	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o600 {
+		t.Errorf("target's permissions %v, want 0600 kept", fi.Mode().Perm())
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*", ".*.tmp")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestCheckWritable: CheckWritable accepts a path a notebook can be written to and names the
+// path (not a temporary file) in its errors; it leaves nothing behind.
+func TestCheckWritable(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "new.ipynb")
+	if err := CheckWritable(ok); err != nil {
+		t.Errorf("CheckWritable(%s) = %v", ok, err)
+	}
+	if _, err := os.Stat(ok); !os.IsNotExist(err) {
+		t.Errorf("CheckWritable created %s", ok)
+	}
+	for _, bad := range []string{filepath.Join(dir, "missing", "x.ipynb"), dir} {
+		err := CheckWritable(bad)
+		if err == nil || !strings.Contains(err.Error(), bad) || strings.Contains(err.Error(), ".tmp") {
+			t.Errorf("CheckWritable(%s) = %v, want an error naming it", bad, err)
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }

@@ -596,8 +596,11 @@ func timeoutSeconds(meta map[string]any) (time.Duration, error) {
 // RunFile reads the notebook at path, injects opts.Params, runs it (see
 // [Run]) in a kernel started in the notebook's directory, and writes the
 // executed notebook, failed or not, atomically to opts.Out (or over path if
-// opts.InPlace). The input is never overwritten otherwise. It returns the
-// run's result and error; a write error is returned if the run succeeded.
+// opts.InPlace; through a symbolic link to its target). The input is never
+// overwritten otherwise. The output path is checked for writability (see
+// [nbformat.CheckWritable]) before the kernel starts. It returns the run's
+// result and error; a write error is returned too, joined to the run's error
+// if the run failed.
 //
 // As papermill does, it warns (in Result.Warnings and to opts.Warnings) of
 // parameters that the cell tagged "parameters" does not declare, and of
@@ -618,6 +621,12 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	if err != nil {
 		return &Result{Name: opts.Name, Err: err}, err
 	}
+	if out != "" {
+		// A bad --out fails now, not after the whole run.
+		if err := nbformat.CheckWritable(out); err != nil {
+			return &Result{Name: opts.Name, Err: err}, err
+		}
+	}
 	warnings, err := injectParams(nb, opts.Params)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", path, err)
@@ -636,9 +645,10 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	res, runErr := Run(ctx, nb, opts)
 	res.Warnings = append(warnings, res.Warnings...)
 	if out != "" {
-		if werr := nbformat.WriteFile(out, nb); werr != nil && runErr == nil {
-			res.Err = werr
-			return res, werr
+		if werr := nbformat.WriteFile(out, nb); werr != nil {
+			// Never lost: with a failed run, both are reported.
+			res.Err = errors.Join(runErr, werr)
+			return res, res.Err
 		}
 	}
 	return res, runErr

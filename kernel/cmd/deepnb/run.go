@@ -10,8 +10,10 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
+	"github.com/deepnb/deepnb/kernel/nbformat"
 	"github.com/deepnb/deepnb/kernel/runner"
 )
 
@@ -124,7 +126,16 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	if *junit != "" {
+		// Fail now, not after the whole run.
+		if err := nbformat.CheckWritable(*junit); err != nil {
+			return fmt.Errorf("deepnb run: --junit: %w", err)
+		}
+	}
+
+	// SIGTERM (kill, a CI job's cancel, docker stop) stops the run as Ctrl-C does: the
+	// kernel is shut down and what has run is written.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Notebooks run with -j write warnings, progress and kernel logs at once.
 	stderr = &lockedWriter{w: stderr}

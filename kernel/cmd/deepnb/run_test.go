@@ -41,6 +41,9 @@ func TestRunFlags(t *testing.T) {
 		{[]string{"--out-dir", dir, nb, filepath.Join(dir, "sub", "a.ipynb")}, "would both be written", "", ""},
 		{[]string{"-p", "noequals", nb}, "want name=value", "", ""},
 		{[]string{"--inplace", nb, filepath.Join(dir, ".", "a.ipynb")}, "is given twice", "", ""},
+		// A --junit or --out that cannot be written fails before any kernel starts, naming it.
+		{[]string{"--kernel", "no-such-kernel-for-test", "--junit", filepath.Join(dir, "missing", "j.xml"), nb}, "cannot write " + filepath.Join(dir, "missing", "j.xml"), "", ""},
+		{[]string{"--kernel", "no-such-kernel-for-test", "--out", filepath.Join(dir, "missing", "o.ipynb"), nb}, "1 of 1 notebooks failed", "", "cannot write " + filepath.Join(dir, "missing", "o.ipynb")},
 		{[]string{"--kernel", "no-such-kernel-for-test", "--junit", junit, nb}, "1 of 1 notebooks failed", "a.ipynb  0/0", "no such kernelspec \"no-such-kernel-for-test\""},
 	} {
 		var stdout, stderr bytes.Buffer
