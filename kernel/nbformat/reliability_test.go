@@ -1,6 +1,8 @@
 package nbformat
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,4 +118,69 @@ func TestCheckWritable(t *testing.T) {
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Errorf("left behind: %v", left)
 	}
+}
+
+// TestRecorderMaxOutput: with MaxOutput, a runaway stream keeps its head and tail, cut at
+// line ends, with a line saying how much was left out, and Omitted counts it; without it,
+// every byte is kept.
+func TestRecorderMaxOutput(t *testing.T) {
+	var all strings.Builder
+	lines := 0
+	send := func(r *Recorder, c *Cell) {
+		all.Reset()
+		lines = 0
+		for m := range 200 {
+			var b strings.Builder
+			for range 50 {
+				fmt.Fprintf(&b, "line %06d %s\n", lines, strings.Repeat("x", 20))
+				lines++
+			}
+			if m%7 == 3 {
+				b.WriteString("progress 10%\rprogress 100%\n")
+			}
+			all.WriteString(strings.ReplaceAll(b.String(), "progress 10%\r", ""))
+			if err := r.Apply(c, "stream", mustJSON(t, map[string]string{"name": "stdout", "text": b.String()})); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Flush()
+	}
+	var full Recorder
+	c := NewCodeCell("x")
+	send(&full, c)
+	if len(c.Outputs) != 1 || c.Outputs[0].Text != all.String() || full.Omitted(c) != 0 {
+		t.Fatalf("no limit: got %d outputs, %d bytes (want %d), omitted %d", len(c.Outputs), len(c.Outputs[0].Text), all.Len(), full.Omitted(c))
+	}
+
+	const limit = 10000
+	capped := Recorder{MaxOutput: limit}
+	c = NewCodeCell("x")
+	send(&capped, c)
+	text := c.Outputs[0].Text
+	omitted := capped.Omitted(c)
+	marker := fmt.Sprintf(TruncatedFormat, omitted)
+	head, tail, ok := strings.Cut(text, marker)
+	if !ok || omitted <= 0 {
+		t.Fatalf("capped: no truncation line for %d omitted bytes in %q…", omitted, text[:200])
+	}
+	if len(head)+len(tail) > limit || len(head)+len(tail) < limit/2 {
+		t.Errorf("capped: kept %d+%d bytes for MaxOutput %d", len(head), len(tail), limit)
+	}
+	if !strings.HasPrefix(all.String(), head) || !strings.HasSuffix(all.String(), tail) {
+		t.Errorf("capped: head or tail is not the stream's own")
+	}
+	if int64(len(head))+omitted+int64(len(tail)) != int64(all.Len()) {
+		t.Errorf("capped: %d + %d + %d bytes ≠ %d sent", len(head), omitted, len(tail), all.Len())
+	}
+	if !strings.HasSuffix(head, "\n") || !strings.HasPrefix(tail, "line ") {
+		t.Errorf("capped: not cut at line ends: head ends %q, tail starts %q", head[len(head)-10:], tail[:10])
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
