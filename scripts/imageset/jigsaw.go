@@ -127,7 +127,11 @@ func (j *jigsaw) assemble() (image.Image, error) {
 			}
 		}
 	}
-	box = trimRagged(canvas, box)
+	inner := trimRagged(canvas, box)
+	if inner.Dx()*inner.Dy() < box.Dx()*box.Dy()*9/10 {
+		return nil, fmt.Errorf("the covered pixels hold no full rectangle of 90%% of their bounds %v (got %v): the pieces do not fit", box, inner)
+	}
+	box = inner
 	out := image.NewRGBA(image.Rect(0, 0, box.Dx(), box.Dy()))
 	for y := box.Min.Y; y < box.Max.Y; y++ {
 		for x := box.Min.X; x < box.Max.X; x++ {
@@ -146,20 +150,24 @@ func (j *jigsaw) assemble() (image.Image, error) {
 	return out, nil
 }
 
-// trimRagged shrinks box while one of its edge rows or columns has more than 1% of pixels not
-// opaque: the outer pieces do not all end on the same line.
+// trimRagged shrinks box while one of its edge rows or columns has 3 or more pixels in a row
+// that are not opaque: the outer pieces do not all end on the same line. (A seam between two
+// pieces crosses an edge in 1 or 2 pixels.)
 func trimRagged(m *image.NRGBA, box image.Rectangle) image.Rectangle {
 	ragged := func(r image.Rectangle) bool {
-		n, bad := 0, 0
+		run := 0
 		for y := r.Min.Y; y < r.Max.Y; y++ {
 			for x := r.Min.X; x < r.Max.X; x++ {
-				n++
 				if m.NRGBAAt(x, y).A < 255 {
-					bad++
+					if run++; run >= 3 {
+						return true
+					}
+				} else {
+					run = 0
 				}
 			}
 		}
-		return bad*100 > n
+		return false
 	}
 	for changed := true; changed && !box.Empty(); {
 		changed = false

@@ -5,7 +5,7 @@
 //	go run ./scripts/imageset -check   # regenerate into memory and compare, byte for byte
 //
 // It downloads the pinned package versions with `apt-get download` (no root needed) into a
-// temporary folder, unpacks them with `dpkg -x`, reads GCompris's Qt resource files with
+// temporary folder, unpacks the files it needs (dpkg-deb --fsys-tarfile, as `dpkg -x` does), reads GCompris's Qt resource files with
 // datasets/rcc, reassembles the paintings from their jigsaw pieces, scales the images with
 // golang.org/x/image/draw and encodes them with fixed settings (PNG at best compression for
 // lossless originals, JPEG quality 90 for lossy ones). -debs DIR uses .deb files already there
@@ -17,6 +17,7 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -24,7 +25,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,16 +37,30 @@ import (
 	"github.com/deepnb/deepnb/datasets"
 )
 
-// pkg is a pinned Debian package.
-type pkg struct{ name, version string }
+// pkg is a pinned Debian package and the files the set is made from.
+type pkg struct {
+	name, version string
+	files         []string
+}
 
 var (
-	skimage  = pkg{"python3-skimage", "0.19.3-8"}
-	opencv   = pkg{"opencv-doc", "4.6.0+dfsg-12"}
-	darknet  = pkg{"darknet", "0.0.0+git20180914.61c9d02e-2+b4"}
-	gcompris = pkg{"gcompris-qt-data", "3.1-2"}
-	packages = []pkg{skimage, opencv, darknet, gcompris}
+	skimage  = &pkg{name: "python3-skimage", version: "0.19.3-8"}
+	opencv   = &pkg{name: "opencv-doc", version: "4.6.0+dfsg-12", files: []string{starryNight}}
+	darknet  = &pkg{name: "darknet", version: "0.0.0+git20180914.61c9d02e-2+b4", files: []string{scream}}
+	gcompris = &pkg{name: "gcompris-qt-data", version: "3.1-2", files: []string{gcomprisRCC + "paintings.rcc", gcomprisRCC + "categorization.rcc"}}
+	packages = []*pkg{skimage, opencv, darknet, gcompris}
 )
+
+const (
+	starryNight = "/usr/share/doc/opencv-doc/examples/data/starry_night.jpg"
+	scream      = "/usr/share/darknet/data/scream.jpg"
+)
+
+func init() {
+	for _, p := range skimagePhotos {
+		skimage.files = append(skimage.files, skimageDir+p.file)
+	}
+}
 
 // output is one generated file: its manifest entry (File relative to datasets/) and bytes.
 type output struct {
@@ -63,9 +80,23 @@ func main() {
 }
 
 func run(out, debs string, check bool) error {
-	tmp, err := os.MkdirTemp("", "imageset-")
+	files, err := generate(debs)
 	if err != nil {
 		return err
+	}
+	if check {
+		return compare(out, files)
+	}
+	return write(out, files)
+}
+
+// generate builds the image set from the pinned packages (their .deb files in debs, or
+// downloaded there; a temporary folder if debs is ""): the files by their path relative to
+// datasets/, manifest included.
+func generate(debs string) (map[string][]byte, error) {
+	tmp, err := os.MkdirTemp("", "imageset-")
+	if err != nil {
+		return nil, err
 	}
 	defer os.RemoveAll(tmp)
 	if debs == "" {
@@ -74,33 +105,37 @@ func run(out, debs string, check bool) error {
 	root := filepath.Join(tmp, "root")
 	for _, p := range packages {
 		if err := unpack(p, debs, root); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var outs []output
 	for _, build := range []func(string) ([]output, error){photos, paintings, categorization} {
 		o, err := build(root)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		outs = append(outs, o...)
 	}
 	manifest, err := manifestJSON(outs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	files := map[string][]byte{datasets.ImageManifestPath: manifest}
 	for _, o := range outs {
 		files[o.info.File] = o.data
 	}
-	if check {
-		return compare(out, files)
-	}
-	return write(out, files)
+	return files, nil
 }
 
-// unpack extracts package p's .deb (found in, or downloaded to, debs) under root.
-func unpack(p pkg, debs, root string) error {
+// fetchError is a failure to download a package: the archive is unreachable, not a problem
+// with the image set.
+type fetchError struct{ err error }
+
+func (e *fetchError) Error() string { return e.err.Error() }
+
+// unpack extracts the files of package p that the set is made from (p.files; the .deb found
+// in, or downloaded to, debs) under root, as `dpkg -x` would.
+func unpack(p *pkg, debs, root string) error {
 	if err := os.MkdirAll(debs, 0o755); err != nil {
 		return err
 	}
@@ -111,15 +146,58 @@ func unpack(p pkg, debs, root string) error {
 		cmd := exec.Command("apt-get", "download", p.name+"="+p.version)
 		cmd.Dir = debs
 		if msg, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("apt-get download %s=%s: %v\n%s(is the Debian bookworm archive in the apt sources, and `apt-get update` done?)",
-				p.name, p.version, err, msg)
+			return &fetchError{fmt.Errorf("apt-get download %s=%s: %v\n%s(is Debian bookworm in the apt sources, and `apt-get update` done?)",
+				p.name, p.version, err, msg)}
 		}
 		if found, _ = filepath.Glob(pattern); len(found) == 0 {
-			return fmt.Errorf("apt-get download %s=%s left no file matching %s", p.name, p.version, pattern)
+			return &fetchError{fmt.Errorf("apt-get download %s=%s left no file matching %s", p.name, p.version, pattern)}
 		}
 	}
-	if msg, err := exec.Command("dpkg", "-x", found[0], root).CombinedOutput(); err != nil {
-		return fmt.Errorf("dpkg -x %s: %v\n%s", found[0], err, msg)
+	cmd := exec.Command("dpkg-deb", "--fsys-tarfile", found[0])
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("dpkg-deb --fsys-tarfile %s: %w", found[0], err)
+	}
+	missing := map[string]bool{}
+	for _, f := range p.files {
+		missing[f] = true
+	}
+	tr := tar.NewReader(pipe)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", found[0], err)
+		}
+		name := strings.TrimPrefix(h.Name, ".")
+		if !missing[name] || h.Typeflag != tar.TypeReg {
+			continue
+		}
+		delete(missing, name)
+		dst := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", found[0], name, err)
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return err
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("dpkg-deb --fsys-tarfile %s: %v %s", found[0], err, stderr.String())
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s: files not in the package: %v", found[0], slices.Sorted(maps.Keys(missing)))
 	}
 	return nil
 }

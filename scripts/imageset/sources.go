@@ -82,12 +82,12 @@ const gcomprisRCC = "/usr/share/gcompris-qt/rcc/"
 func paintings(root string) ([]output, error) {
 	var outs []output
 	for _, p := range []struct {
-		pkg                                            pkg
+		pkg                                            *pkg
 		orig, name, title, author, year, licence, note string
 	}{
-		{opencv, "/usr/share/doc/opencv-doc/examples/data/starry_night.jpg", "starry-night", "The Starry Night", "Vincent van Gogh", "1889",
+		{opencv, starryNight, "starry-night", "The Starry Night", "Vincent van Gogh", "1889",
 			"Apache-2.0 AND BSD-3-Clause", "the painting is in the public domain; the file is covered by opencv-doc's debian/copyright (Files: *)"},
-		{darknet, "/usr/share/darknet/data/scream.jpg", "scream", "The Scream", "Edvard Munch", "1893",
+		{darknet, scream, "scream", "The Scream", "Edvard Munch", "1893",
 			"GPL-3.0-or-later OR MIT OR WTFPL", "the painting is in the public domain; the file is covered by darknet's debian/copyright (Files: *), used here under MIT or WTFPL"},
 	} {
 		m, err := decodeFile(root, p.orig)
