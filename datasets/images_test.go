@@ -64,8 +64,9 @@ func TestImageManifest(t *testing.T) {
 	if err != nil || strings.Join(classes, ",") != "fishes,monuments,others,renewable,tools" {
 		t.Errorf("ImageClasses() = %q, %v", classes, err)
 	}
-	if kinds[KindCategorization] < 130 || kinds[KindPainting] < 20 || kinds[KindPhoto] < 8 {
-		t.Errorf("image counts by kind %v: too few", kinds)
+	// The counts doc.go and the README state.
+	if kinds[KindCategorization] != 139 || kinds[KindPainting] != 23 || kinds[KindPhoto] != 10 {
+		t.Errorf("image counts by kind %v, want 139 categorization, 23 paintings, 10 photos (update doc.go and README)", kinds)
 	}
 }
 
