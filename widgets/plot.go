@@ -219,7 +219,7 @@ func Histogram(opts PlotOpts, values []float64, bins int) (*Figure, error) {
 }
 
 // Bar plots one bar per label — class counts, per-class accuracy. It returns an error wrapping
-// ErrShape if labels and values differ in length ErrEmpty for no values and ErrNaN for non-finite ones.
+// ErrShape if labels and values differ in length, ErrEmpty for no values and ErrNaN for non-finite ones.
 func Bar(opts PlotOpts, labels []string, values []float64) (*Figure, error) {
 	if len(labels) != len(values) {
 		return nil, fmt.Errorf("%w: Bar: %d labels for %d values", ErrShape, len(labels), len(values))
@@ -256,8 +256,11 @@ func HeatMap(opts PlotOpts, t Tensor, cm *ColorMap) (*Figure, error) {
 		cm = Viridis
 	}
 	rows, cols := shape[0], shape[1]
-	data := t.Data()
-	lo, hi, err := Range(data)
+	data, err := tensorData("HeatMap", t)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := dataRange("HeatMap", data)
 	if err != nil {
 		return nil, err
 	}
