@@ -20,6 +20,10 @@ import (
 
 // Default limits of [Options].
 const (
+	// MaxReruns is how many times a submission is run again without a cell
+	// that timed out or killed the kernel.
+	MaxReruns = 2
+
 	DefaultCellTimeout       = 2 * time.Minute
 	DefaultSubmissionTimeout = 20 * time.Minute
 )
@@ -109,8 +113,6 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 		rep.failAll(k, "not run: "+err.Error())
 		return rep, nil
 	}
-	rep.Executed = nb
-
 	base := opts.WorkDir
 	if base == "" {
 		base = os.TempDir()
@@ -139,19 +141,75 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 	// The kernel's temporary files (GoNB's builds, its cache package) stay
 	// in the submission's folder.
 	env := append(os.Environ(), "TMPDIR="+tmp)
-	_, runErr := runner.Run(ctx, nb, runner.Options{
+	runOpts := runner.Options{
 		Kernel: opts.Kernel, Spec: opts.Spec, Timeout: cellTimeout, Dir: work, Env: env,
 		AllowErrors: true, Log: opts.Log, Name: path,
-	})
-	var stop *runner.Error
-	if re, ok := runErr.(*runner.Error); ok && re.Kind != "error" {
-		stop = re // the run ended early: timeout, dead kernel, canceled, ...
-	} else if runErr != nil && !ok {
-		return rep, fmt.Errorf("grade %s: %w", path, runErr)
 	}
-	if stop != nil && stop.Kind == "kernel start" {
-		return rep, fmt.Errorf("grade %s: %w", path, runErr)
+	// A cell that hangs or kills the kernel ends a run: run again with only
+	// its declarations, or without it (at most MaxReruns times), so that one
+	// endless loop costs only the tests that need the cell.
+	stopAt := map[int]*runner.Error{}   // cell index → why the run stopped there
+	stopped := map[int]*nbformat.Cell{} // cell index → the cell as it stopped
+	rerun := map[int]bool{}             // cell index → the notebook ran again without it
+	stops := map[int]int{}              // cell index → how many runs stopped there
+	var final *nbformat.Notebook
+	startTries := 0
+	for attempt := 0; ; attempt++ {
+		run, err := clone(nb)
+		if err != nil {
+			return rep, err
+		}
+		for i := range stopAt {
+			// Keep the declarations of a cell that stopped the run (the
+			// functions of an exercise whose check hangs, say); skip a
+			// cell that stopped it again.
+			c := run.Cells[i]
+			if loc := mainRE.FindStringIndex(c.Source); loc != nil && stops[i] == 1 {
+				c.Source = c.Source[:loc[0]]
+				continue
+			}
+			if c.Metadata == nil {
+				c.Metadata = map[string]any{}
+			}
+			tags, _ := c.Metadata["tags"].([]any)
+			c.Metadata["tags"] = append(tags, "skip-execution")
+		}
+		_, runErr := runner.Run(ctx, run, runOpts)
+		final = run
+		re, ok := runErr.(*runner.Error)
+		if runErr != nil && !ok {
+			return rep, fmt.Errorf("grade %s: %w", path, runErr)
+		}
+		if ok && re.Kind == "kernel start" && startTries < 3 && ctx.Err() == nil {
+			// A loaded machine sometimes fails a kernel's start: try again.
+			startTries++
+			attempt--
+			time.Sleep(time.Second)
+			continue
+		}
+		if !ok || re.Kind == "error" || re.Cell == 0 {
+			if ok && re.Kind == "kernel start" {
+				return rep, fmt.Errorf("grade %s: %w", path, runErr)
+			}
+			if ok && re.Kind != "error" {
+				rep.Problems = append(rep.Problems, "the run stopped: "+re.Summary())
+			}
+			break
+		}
+		if stopAt[re.Cell-1] == nil { // the first stop says most
+			stopAt[re.Cell-1], stopped[re.Cell-1] = re, run.Cells[re.Cell-1]
+		}
+		stops[re.Cell-1]++
+		if attempt == MaxReruns || re.Kind == "canceled" || ctx.Err() != nil {
+			break
+		}
+		rerun[re.Cell-1] = true
 	}
+	for i, c := range stopped {
+		final.Cells[i] = c
+	}
+	rep.Executed = final
+	nb = final
 
 	// The student's own failing cells.
 	isHidden := map[int]*Test{}
@@ -162,11 +220,15 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 		if _, h := isHidden[i]; h || c.CellType != "code" {
 			continue
 		}
-		if stop != nil && stop.Cell == i+1 {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("your cell %d %s: the run stopped there, so later cells and the tests after them did not run", i+1, stopWords(stop, cellTimeout, limit)))
+		if stop := stopAt[i]; stop != nil {
+			p := fmt.Sprintf("your cell %d %s", i+1, stopWords(stop, cellTimeout, limit))
+			if rerun[i] {
+				p += "; the notebook was run again without its main part"
+			}
+			rep.Problems = append(rep.Problems, p)
 			continue
 		}
-		if msg := cellFailure(c); msg != "" {
+		if msg := cellFailure(c, true); msg != "" {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("your cell %d failed: %s", i+1, msg))
 		}
 	}
@@ -179,17 +241,18 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 		ran[t] = tr
 		_, executed := c.Metadata["execution"]
 		out := strings.ReplaceAll(streamText(c, "stdout"), nonce+"\n", "")
-		tr.Passed = executed && strings.Contains(streamText(c, "stdout"), nonce) && (stop == nil || stop.Cell != i+1)
+		stop := stopAt[i]
+		tr.Passed = executed && strings.Contains(streamText(c, "stdout"), nonce) && stop == nil
 		switch {
 		case tr.Passed:
 			tr.Score = t.Points
 			continue
-		case stop != nil && stop.Cell == i+1:
+		case stop != nil:
 			tr.Feedback = "the test " + stopWords(stop, cellTimeout, limit)
 		case !executed:
 			tr.Feedback = "not run: the run stopped before this test"
 		default:
-			tr.Feedback = cellFailure(c)
+			tr.Feedback = cellFailure(c, false)
 		}
 		if o := limitText(out, 20); o != "" {
 			tr.Feedback = strings.TrimSpace(o + "\n" + tr.Feedback)
@@ -297,13 +360,15 @@ var (
 	undefinedRE = regexp.MustCompile(`undefined: ([\pL_][\pL\pN_.]*)`)
 	cannotUseRE = regexp.MustCompile(`cannot use ([\pL_][\pL\pN_]*) \((?:variable|value) of type ([^)]*(?:\)[^)]*)*?)\) as`)
 	goErrRE     = regexp.MustCompile(`\.go:\d+(:\d+)?: `)
+	gonbPathRE  = regexp.MustCompile(` \S*/gonb_[0-9a-f]+/\S+\.go:\d+(:\d+)?: `)
 )
 
 // cellFailure says, in a line or a few, why an executed cell failed, or ""
-// if it did not: the panic's message (without the stack), the gist of a
-// compiler error (the names it is about, never the code), or the error's
-// name and value.
-func cellFailure(c *nbformat.Cell) string {
+// if it did not: the panic's message (without the stack), a compiler error
+// (for the student's own cells, own, its text; for hidden tests only its
+// gist, the names it is about, never the code), or the error's name and
+// value.
+func cellFailure(c *nbformat.Cell, own bool) string {
 	stderr := runner.StripANSI(streamText(c, "stderr"))
 	if i := strings.Index(stderr, "panic: "); i >= 0 {
 		msg := stderr[i:]
@@ -327,6 +392,9 @@ func cellFailure(c *nbformat.Cell) string {
 	}
 	compile := strings.Join(htmlErr, "\n")
 	if goErrRE.MatchString(compile) || undefinedRE.MatchString(compile) {
+		if own {
+			return limitText(gonbPathRE.ReplaceAllString(compile, ": "), 8)
+		}
 		return compileGist(compile)
 	}
 	if s := strings.TrimSpace(stderr); s != "" && len(errs) > 0 {
