@@ -234,7 +234,9 @@ func parseOutput(m map[string]any) (*Output, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.Data = joinData(data)
+		if o.Data, err = joinData(data); err != nil {
+			return nil, err
+		}
 		if o.Metadata, err = takeObject(m, "metadata", "output"); err != nil {
 			return nil, err
 		}
@@ -269,25 +271,44 @@ func isJSONMIME(mime string) bool {
 	return mime == "application/json" || strings.HasSuffix(mime, "+json")
 }
 
-func joinData(data map[string]any) map[string]any {
+// joinData joins the multi-line strings of data's non-JSON MIME types; an item of such a
+// list that is not a string is an error naming the MIME type and the item.
+func joinData(data map[string]any) (map[string]any, error) {
 	for k, v := range data {
 		if isJSONMIME(k) {
 			continue
 		}
 		if list, ok := v.([]any); ok {
-			data[k] = joinLines(list)
+			s, err := joinLines(k, list)
+			if err != nil {
+				return nil, err
+			}
+			data[k] = s
 		}
 	}
-	return data
+	return data, nil
 }
 
-func joinLines(list []any) string {
+// joinLines joins a multi-line string stored as a list of strings; any other item is an error
+// naming key and the item's index.
+func joinLines(key string, list []any) (string, error) {
 	var sb strings.Builder
-	for _, l := range list {
-		s, _ := l.(string)
+	for i, l := range list {
+		s, ok := l.(string)
+		if !ok {
+			return "", fmt.Errorf("%s[%d] is %s, want a string", key, i, jsonKind(l))
+		}
 		sb.WriteString(s)
 	}
-	return sb.String()
+	return sb.String(), nil
+}
+
+// jsonKind names the type of a decoded JSON value for error messages.
+func jsonKind(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 // SplitLines splits s after each "\n", as nbformat stores multi-line strings.
@@ -315,6 +336,9 @@ func decodeObject(b []byte, what string) (map[string]any, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%s: not a JSON object", what)
 	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%s: invalid JSON: trailing data after the object at offset %d", what, d.InputOffset())
+	}
 	return m, nil
 }
 
@@ -341,7 +365,7 @@ func takeText(m map[string]any, key string) (string, error) {
 	case string:
 		return v, nil
 	case []any:
-		return joinLines(v), nil
+		return joinLines(key, v)
 	case nil:
 		return "", nil
 	}

@@ -71,9 +71,12 @@ func (r *Recorder) Apply(c *Cell, msgType string, content []byte) error {
 	if err != nil {
 		return fmt.Errorf("nbformat: %s metadata: %w", msgType, err)
 	}
+	if data, err = joinData(data); err != nil {
+		return fmt.Errorf("nbformat: %s data: %w", msgType, err)
+	}
 	if msgType == "update_display_data" {
 		for _, o := range r.displays[m.Transient.DisplayID] {
-			o.Data, o.Metadata = joinData(data), meta
+			o.Data, o.Metadata = data, meta
 			if o.Data == nil {
 				o.Data = map[string]any{}
 			}
@@ -96,7 +99,7 @@ func (r *Recorder) Apply(c *Cell, msgType string, content []byte) error {
 		if data == nil {
 			data = map[string]any{}
 		}
-		o := &Output{OutputType: msgType, Data: joinData(data), Metadata: meta}
+		o := &Output{OutputType: msgType, Data: data, Metadata: meta}
 		if msgType == "execute_result" {
 			o.ExecutionCount = m.ExecutionCount
 		} else if id := m.Transient.DisplayID; id != "" {
