@@ -7,7 +7,8 @@
 //
 //   - images: Image (a tensor → *image.RGBA through a ColorMap), ImageGrid (a batch, with
 //     captions), Mosaic (rendered images in a grid), SideBySide (content / style / result),
-//     Overlay (a heat map blended over a photo), GridWorld (values, policy arrows, walls);
+//     Overlay (a heat map blended over a photo), Boxes (labelled boxes on a photo: an object
+//     detector's output), GridWorld (values, policy arrows, walls);
 //   - plots: Line, Scatter, Histogram, Bar, HeatMap (with a colour bar) and Subplots return a
 //     *Figure, which embeds gonum/plot's *plot.Plot (customise it with gonum/plot's API) and
 //     knows its size in pixels; Figure.Image, Figure.PNG and Figure.SVG render it.

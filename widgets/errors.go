@@ -45,15 +45,35 @@ func checkFinite64(widget string, xs []float64) error {
 
 // Range returns the smallest and largest value of data. It returns an error wrapping ErrNaN
 // if data is empty or holds a NaN or an infinity.
-func Range(data []float32) (lo, hi float64, err error) {
+func Range(data []float32) (lo, hi float64, err error) { return dataRange("Range", data) }
+
+// tensorData returns t's data, or an error wrapping ErrShape naming widget if the data does
+// not hold exactly the elements t's shape says (a custom Tensor can get this wrong).
+func tensorData(widget string, t Tensor) ([]float32, error) {
+	shape, data := t.Shape(), t.Data()
+	n := 1
+	for _, d := range shape {
+		if d < 0 || d > 0 && n > math.MaxInt/d {
+			return nil, shapeError(widget, shape, "non-negative dimensions")
+		}
+		n *= d
+	}
+	if len(data) != n {
+		return nil, fmt.Errorf("%w: %s: %d values for shape %v, want %d", ErrShape, widget, len(data), shape, n)
+	}
+	return data, nil
+}
+
+// dataRange is Range with errors naming widget.
+func dataRange(widget string, data []float32) (lo, hi float64, err error) {
 	if len(data) == 0 {
-		return 0, 0, emptyError("Range")
+		return 0, 0, emptyError(widget)
 	}
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for i, v := range data {
 		f := float64(v)
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return 0, 0, nanError("Range", i, f)
+			return 0, 0, nanError(widget, i, f)
 		}
 		lo = min(lo, f)
 		hi = max(hi, f)

@@ -65,12 +65,15 @@ func ImageGrid(batch Tensor, opts GridOpts) (*image.RGBA, error) {
 	if opts.Captions != nil && len(opts.Captions) != n {
 		return nil, fmt.Errorf("%w: ImageGrid: %d captions for %d images", ErrShape, len(opts.Captions), n)
 	}
-	data := batch.Data()
+	data, err := tensorData("ImageGrid", batch)
+	if err != nil {
+		return nil, err
+	}
 	l.data = data
 	l.stride = l.c * l.h * l.w
 	var lo, hi float64
 	if opts.Norm == Shared || opts.Norm == Fixed {
-		if lo, hi, err = valueRange(data, l.c, &opts.ImageOpts); err != nil {
+		if lo, hi, err = valueRange("ImageGrid", data, l.c, &opts.ImageOpts); err != nil {
 			return nil, err
 		}
 	}
@@ -91,7 +94,7 @@ func ImageGrid(batch Tensor, opts GridOpts) (*image.RGBA, error) {
 		li.off = i * l.stride
 		clo, chi := lo, hi
 		if opts.Norm != Shared && opts.Norm != Fixed {
-			if clo, chi, err = valueRange(li.values(), l.c, &opts.ImageOpts); err != nil {
+			if clo, chi, err = valueRange("ImageGrid", li.values(), l.c, &opts.ImageOpts); err != nil {
 				return nil, fmt.Errorf("image %d: %w", i, err)
 			}
 		}

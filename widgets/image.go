@@ -97,8 +97,8 @@ func imageLayout(widget string, shape []int, chLast bool) (layout, error) {
 }
 
 // valueRange returns the range [lo, hi] that opts maps to [0, 1] for data with c channels.
-func valueRange(data []float32, c int, opts *ImageOpts) (lo, hi float64, err error) {
-	lo, hi, err = Range(data)
+func valueRange(widget string, data []float32, c int, opts *ImageOpts) (lo, hi float64, err error) {
+	lo, hi, err = dataRange(widget, data)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -178,8 +178,10 @@ func Image(t Tensor, opts ImageOpts) (*image.RGBA, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.data = t.Data()
-	lo, hi, err := valueRange(l.values(), l.c, &opts)
+	if l.data, err = tensorData("Image", t); err != nil {
+		return nil, err
+	}
+	lo, hi, err := valueRange("Image", l.values(), l.c, &opts)
 	if err != nil {
 		return nil, err
 	}

@@ -41,8 +41,11 @@ func Overlay(photo image.Image, heat Tensor, opts OverlayOpts) (*image.RGBA, err
 	if pb.Empty() {
 		return nil, emptyError("Overlay")
 	}
-	data := heat.Data()
-	lo, hi, err := Range(data)
+	data, err := tensorData("Overlay", heat)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := dataRange("Overlay", data)
 	if err != nil {
 		return nil, err
 	}

@@ -255,8 +255,11 @@ func HeatMap(opts PlotOpts, t Tensor, cm *ColorMap) (*Figure, error) {
 		cm = Viridis
 	}
 	rows, cols := shape[0], shape[1]
-	data := t.Data()
-	lo, hi, err := Range(data)
+	data, err := tensorData("HeatMap", t)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := dataRange("HeatMap", data)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func ExampleLinear() {
 
 func ExampleSequential() {
 	rng := rand.New(rand.NewPCG(1, 1))
-	model := nn.NewSequential(nn.NewLinear(rng, 2, 8), nn.ReLU{}, nn.NewLinear(rng, 8, 3))
+	model := nn.NewSequential(nn.NewLinear(rng, 2, 8), nn.ReLU, nn.NewLinear(rng, 8, 3))
 	x := dl.New([]float32{0.5, -1, 2, 0}, 2, 2)
 	loss := nn.CrossEntropy(model.Forward(x), []int{0, 2})
 	loss.Backward()
@@ -108,7 +108,7 @@ func ExampleGram() {
 
 func ExampleSummary() {
 	rng := rand.New(rand.NewPCG(1, 1))
-	model := nn.NewSequential(nn.NewLinear(rng, 2, 16), nn.NewBatchNorm1D(16), nn.ReLU{}, nn.NewLinear(rng, 16, 1))
+	model := nn.NewSequential(nn.NewLinear(rng, 2, 16), nn.NewBatchNorm1D(16), nn.ReLU, nn.NewLinear(rng, 16, 1))
 	fmt.Print(nn.Summary(model))
 	// Output:
 	// 0.weight                 [16 2]  32

@@ -8,7 +8,7 @@
 // returns the History of losses and accuracies:
 //
 //	rng := rand.New(rand.NewPCG(1, 1))
-//	model := nn.NewSequential(nn.Flatten{}, nn.NewLinear(rng, 784, 256), nn.ReLU{}, nn.NewLinear(rng, 256, 10))
+//	model := nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 784, 256), nn.ReLU, nn.NewLinear(rng, 256, 10))
 //	opt := optim.NewSGD(model.Parameters(), 0.1)
 //	opt.Momentum = 0.9
 //	loop := train.Loop{Model: model, Opt: opt, Epochs: 1}

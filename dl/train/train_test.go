@@ -42,7 +42,7 @@ func synth(n int, seed uint64) *datasets.Set {
 // mlp returns Flatten → Linear(in, hidden) → ReLU → Linear(hidden, out), seeded.
 func mlp(seed uint64, in, hidden, out int) *nn.Sequential {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	return nn.NewSequential(nn.Flatten{}, nn.NewLinear(rng, in, hidden), nn.ReLU{}, nn.NewLinear(rng, hidden, out))
+	return nn.NewSequential(nn.Flatten, nn.NewLinear(rng, in, hidden), nn.ReLU, nn.NewLinear(rng, hidden, out))
 }
 
 func sgd(m nn.Module, lr, momentum float32) optim.Optimizer {
@@ -157,7 +157,7 @@ func TestRunErrors(t *testing.T) {
 	good := mlp(3, 16, 8, 4)
 	wrongIn := mlp(3, 15, 8, 4)  // Linear expects 15 features, the images have 16
 	wrongOut := mlp(3, 16, 8, 3) // 3 logits: label 3 is out of range
-	seq := nn.NewSequential(nn.Flatten{}, nn.NewLinear(rand.New(rand.NewPCG(1, 1)), 16, 4))
+	seq := nn.NewSequential(nn.Flatten, nn.NewLinear(rand.New(rand.NewPCG(1, 1)), 16, 4))
 	smallImages := &datasets.Set{X: dl.Zeros(10, 1, 2, 4), Y: make([]int, 10)} // 8 pixels, not 16
 	for i, tc := range []struct {
 		name      string
@@ -304,7 +304,7 @@ func TestAccuracy(t *testing.T) {
 	// A fixed linear model on 1×1×2 "images": logits = x itself, so the prediction is the larger pixel.
 	x := []float32{1, 0, 0, 1, 2, 3, 5, 4, 7, 7}
 	set := &datasets.Set{X: dl.New(x, 5, 1, 1, 2), Y: []int{0, 1, 0, 0, 0}}
-	id := nn.NewSequential(nn.Flatten{})
+	id := nn.NewSequential(nn.Flatten)
 	for i, tc := range []struct {
 		set   *datasets.Set
 		batch int
