@@ -72,17 +72,17 @@ func ExampleTrainOnce() {
 	path := filepath.Join(dir, "model.safetensors")
 	for run := 1; run <= 2; run++ { // two runs of the same notebook cell
 		model := nn.NewLinear(rand.New(rand.NewPCG(1, 1)), 2, 1)
-		err := nn.TrainOnce(path, model, func() error {
+		loaded, err := nn.TrainOnce(path, model, func() error {
 			fmt.Println("run", run, "trains")
 			model.Bias.Data()[0] = 42 // stands for a training loop
 			return nil
 		})
-		fmt.Printf("run %d: bias %.4f, err %v\n", run, model.Bias.Data()[0], err)
+		fmt.Printf("run %d: bias %.4f, loaded %v, err %v\n", run, model.Bias.Data()[0], loaded, err)
 	}
 	// Output:
 	// run 1 trains
-	// run 1: bias 42.0000, err <nil>
-	// run 2: bias 42.0000, err <nil>
+	// run 1: bias 42.0000, loaded false, err <nil>
+	// run 2: bias 42.0000, loaded true, err <nil>
 }
 
 func ExampleLSTM() {

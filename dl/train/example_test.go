@@ -35,7 +35,10 @@ func ExampleLoop_Run() {
 	opt.Momentum = 0.9
 
 	loop := train.Loop{Model: model, Opt: opt, Epochs: 2}
-	loop.OnEpoch = func(e train.Epoch) { fmt.Printf("epoch %d: test accuracy %.4f\n", e.Epoch, e.TestAccuracy) }
+	loop.OnEpoch = func(e train.Epoch) error {
+		fmt.Printf("epoch %d: test accuracy %.4f\n", e.Epoch, e.TestAccuracy)
+		return nil
+	}
 	hist, err := loop.Run(bars(320, 1), bars(100, 2), 32, 1)
 	if err != nil {
 		fmt.Println(err)

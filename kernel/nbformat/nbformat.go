@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -569,26 +571,39 @@ func WriteFile(path string, nb *Notebook) error {
 	return WriteFileAtomic(path, b)
 }
 
-// WriteFileAtomic writes data to path as [WriteFile] does.
+// WriteFileAtomic writes data to path as [WriteFile] does. If path is a symbolic link, the
+// file it points to is replaced (atomically, beside it) and the link is kept. Errors name path,
+// never the temporary file.
 func WriteFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("write %s: %w", path, bareError(err))
+		}
+	}()
+	target, err := resolveLink(path)
+	if err != nil {
+		return err
+	}
+	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
 	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
+	if fi, err := os.Stat(target); err == nil {
+		if fi.IsDir() {
+			return errors.New("is a directory")
+		}
 		mode = fi.Mode().Perm()
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return err
 	}
 	tmp := f.Name()
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(tmp)
-			err = fmt.Errorf("write %s: %w", path, err)
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
@@ -603,7 +618,7 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err = os.Rename(tmp, target); err != nil {
 		return err
 	}
 	if d, derr := os.Open(dir); derr == nil {
@@ -611,4 +626,63 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 		d.Close()
 	}
 	return nil
+}
+
+// CheckWritable reports whether a notebook could be written to path with [WriteFile] (its
+// folder exists and takes a new file, path is not a folder), by creating and removing a
+// temporary file beside it. Runners call it before a long run so that a bad --out fails at
+// once. The error names path.
+func CheckWritable(path string) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("cannot write %s: %w", path, bareError(err))
+		}
+	}()
+	target, err := resolveLink(path)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return errors.New("is a directory")
+	}
+	dir, base := filepath.Split(target)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// resolveLink returns the file path names: path itself, or the target of a symbolic link
+// (followed to the end, relative targets taken from the link's folder).
+func resolveLink(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		path = dest
+	}
+	return "", errors.New("too many levels of symbolic links")
+}
+
+// bareError drops the file name from a *fs.PathError (the temporary file's, which means
+// nothing to the user) and keeps what went wrong.
+func bareError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -5,6 +5,8 @@
 //	go run ./kernel/cmd/deepnb install [--prefix DIR | --sys-prefix] [--force] [--no-prewarm]
 //	go run ./kernel/cmd/deepnb doctor  [--prefix DIR | --sys-prefix]
 //	go run ./kernel/cmd/deepnb run     [flags] NOTEBOOK...
+//	go run ./kernel/cmd/deepnb student --out-dir DIR NOTEBOOK...
+//	go run ./kernel/cmd/deepnb grade   --key INSTRUCTOR.ipynb [flags] SUBMISSION...
 //	go run ./kernel/cmd/deepnb help
 //
 // install makes the machine ready for offline cells while it is online: it downloads, through the Go
@@ -20,6 +22,9 @@
 // offline, and prints the command that fixes each problem; it exits with status 1 when it finds one.
 //
 // run executes notebooks headlessly through the kernel.
+//
+// student writes the student versions of instructor notebooks and grade grades students' submissions
+// against an instructor's notebook (the conventions are in package kernel/grade).
 package main
 
 import (
@@ -48,6 +53,8 @@ Commands:
   doctor    check Go, the tools, the kernelspec, Jupyter, the module cache and the
             probe cell, offline; print the fix for each problem (exit status 1 if any)
   run       execute notebooks headlessly through the kernel
+  student   write student versions of instructor notebooks (solutions stubbed, hidden tests removed)
+  grade     grade submissions against an instructor notebook: gradebook CSV/JSON and feedback
   help      show this help, or "help <command>" for a command's flags
 `
 
@@ -81,6 +88,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return doctorCmd(ctx, rest, stdout, stderr)
 	case "run":
 		return runMain(ctx, rest, stdout, stderr)
+	case "student":
+		return studentMain(rest, stdout, stderr)
+	case "grade":
+		return gradeMain(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] != "help" {
 			return dispatch(ctx, []string{rest[0], "-h"}, stdout, stderr)
