@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh: dl against PyTorch on the same machine, workload by workload, one after the other.
 #
-#   scripts/bench.sh [sgemm mlp cnn lstm style attention]
+#   scripts/bench.sh [sgemm mlp cnn lstm style attention tinyyolo]
 #
 # Needs Debian's python3-torch and python3-numpy (apt-get install -y python3-torch python3-numpy)
 # and ../shared/bench/torch_bench.py (or TORCH_BENCH=path). PyTorch runs with 2 threads and
@@ -14,7 +14,7 @@ torch_bench=${TORCH_BENCH:-../shared/bench/torch_bench.py}
 /usr/bin/python3 -c 'import torch' 2>/dev/null || {
   echo "bench.sh: PyTorch missing: sudo apt-get install -y python3-torch python3-numpy" >&2; exit 1; }
 workloads=("$@")
-[ ${#workloads[@]} -gt 0 ] || workloads=(sgemm mlp cnn lstm style attention)
+[ ${#workloads[@]} -gt 0 ] || workloads=(sgemm mlp cnn lstm style attention tinyyolo)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,7 +22,10 @@ go build -o "$tmp/dlbench" ./scripts/dlbench
 for w in "${workloads[@]}"; do
   echo "== $w" >&2
   "$tmp/dlbench" "$w" | tee -a "$tmp/go.txt"
-  OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=passive /usr/bin/python3 "$torch_bench" --threads 2 "$w" \
+  # tinyyolo (one forward pass of Tiny YOLOv2, dl/darknet) has its own PyTorch script here.
+  script=("$torch_bench" "$w")
+  [ "$w" = tinyyolo ] && script=(scripts/tinyyolo_torch.py)
+  OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=passive /usr/bin/python3 "${script[@]}" --threads 2 \
     2> >(tee "$tmp/torch_$w.err" >&2) | tee -a "$tmp/torch.txt"
   # torch_bench.py reports its peak RSS on stderr; keep the one of the cnn run.
   if [ "$w" = cnn ]; then
