@@ -97,17 +97,16 @@ func convInfer(l *Layer, x *dl.Tensor, out []float32) *dl.Tensor {
 			})
 			continue
 		}
-		// Small maps (13×13, 26×26): one im2col, the filters split between the workers.
+		// Small maps (13×13, 26×26): one im2col and one GEMM.
 		src, ldb := img, P
 		if !identity {
 			col := make([]float32, K*P)
 			im2col(img, col, C, H, W, k, st, p, OW, 0, OH)
 			src = col
 		}
-		par.For(F, 16, func(f0, f1 int) {
-			gemm.SgemmSerial(false, false, f1-f0, P, K, 1, wd[f0*K:], K, src, ldb, 0, o[f0*P:], P)
-			epilogue(o, f0, f1, 0, P)
-		})
+		// gemm.Sgemm splits the product between the workers itself.
+		gemm.Sgemm(false, false, F, P, K, 1, wd, K, src, ldb, 0, o, P)
+		par.For(F, 64, func(f0, f1 int) { epilogue(o, f0, f1, 0, P) })
 	}
 	return dl.New(out, N, F, OH, OW)
 }
