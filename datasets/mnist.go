@@ -143,6 +143,9 @@ func loadMNISTFiles(imagesPath, labelsPath string) (*Set, error) {
 	return &Set{
 		X:       dl.New(x, idims[0], 1, idims[1], idims[2]),
 		Y:       y,
-		Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
+		Classes: digits,
 	}, nil
 }
+
+// digits are MNIST's class names.
+var digits = []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
