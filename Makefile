@@ -7,6 +7,7 @@ GO ?= go
 TEST_TIMEOUT ?= 25m
 
 .PHONY: all test test-short vet prepare notebook install doctor bench clean
+.PHONY: fuzz
 
 all: test
 
@@ -39,11 +40,16 @@ vet:
 ## through the Go runner, Jupyter's nbconvert and a headless browser.
 test: vet prepare
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) fuzz
 	cd kernel/tools && $(GO) vet ./...
 
 ## test-short: the fast unit tests only (no kernel, no notebooks, no browser).
 test-short:
 	$(GO) test -short ./...
+
+## fuzz: every fuzz target in scripts/fuzz.targets for a bounded time (FUZZ_TOTAL, ~90 s in all).
+fuzz:
+	scripts/fuzz.sh
 
 ## bench: the six reference workloads in Go and PyTorch, side by side (see scripts/bench.sh).
 bench:
