@@ -6,7 +6,7 @@ GO ?= go
 # The tests execute notebooks through the real kernel and Jupyter; give them room.
 TEST_TIMEOUT ?= 25m
 
-.PHONY: all test test-fresh test-short vet prepare notebook install doctor bench clean
+.PHONY: all test test-fresh test-short vet prepare notebook install doctor bench fuzz clean
 
 all: test
 
@@ -46,11 +46,16 @@ test-fresh:
 ## headless browser.
 test: test-fresh vet prepare
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) fuzz
 	cd kernel/tools && $(GO) vet ./...
 
 ## test-short: the fast unit tests only (no kernel, no notebooks, no browser).
 test-short:
 	$(GO) test -short ./...
+
+## fuzz: every fuzz target in scripts/fuzz.targets for a bounded time (FUZZ_TOTAL, ~90 s in all).
+fuzz:
+	scripts/fuzz.sh
 
 ## bench: the six reference workloads in Go and PyTorch, side by side (see scripts/bench.sh).
 bench:
