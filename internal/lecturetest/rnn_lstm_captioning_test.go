@@ -1,11 +1,9 @@
-package notebooks_test
+package lecturetest_test
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +35,7 @@ func TestRNNLSTMCaptioning(t *testing.T) {
 		}
 	})
 	start := time.Now()
-	nb := kerneltest.Run(t, "06-rnn-lstm-captioning.ipynb", params)
+	nb := kerneltest.Run(t, notebook(t, "06-rnn-lstm-captioning.ipynb"), params)
 	t.Logf("notebook ran in %.1f s with %v", time.Since(start).Seconds(), params)
 	kerneltest.NoErrors(t, nb)
 
@@ -68,15 +66,6 @@ func TestRNNLSTMCaptioning(t *testing.T) {
 		if n := len(kerneltest.Images(t, c)); n < tc.images {
 			t.Errorf("case %d: cell %q: %d images, want at least %d", i, tc.cell, n, tc.images)
 		}
-		for _, w := range tc.want {
-			if !strings.Contains(out, w) {
-				t.Errorf("case %d: cell %q: stdout lacks %q; got:\n%s", i, tc.cell, w, out)
-			}
-		}
-		for _, r := range tc.re {
-			if !regexp.MustCompile(r).MatchString(out) {
-				t.Errorf("case %d: cell %q: stdout does not match %q; got:\n%s", i, tc.cell, r, out)
-			}
-		}
+		checkStdout(t, fmt.Sprintf("case %d: cell %q", i, tc.cell), out, tc.want, tc.re)
 	}
 }
