@@ -49,7 +49,8 @@ func TestReinforcementLearning(t *testing.T) {
 		{cell: "slider", images: 1, re: []string{`value iteration converged in \d+ sweeps`}},
 		{cell: "exercise-epsilon", want: []string{"✓ ε-greedy: 20 cases pass"}},
 		{cell: "exercise-q-update", want: []string{"✓ Q-learning update: 200 cases pass"}},
-		{cell: "q-learning", images: 2, re: []string{`Q-learning greedy policy optimal in \d+/14 states`, `SARSA +greedy policy optimal in \d+/14 states`}},
+		{cell: "q-learning", images: 2, want: []string{"optimal return from a random start: -2.00 (the mean of V* over the 14 start cells)"},
+			re: []string{`Q-learning greedy policy optimal in \d+/14 states`, `SARSA +greedy policy optimal in \d+/14 states`}},
 		{cell: "dqn-grid", images: 2, re: []string{`DQN on the 4×4 grid \(2000 steps, \d+ episodes\): greedy policy optimal in \d+/14 states`}},
 		{cell: "dqn-slippery", images: 1, re: []string{`optimal value of the start: -\d+\.\d\d`, `DQN \(row/column features\) +after \d+ episodes: greedy policy worth -\d+\.\d\d`}},
 		{cell: "tictactoe", images: 1, want: []string{"value of the empty board: 0", "winning moves [3 4 6]"}, re: []string{`minimax vs random, 1000 games each: as X W \d+  D \d+  L 0, as O W \d+  D \d+  L 0`}},
@@ -60,6 +61,7 @@ func TestReinforcementLearning(t *testing.T) {
 			`every minimax line \(full tree\) +never loses +never loses`,
 			`every opponent \(full tree\) +never loses +never loses`,
 			`win rate against random: (9\d|100)\.\d%`,
+			`against a perfect player, the agent trained here \(20000 self-play games\) never loses as X and never loses as O`,
 		}},
 		{cell: "play", images: 2, re: []string{`agent \(X\) vs minimax \(O\): 9 moves, winner \.`}},
 	} {

@@ -515,8 +515,11 @@ type ExecuteOptions struct {
 	// InterruptGrace is how long to keep collecting output after the
 	// interrupt. Default 10s.
 	InterruptGrace time.Duration
-	// IOPubTimeout is how long to wait for the idle status after the
-	// execute_reply. Default 10s.
+	// IOPubTimeout, if positive, bounds the wait for the idle status after
+	// the execute_reply; output arriving later is then not the execution's.
+	// The default, 0, waits for the idle status as nbclient does, however
+	// long the output lags behind the reply, within Timeout: a kernel
+	// streaming a large output is never cut short.
 	IOPubTimeout time.Duration
 	// OnIOPub is called, in order, for each iopub message the execution
 	// causes (status, execute_input, stream, display_data, ...).
@@ -535,9 +538,6 @@ func (c *Client) Execute(ctx context.Context, code string, opts ExecuteOptions) 
 	}
 	if opts.InterruptGrace == 0 {
 		opts.InterruptGrace = 10 * time.Second
-	}
-	if opts.IOPubTimeout == 0 {
-		opts.IOPubTimeout = 10 * time.Second
 	}
 	onIOPub := opts.OnIOPub
 	if onIOPub == nil {
@@ -596,7 +596,7 @@ func (c *Client) Execute(ctx context.Context, code string, opts ExecuteOptions) 
 			}
 		case r := <-replyCh:
 			reply = r
-			if !idle {
+			if !idle && opts.IOPubTimeout > 0 {
 				iopubWait = time.After(opts.IOPubTimeout)
 			}
 		case <-iopubWait:

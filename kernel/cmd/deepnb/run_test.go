@@ -40,7 +40,11 @@ func TestRunFlags(t *testing.T) {
 		{[]string{"--out", "x.ipynb", "--inplace", nb}, "exclude one another", "", ""},
 		{[]string{"--out-dir", dir, nb, filepath.Join(dir, "sub", "a.ipynb")}, "would both be written", "", ""},
 		{[]string{"-p", "noequals", nb}, "want name=value", "", ""},
+		{[]string{"--max-output", "lots", nb}, "is not a size", "", ""},
 		{[]string{"--inplace", nb, filepath.Join(dir, ".", "a.ipynb")}, "is given twice", "", ""},
+		// A --junit or --out that cannot be written fails before any kernel starts, naming it.
+		{[]string{"--kernel", "no-such-kernel-for-test", "--junit", filepath.Join(dir, "missing", "j.xml"), nb}, "cannot write " + filepath.Join(dir, "missing", "j.xml"), "", ""},
+		{[]string{"--kernel", "no-such-kernel-for-test", "--out", filepath.Join(dir, "missing", "o.ipynb"), nb}, "1 of 1 notebooks failed", "", "cannot write " + filepath.Join(dir, "missing", "o.ipynb")},
 		{[]string{"--kernel", "no-such-kernel-for-test", "--junit", junit, nb}, "1 of 1 notebooks failed", "a.ipynb  0/0", "no such kernelspec \"no-such-kernel-for-test\""},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -135,5 +139,18 @@ func TestRunMixedBatch(t *testing.T) {
 	}
 	if b, err := os.ReadFile(junit); err != nil || !strings.Contains(string(b), `tests="2" failures="1"`) {
 		t.Errorf("--junit: got %s, %v", b, err)
+	}
+}
+
+func TestByteSize(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{{"0", 0}, {"100000", 100000}, {"500k", 500 << 10}, {"2M", 2 << 20}, {"2MB", 2 << 20}, {"1G", 1 << 30}, {"-1", -1}, {"2T", -1}, {"k", -1}} {
+		var b byteSize
+		err := b.Set(tc.in)
+		if tc.want < 0 && err == nil || tc.want >= 0 && (err != nil || int64(b) != tc.want) {
+			t.Errorf("Set(%q) = %d, %v; want %d", tc.in, b, err, tc.want)
+		}
 	}
 }
