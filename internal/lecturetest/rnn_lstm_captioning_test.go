@@ -40,32 +40,20 @@ func TestRNNLSTMCaptioning(t *testing.T) {
 	kerneltest.NoErrors(t, nb)
 
 	bits := `[1-5]\.\d{3}`
-	for i, tc := range []struct {
-		cell   string
-		images int      // at least this many image/png outputs, all decoding
-		want   []string // substrings of the cell's stdout
-		re     []string // regular expressions matching it
-	}{
-		{cell: "exercise-rnn", want: []string{"✓ RNN step: 40 cases pass"}},
-		{cell: "rnn-unroll", re: []string{`nn.RNN: max \|difference\| = (0\.0e\+00|\d\.\de-0[6-9])`, `y_T = W_hy·h_T = Tensor\[2 4\]`}},
-		{cell: "exercise-lstm", want: []string{"✓ LSTM step (deck's gate order i f o g): 40 cases pass", "deck's W [8 5] (blocks i f o g)", "PyTorch's o block): true"}},
-		{cell: "corpus", re: []string{`\d{6} characters for training, \d{5} held out, an alphabet of 93`, `RNN with \d+ hidden units: \d+ parameters; LSTM with 64: \d+ parameters`}},
-		{cell: "lm-train", images: 1, re: []string{`RNN  \(\d+ parameters\): ` + bits + ` bits/char held out`, `LSTM \(\d+ parameters\): ` + bits + ` bits/char held out`, `T=0\.5  Light `}},
-		{cell: "lm-sample", re: []string{`LSTM loaded from the checkpoint: ` + bits + ` bits/char`, `T=1\.5  The Rays of `}},
-		{cell: "gradflow", images: 1, re: []string{`99 steps back: RNN keeps \d\.\de[-+]\d+ of ‖∂L/∂h‖, LSTM \d\.\de[-+]\d+`, `residual MLP \d\.\d\d`}},
-		{cell: "clipping", images: 1, re: []string{`39 steps back the gradient is \d+× the last step's`, `without clipping → loss \d+\.\d{3}`, `clipped to norm 1 +→ loss \d\.\d{3}`}},
-		{cell: "memory", images: 1, re: []string{`(?m)^RNN( +[01]\.\d\d){8}$`, `(?m)^LSTM( +[01]\.\d\d){8}$`}},
-		{cell: "shapes", images: 1, want: []string{"400 training, 200 validation, 200 test scenes; vocabulary of 17 words"}, re: []string{`#1  a \w+ \w+`}},
-		{cell: "cap-train", re: []string{`\d+ parameters; after 1 epochs: training loss \d\.\d{3}, validation loss \d\.\d{3}`}},
-		{cell: "cap-test", images: 1, re: []string{`200 test scenes: greedy BLEU-4 \d\.\d{3}, exact captions \d+\.\d%; beam search \(width 3\) BLEU-4 \d\.\d{3}`}},
-		{cell: "cap-attention", images: 2, re: []string{`test #\d+: "a `}},
-		{cell: "cap-alignment", re: []string{`\d+ colour and shape words: mean attention inside the named object's box 0\.\d\d; chance \(the box's share of the image\) 0\.0\d\d`}},
-	} {
-		c := kerneltest.Cell(t, nb, tc.cell)
-		out := kerneltest.Stdout(c)
-		if n := len(kerneltest.Images(t, c)); n < tc.images {
-			t.Errorf("case %d: cell %q: %d images, want at least %d", i, tc.cell, n, tc.images)
-		}
-		checkStdout(t, fmt.Sprintf("case %d: cell %s", i, tc.cell), out, tc.want, tc.re)
-	}
+	kerneltest.CheckCells(t, nb, []kerneltest.CellCheck{
+		{Cell: "exercise-rnn", Want: []string{"✓ RNN step: 40 cases pass"}},
+		{Cell: "rnn-unroll", Re: []string{`nn.RNN: max \|difference\| = (0\.0e\+00|\d\.\de-0[6-9])`, `y_T = W_hy·h_T = Tensor\[2 4\]`}},
+		{Cell: "exercise-lstm", Want: []string{"✓ LSTM step (deck's gate order i f o g): 40 cases pass", "deck's W [8 5] (blocks i f o g)", "PyTorch's o block): true"}},
+		{Cell: "corpus", Re: []string{`\d{6} characters for training, \d{5} held out, an alphabet of 93`, `RNN with \d+ hidden units: \d+ parameters; LSTM with 64: \d+ parameters`}},
+		{Cell: "lm-train", Images: 1, Re: []string{`RNN  \(\d+ parameters\): ` + bits + ` bits/char held out`, `LSTM \(\d+ parameters\): ` + bits + ` bits/char held out`, `T=0\.5  Light `}},
+		{Cell: "lm-sample", Re: []string{`LSTM loaded from the checkpoint: ` + bits + ` bits/char`, `T=1\.5  The Rays of `}},
+		{Cell: "gradflow", Images: 1, Re: []string{`99 steps back: RNN keeps \d\.\de[-+]\d+ of ‖∂L/∂h‖, LSTM \d\.\de[-+]\d+`, `residual MLP \d\.\d\d`}},
+		{Cell: "clipping", Images: 1, Re: []string{`39 steps back the gradient is \d+× the last step's`, `without clipping → loss \d+\.\d{3}`, `clipped to norm 1 +→ loss \d\.\d{3}`}},
+		{Cell: "memory", Images: 1, Re: []string{`(?m)^RNN( +[01]\.\d\d){8}$`, `(?m)^LSTM( +[01]\.\d\d){8}$`}},
+		{Cell: "shapes", Images: 1, Want: []string{"400 training, 200 validation, 200 test scenes; vocabulary of 17 words"}, Re: []string{`#1  a \w+ \w+`}},
+		{Cell: "cap-train", Re: []string{`\d+ parameters; after 1 epochs: training loss \d\.\d{3}, validation loss \d\.\d{3}`}},
+		{Cell: "cap-test", Images: 1, Re: []string{`200 test scenes: greedy BLEU-4 \d\.\d{3}, exact captions \d+\.\d%; beam search \(width 3\) BLEU-4 \d\.\d{3}`}},
+		{Cell: "cap-attention", Images: 2, Re: []string{`test #\d+: "a `}},
+		{Cell: "cap-alignment", Re: []string{`\d+ colour and shape words: mean attention inside the named object's box 0\.\d\d; chance \(the box's share of the image\) 0\.0\d\d`}},
+	})
 }
