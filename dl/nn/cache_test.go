@@ -13,7 +13,6 @@ import (
 // TestGoNBCache keeps tensors with GoNB's cache package, as a notebook cell would: the second
 // call must not recompute and must return the same values.
 func TestGoNBCache(t *testing.T) {
-	t.Parallel()
 	store, err := cache.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

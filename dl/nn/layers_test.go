@@ -112,7 +112,6 @@ func TestAttentionGrads(t *testing.T) {
 }
 
 func TestAttentionValues(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	att := nn.NewAdditiveAttention(rng, 3, 4, 5)
 	q, k := dl.RandN(rng, 2, 3), dl.RandN(rng, 2, 6, 4)
@@ -151,7 +150,6 @@ func TestAttentionValues(t *testing.T) {
 }
 
 func TestNamesAndCount(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	bn := nn.NewBatchNorm1D(4)
 	seq := nn.NewSequential(nn.NewLinear(rng, 3, 4), bn, nn.ReLU, nn.NewDropout(rng, 0.5), nn.NewLinear(rng, 4, 2))
@@ -201,7 +199,6 @@ func (a anonymous) Forward(x *dl.Tensor) *dl.Tensor { return a.l.Forward(x) }
 func (a anonymous) Parameters() []*dl.Tensor        { return a.l.Parameters() }
 
 func TestTrainEvalMode(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := dl.RandN(rng, 8, 3)
 	d := nn.NewDropout(rng, 0.5)
@@ -233,7 +230,6 @@ func TestTrainEvalMode(t *testing.T) {
 }
 
 func TestInitializers(t *testing.T) {
-	t.Parallel()
 	type initFn func(*rand.Rand, ...int) *dl.Tensor
 	for i, tc := range []struct {
 		name string
@@ -271,7 +267,6 @@ func TestInitializers(t *testing.T) {
 }
 
 func TestSeededDeterminism(t *testing.T) {
-	t.Parallel()
 	build := func() (*nn.Sequential, *nn.LSTM) {
 		rng := rand.New(rand.NewPCG(42, 42))
 		return nn.NewSequential(nn.NewLinear(rng, 3, 4), nn.NewConv2D(rng, 1, 2, 3)), nn.NewLSTM(rng, 3, 4)
@@ -288,7 +283,6 @@ func TestSeededDeterminism(t *testing.T) {
 }
 
 func TestEmbeddingForward(t *testing.T) {
-	t.Parallel()
 	e := &nn.Embedding{Weight: dl.New([]float32{0, 0, 1, 1, 2, 2}, 3, 2)}
 	y := e.Forward(dl.New([]float32{2, 0, 1, 2}, 2, 2))
 	if !slices.Equal(y.Shape(), []int{2, 2, 2}) {

@@ -14,7 +14,6 @@ import (
 )
 
 func TestLinearGolden(t *testing.T) {
-	t.Parallel()
 	l := &nn.Linear{
 		Weight: dl.New([]float32{1, 2, 3, 4, 5, 6}, 3, 2),
 		Bias:   dl.New([]float32{0.5, -1, 0}, 3),
@@ -53,7 +52,6 @@ func TestLinearGrad(t *testing.T) {
 }
 
 func TestCrossEntropyGolden(t *testing.T) {
-	t.Parallel()
 	lse := math.Log(math.Exp(1) + math.Exp(2) + math.Exp(3))
 	for i, tc := range []struct {
 		logits []float32
@@ -83,7 +81,6 @@ func TestCrossEntropyGolden(t *testing.T) {
 }
 
 func TestLossPanics(t *testing.T) {
-	t.Parallel()
 	for i, tc := range []struct {
 		f    func()
 		want string
@@ -104,7 +101,6 @@ func TestLossPanics(t *testing.T) {
 }
 
 func TestLossValues(t *testing.T) {
-	t.Parallel()
 	a := dl.New([]float32{1, 2, 3, 4}, 2, 2)
 	b := dl.New([]float32{1, 0, 3, 0}, 2, 2)
 	for i, tc := range []struct {
@@ -126,7 +122,6 @@ func TestLossValues(t *testing.T) {
 }
 
 func TestGramGolden(t *testing.T) {
-	t.Parallel()
 	// F = [[1 2] [3 4]] as [C=2, H=1, W=2]: F·Fᵀ = [[5 11] [11 25]], divided by C·H·W = 4.
 	f := dl.New([]float32{1, 2, 3, 4}, 2, 1, 2)
 	g := nn.Gram(f)

@@ -25,7 +25,6 @@ func stFile(header string, data []byte) []byte {
 }
 
 func TestSafetensorsKnownBytes(t *testing.T) {
-	t.Parallel()
 	// Written by hand: a = [1 2] (F32), b = 3.5 (scalar), with metadata.
 	header := `{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[],"data_offsets":[8,12]}}`
 	for len(header)%8 != 0 {
@@ -60,7 +59,6 @@ func TestSafetensorsKnownBytes(t *testing.T) {
 }
 
 func TestReadSafetensorsErrors(t *testing.T) {
-	t.Parallel()
 	f32 := func(n int) []byte { return make([]byte, 4*n) }
 	for i, tc := range []struct {
 		file []byte
@@ -128,7 +126,6 @@ func mlp(seed uint64, hidden int) *nn.Sequential {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
-	t.Parallel()
 	src, dst := mlp(1, 4), mlp(2, 4)
 	var buf bytes.Buffer
 	if err := nn.Save(&buf, src); err != nil {
@@ -158,7 +155,6 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 }
 
 func TestLoadMismatch(t *testing.T) {
-	t.Parallel()
 	var buf bytes.Buffer
 	if err := nn.Save(&buf, mlp(1, 4)); err != nil {
 		t.Fatal(err)
@@ -212,7 +208,6 @@ func TestLoadMismatch(t *testing.T) {
 }
 
 func TestSaveLoadFile(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "m.safetensors")
 	if err := nn.SaveFile(path, mlp(1, 3)); err != nil {
@@ -228,7 +223,6 @@ func TestSaveLoadFile(t *testing.T) {
 }
 
 func TestTrainOnce(t *testing.T) {
-	t.Parallel()
 	path := filepath.Join(t.TempDir(), "sub", "ckpt.safetensors")
 	calls := 0
 	train := func(m nn.Module) func() error {
@@ -272,7 +266,6 @@ func TestTrainOnce(t *testing.T) {
 }
 
 func TestTensorGob(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	in := []*dl.Tensor{dl.RandN(rng, 2, 3).SetRequiresGrad(true), dl.Scalar(-1.5), dl.Zeros(0, 4)}
 	var buf bytes.Buffer
@@ -311,7 +304,6 @@ func TestTensorGob(t *testing.T) {
 }
 
 func TestSaveLoadBuffers(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	src := nn.NewSequential(nn.NewLinear(rng, 3, 4), nn.NewBatchNorm1D(4))
 	src.Forward(dl.RandN(rng, 8, 3)) // moves the running statistics

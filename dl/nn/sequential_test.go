@@ -14,7 +14,6 @@ import (
 // reordering: ReLU then MaxPool2D gives exactly the values and gradients of the two ops applied
 // one after the other, and each layer sees the previous one's output.
 func TestSequentialOrder(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	for i, pool := range []*nn.MaxPool2D{nn.NewMaxPool2D(2), {K: 3, Stride: 2, Padding: 1}} {
 		x := dl.RandN(rng, 2, 3, 6, 6).SetRequiresGrad(true)

@@ -92,7 +92,6 @@ func TestPredictPanics(t *testing.T) {
 }
 
 func TestMistakes(t *testing.T) {
-	t.Parallel()
 	for i, tc := range []struct {
 		pred, labels []int
 		k            int
@@ -123,7 +122,6 @@ func TestMistakes(t *testing.T) {
 }
 
 func TestCaptions(t *testing.T) {
-	t.Parallel()
 	if got, want := train.Captions([]int{7, 0, 12}), []string{"7", "0", "12"}; !slices.Equal(got, want) {
 		t.Errorf("Captions: got %q, want %q", got, want)
 	}

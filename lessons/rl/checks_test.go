@@ -10,7 +10,6 @@ import (
 )
 
 func TestCheckBellmanBackup(t *testing.T) {
-	t.Parallel()
 	if r := rl.CheckBellmanBackup((*rl.MDP).BellmanOptimalityBackup); !r.Passed || !strings.HasPrefix(r.String(), "✓ Bellman backup: 300 cases pass") {
 		t.Errorf("reference: %v", r)
 	}
@@ -63,7 +62,6 @@ func TestCheckBellmanBackup(t *testing.T) {
 }
 
 func TestCheckEpsilonGreedy(t *testing.T) {
-	t.Parallel()
 	argmax := func(q []float64) int {
 		b := 0
 		for a := range q {
@@ -111,7 +109,6 @@ func TestCheckEpsilonGreedy(t *testing.T) {
 }
 
 func TestCheckQUpdate(t *testing.T) {
-	t.Parallel()
 	if r := rl.CheckQUpdate(rl.QLearningUpdate); !r.Passed {
 		t.Errorf("reference: %v", r)
 	}
@@ -152,7 +149,6 @@ func TestCheckQUpdate(t *testing.T) {
 
 // The checks on given cases, as graded tests use them: each aimed at one mistake.
 func TestChecksOnCases(t *testing.T) {
-	t.Parallel()
 	grid := rl.SuttonBarto4x4().MDP()
 	V := make([]float64, grid.NumStates)
 	for s := range V {

@@ -26,7 +26,6 @@ var (
 )
 
 func TestRandomPolicyValues(t *testing.T) {
-	t.Parallel()
 	m := rl.SuttonBarto4x4().MDP()
 	pi := rl.UniformPolicy(m)
 	exact, err := rl.SolvePolicy(m, pi)
@@ -62,7 +61,6 @@ func TestRandomPolicyValues(t *testing.T) {
 }
 
 func TestOptimalValues(t *testing.T) {
-	t.Parallel()
 	m := rl.SuttonBarto4x4().MDP()
 	vi, viPi, sweeps := rl.ValueIteration(m, 1e-10)
 	pi, piPi, rounds := rl.PolicyIteration(m, 1e-10)
@@ -107,7 +105,6 @@ func TestOptimalValues(t *testing.T) {
 }
 
 func TestSlipperyAgreement(t *testing.T) {
-	t.Parallel()
 	for i, g := range []*rl.GridWorld{rl.SlipperyGrid(6, 0.2), rl.SlipperyGrid(5, 0)} {
 		m := g.MDP()
 		vi, viPi, _ := rl.ValueIteration(m, 1e-12)
@@ -129,7 +126,6 @@ func TestSlipperyAgreement(t *testing.T) {
 }
 
 func TestMDPTable(t *testing.T) {
-	t.Parallel()
 	g := rl.NewGridWorld(3, 4)
 	g.Terminals = []rl.Cell{{0, 3}}
 	g.Walls = []rl.Cell{{1, 1}}
@@ -169,7 +165,6 @@ func TestMDPTable(t *testing.T) {
 }
 
 func TestGridWorldEpisodes(t *testing.T) {
-	t.Parallel()
 	g := rl.SlipperyGrid(5, 0.3)
 	run := func(seed uint64) []int {
 		var states []int
@@ -214,7 +209,6 @@ func TestGridWorldEpisodes(t *testing.T) {
 }
 
 func TestGridWorldRendering(t *testing.T) {
-	t.Parallel()
 	g := rl.SuttonBarto4x4()
 	g.Walls = []rl.Cell{{1, 2}}
 	g.Starts = []rl.Cell{{2, 1}}
@@ -243,7 +237,6 @@ func TestGridWorldRendering(t *testing.T) {
 // TestStartValue checks the optimum of the random-start return on Sutton and Barto's grid:
 // exactly −28/14 = −2 (4, 6 and 4 of the 14 start cells lie 1, 2 and 3 moves from a corner).
 func TestStartValue(t *testing.T) {
-	t.Parallel()
 	g := rl.SuttonBarto4x4()
 	V, _, _ := rl.ValueIteration(g.MDP(), 1e-12)
 	if got := g.StartValue(V); math.Abs(got-(-2)) > 1e-9 || len(g.StartStates()) != 14 {

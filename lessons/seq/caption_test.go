@@ -23,7 +23,6 @@ func split(ss ...string) [][]string {
 // where there is none, max(1, count); BLEU follows Papineni et al. and multi-bleu.perl, as the
 // hand-computed case shows.)
 func TestBLEUMatchesNLTK(t *testing.T) {
-	t.Parallel()
 	refs := split("a red circle left of a blue square", "a green triangle above a red square",
 		"a red circle , a blue square and a green triangle", "a yellow square above a red circle")
 	for i, tc := range []struct {
@@ -52,7 +51,6 @@ func TestBLEUMatchesNLTK(t *testing.T) {
 }
 
 func TestBoxMass(t *testing.T) {
-	t.Parallel()
 	alpha := make([]float32, 64)
 	alpha[9] = 0.5 // cell (1,1): pixels 8…15
 	alpha[0] = 0.5

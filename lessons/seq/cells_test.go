@@ -9,7 +9,6 @@ import (
 )
 
 func TestChecksPassReferenceFailBugs(t *testing.T) {
-	t.Parallel()
 	for i, tc := range []struct {
 		got  seq.CheckResult
 		pass bool

@@ -9,7 +9,6 @@ import (
 )
 
 func TestCorpusAndSizes(t *testing.T) {
-	t.Parallel()
 	c := seq.NewCorpus([]byte("abracadabra"), 0.25)
 	if string(c.Alphabet) != "abcdr" || len(c.Train) != 9 || len(c.Val) != 2 {
 		t.Fatalf("alphabet %q, train %d, val %d", c.Alphabet, len(c.Train), len(c.Val))
@@ -39,7 +38,6 @@ func TestCharLMLearnsOpticks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two language models")
 	}
-	t.Parallel()
 	c, err := seq.LoadOpticks(0.1)
 	if err != nil {
 		t.Fatal(err)

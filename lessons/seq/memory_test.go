@@ -8,7 +8,6 @@ import (
 )
 
 func TestRecallBatch(t *testing.T) {
-	t.Parallel()
 	x, y := seq.RecallBatch(rand.New(rand.NewPCG(1, 1)), 5, 3, 4)
 	if got := x.Shape(); len(got) != 3 || got[0] != 5 || got[1] != 4 || got[2] != 4 {
 		t.Fatalf("shape %v, want [5 4 4]", got)
@@ -35,7 +34,6 @@ func TestRecallSeparatesRNNAndLSTM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains eight small recurrent models")
 	}
-	t.Parallel()
 	cfg := seq.RecallConfig{Steps: 800}
 	ks := []int{4, 32}
 	rnn, lstm := seq.RecallCurve("RNN", ks, cfg), seq.RecallCurve("LSTM", ks, cfg)
