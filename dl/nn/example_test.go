@@ -121,3 +121,15 @@ func ExampleSummary() {
 	// 1.running_var (buffer)   [16]    16
 	// trainable parameters: 97
 }
+
+// A parameter-free step between layers is a Func; layer options are set in the expression that
+// makes the layer.
+func ExampleFunc() {
+	rng := rand.New(rand.NewPCG(1, 1))
+	double := nn.Func(func(x *dl.Tensor) *dl.Tensor { return x.MulScalar(2) })
+	model := nn.NewSequential(
+		nn.NewConv2D(rng, 1, 4, 3).WithPadding(1), nn.ReLU, nn.NewMaxPool2D(2),
+		nn.Flatten, double, nn.NewLinear(rng, 4*4*4, 10))
+	fmt.Println(model.Forward(dl.Zeros(2, 1, 8, 8)).Shape(), nn.Count(model))
+	// Output: [2 10] 690
+}

@@ -78,3 +78,20 @@ func ExampleEvery() {
 	// step 3 (0.60 epochs): mean loss 3.0000, accuracy 0.2000
 	// step 5 (1.00 epochs): mean loss 0.7500, accuracy 0.7000
 }
+
+// A hook stops training early by returning ErrStop: here after the second epoch, as an early
+// stopping rule or a time budget would.
+func ExampleErrStop() {
+	rng := rand.New(rand.NewPCG(1, 1))
+	model := nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 9, 3))
+	loop := train.Loop{Model: model, Opt: optim.NewSGD(model.Parameters(), 0.1), Epochs: 10}
+	loop.OnEpoch = func(e train.Epoch) error {
+		if e.Epoch == 2 {
+			return train.ErrStop
+		}
+		return nil
+	}
+	hist, err := loop.Run(bars(60, 1), nil, 20, 1)
+	fmt.Println(len(hist.Epochs), "epochs,", len(hist.Loss), "steps, error:", err)
+	// Output: 2 epochs, 6 steps, error: <nil>
+}

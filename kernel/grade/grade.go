@@ -228,7 +228,11 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 			rep.Problems = append(rep.Problems, p)
 			continue
 		}
-		if msg := cellFailure(c, true); msg != "" {
+		msg := cellFailure(c, true)
+		if m := notDoneRE.FindStringSubmatch(msg); m != nil {
+			msg = m[1] + " is not done yet, and this cell uses it"
+		}
+		if msg != "" {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("your cell %d failed: %s", i+1, msg))
 		}
 	}

@@ -108,7 +108,7 @@ func TestGradeBatch(t *testing.T) {
 		feedback []string // in grade.Feedback's text
 	}{
 		{"right", 3.5, []string{"Score: **3.5 / 3.5**", "✓ small numbers (2/2)", "Well done"}},
-		{"stub", 0, []string{"Not done yet: exercise add still has its stub", "Hint: use +"}},
+		{"stub", 0, []string{"Not done yet: exercise add still has its stub", "Hint: use +", "your cell 2 failed: exercise add is not done yet, and this cell uses it"}},
 		{"broken", 0, []string{"add is not defined", "your cell 2 failed: Cell[1]: Line 5: expected operand, found 'return'"}},
 		{"hang", 1.5, []string{"your cell 2 did not finish within 20s", "the notebook was run again without its main part", "✗ small numbers (0/2)", "the test did not finish within 20s", "✓ negative numbers (1.5/1.5)"}},
 		{"exit", 0, []string{"the test stopped before its end"}},

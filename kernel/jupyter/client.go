@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/deepnb/deepnb/kernel/internal/proc"
 	"github.com/go-zeromq/zmq4"
 )
 
@@ -55,6 +56,10 @@ func (o *Options) defaults() {
 		o.HeartbeatTimeout = 30 * time.Second
 	}
 }
+
+// tempPrefix names the private temporary folders of kernels started by
+// [Start] (with the starter's pid, see proc.TempDir).
+const tempPrefix = "deepnb-kernel"
 
 // DeadError reports that the kernel died: its process exited or it stopped
 // answering heartbeats.
@@ -116,6 +121,7 @@ type Client struct {
 	connFile string // written by Start, removed by Close
 	tmpDir   string
 	cmd      *exec.Cmd
+	watchdog *proc.Watchdog
 	logTail  *tailBuffer
 
 	ctx    context.Context // life of the sockets
@@ -161,7 +167,9 @@ func Start(ctx context.Context, spec *KernelSpec, opts Options) (*Client, error)
 		return nil, err
 	}
 	ci.KernelName = spec.Name
-	tmp, err := os.MkdirTemp("", "deepnb-kernel-")
+	// Folders left by runners killed before they could clean up go first.
+	proc.CleanStale(tempPrefix)
+	tmp, err := proc.TempDir(tempPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("jupyter: %w", err)
 	}
@@ -191,6 +199,11 @@ func Start(ctx context.Context, spec *KernelSpec, opts Options) (*Client, error)
 	}
 	c := newClient(ci, opts)
 	c.Spec, c.cmd, c.connFile, c.tmpDir, c.logTail = spec, cmd, connFile, tmp, tail
+	// Should this process die without closing the client (SIGKILL), the
+	// watchdog stops the kernel and everything it started, and removes tmp.
+	// Without one (no /bin/sh), the kernel still gets SIGTERM when this
+	// process dies (Linux), and the next Start removes tmp.
+	c.watchdog, _ = proc.Watch(cmd.Process.Pid, tmp, 3*time.Second)
 	go func() {
 		err := cmd.Wait()
 		reason := "kernel process exited"
@@ -721,6 +734,9 @@ func (c *Client) Close() error {
 		}
 		if c.tmpDir != "" {
 			os.RemoveAll(c.tmpDir)
+		}
+		if c.watchdog != nil {
+			c.watchdog.Stop()
 		}
 	})
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Recorder applies kernel output messages to notebook cells as a Jupyter
@@ -46,7 +47,10 @@ const TruncatedFormat = "\n… output truncated: %d bytes omitted …\n"
 func (r *Recorder) Flush() {
 	for o, b := range r.streams {
 		if !b.capped {
-			o.Text = string(b.head)
+			// The buffer is dropped below and never written again: the text
+			// can share it instead of being copied (a large output would
+			// otherwise be in memory twice).
+			o.Text = unsafe.String(unsafe.SliceData(b.head), len(b.head))
 		} else {
 			b.trimTail(r.MaxOutput - len(b.head))
 			o.Text = string(b.head) + fmt.Sprintf(TruncatedFormat, b.omitted) + string(b.tail)

@@ -184,3 +184,53 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// TestWriteStreamsSameBytes: the piecewise writer gives exactly what encoding/json's indenting
+// Encoder gives for the whole notebook, for every notebook in the repository and for values
+// of other types in metadata.
+func TestWriteStreamsSameBytes(t *testing.T) {
+	paths, _ := filepath.Glob("../../notebooks/*.ipynb")
+	more, _ := filepath.Glob("../../kernel/*/testdata/*.ipynb")
+	paths = append(paths, more...)
+	if len(paths) == 0 {
+		t.Fatal("no notebooks found")
+	}
+	odd := New()
+	odd.Metadata["x"] = map[string]any{"s": struct {
+		A []int
+		B map[string]string
+	}{[]int{1, 2}, map[string]string{"<&>": "é\u2028"}}, "e": []any{}, "m": map[string]any{}, "n": json.Number("1.50"), "f": 2.5, "nil": nil}
+	odd.Cells = append(odd.Cells, NewCodeCell("a <b> & \"c\"\n\tx\n"))
+	nbs := []*Notebook{odd}
+	for _, p := range paths {
+		nb, err := ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nbs = append(nbs, nb)
+	}
+	for i, nb := range nbs {
+		got, err := nb.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want strings.Builder
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", " ")
+		if err := enc.Encode(nb.top()); err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			name := "metadata of other types"
+			if i > 0 {
+				name = paths[i-1]
+			}
+			n := 0
+			for n < min(len(got), want.Len()) && got[n] == want.String()[n] {
+				n++
+			}
+			t.Errorf("%s: differs from encoding/json at byte %d: %q vs %q", name, n, got[n:min(n+40, len(got))], want.String()[n:min(n+40, want.Len())])
+		}
+	}
+}

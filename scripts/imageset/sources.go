@@ -285,22 +285,21 @@ func decodeFile(root, orig string) (image.Image, error) {
 
 // fitMax scales m down (never up) so that its longer side is at most side.
 func fitMax(m image.Image, side int) image.Image {
-	b := m.Bounds()
-	long := max(b.Dx(), b.Dy())
-	if long <= side {
-		return m
-	}
-	return scale(m, div(b.Dx()*side, long), div(b.Dy()*side, long))
+	return fit(m, side, max(m.Bounds().Dx(), m.Bounds().Dy()))
 }
 
 // fitShort scales m down (never up) so that its shorter side is side.
 func fitShort(m image.Image, side int) image.Image {
+	return fit(m, side, min(m.Bounds().Dx(), m.Bounds().Dy()))
+}
+
+// fit scales m down, if s > side, by side/s.
+func fit(m image.Image, side, s int) image.Image {
 	b := m.Bounds()
-	short := min(b.Dx(), b.Dy())
-	if short <= side {
+	if s <= side {
 		return m
 	}
-	return scale(m, div(b.Dx()*side, short), div(b.Dy()*side, short))
+	return scale(m, div(b.Dx()*side, s), div(b.Dy()*side, s))
 }
 
 // div is a/b rounded to nearest, for positive a and b.

@@ -1,13 +1,3 @@
-// Package trainview shows a dl/train Loop as it runs in a notebook: a live chart of the training
-// loss and accuracy (a widgets.Monitor), a progress bar (a widgets.Progress) and the test
-// accuracy after each epoch, attached in one call:
-//
-//	loop := train.Loop{Model: model, Opt: optim.NewAdam(model.Parameters(), 1e-3)}
-//	trainview.Attach(&loop, "CNN on MNIST")
-//	_, err := loop.Run(trainSet, testSet, 64, 1)
-//
-// It is the bridge between the two packages, so that dl/train draws nothing and widgets trains
-// nothing. Introduced in notebooks/02-deep-learning-in-go.
 package trainview
 
 import (

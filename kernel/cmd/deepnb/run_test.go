@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/deepnb/deepnb/kernel/jupyter/fakekernel"
 	"github.com/deepnb/deepnb/kernel/nbformat"
@@ -15,7 +19,72 @@ import (
 
 func TestMain(m *testing.M) {
 	fakekernel.MainIfKernel()
+	if os.Getenv("DEEPNB_TEST_MAIN") == "1" {
+		main() // the test binary as the deepnb command
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
+}
+
+// TestRunSIGTERM: SIGTERM stops `deepnb run` as Ctrl-C does: the kernel is shut down, the
+// cells run so far are written to --out and the run fails (issue 16, case 6).
+func TestRunSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	dir := t.TempDir()
+	if _, err := fakekernel.WriteSpec(dir, "fake", "message", nil); err != nil {
+		t.Fatal(err)
+	}
+	nb := nbformat.New()
+	nb.Cells = []*nbformat.Cell{nbformat.NewCodeCell("print before"), nbformat.NewCodeCell("hang-hard")}
+	in, out := filepath.Join(dir, "in.ipynb"), filepath.Join(dir, "out.ipynb")
+	if err := nbformat.WriteFile(in, nb); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "run", "-v", "--kernel", "fake", "--out", out, in)
+	cmd.Env = append(os.Environ(), "DEEPNB_TEST_MAIN=1", "JUPYTER_PATH="+dir)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "cell 1/2 done") {
+			break
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // cell 2 is running
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() {
+		for sc.Scan() {
+			log.WriteString(sc.Text() + "\n")
+		}
+		done <- cmd.Wait()
+	}()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("deepnb run still running 30 s after SIGTERM:\n%s", log.String())
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Errorf("exit: %v, want status 1 (not killed by the signal)\n%s", err, log.String())
+	}
+	if !strings.Contains(log.String(), "canceled") {
+		t.Errorf("stderr does not say the run was canceled:\n%s", log.String())
+	}
+	got, err := nbformat.ReadFile(out)
+	if err != nil || len(got.Cells[0].Outputs) != 1 || got.Cells[0].Outputs[0].Text != "before\n" {
+		t.Errorf("--out after SIGTERM: %v, %v", got, err)
+	}
 }
 
 func TestRunFlags(t *testing.T) {

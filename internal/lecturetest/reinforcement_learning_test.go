@@ -1,11 +1,7 @@
-package notebooks_test
+package lecturetest_test
 
 import (
 	"fmt"
-	"hash/fnv"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +23,7 @@ func TestReinforcementLearning(t *testing.T) {
 		"cacheTag":      tag,
 	}
 	t.Cleanup(func() { removeCache(t, "rl05-"+tag+"-") })
-	nb := kerneltest.Run(t, "05-reinforcement-learning.ipynb", params)
+	nb := kerneltest.Run(t, notebook(t, "05-reinforcement-learning.ipynb"), params)
 	kerneltest.NoErrors(t, nb)
 
 	for i, tc := range []struct {
@@ -70,16 +66,7 @@ func TestReinforcementLearning(t *testing.T) {
 		if n := len(kerneltest.Images(t, c)); n < tc.images {
 			t.Errorf("case %d: cell %q: %d images, want at least %d", i, tc.cell, n, tc.images)
 		}
-		for _, w := range tc.want {
-			if !strings.Contains(out, w) {
-				t.Errorf("case %d: cell %q: stdout lacks %q; got:\n%s", i, tc.cell, w, out)
-			}
-		}
-		for _, r := range tc.re {
-			if !regexp.MustCompile(r).MatchString(out) {
-				t.Errorf("case %d: cell %q: stdout does not match %q; got:\n%s", i, tc.cell, r, out)
-			}
-		}
+		checkStdout(t, fmt.Sprintf("case %d: cell %s", i, tc.cell), out, tc.want, tc.re)
 	}
 	// The playable board is HTML with its script.
 	found := false
@@ -90,23 +77,5 @@ func TestReinforcementLearning(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("cell \"play\": no playable board HTML output")
-	}
-}
-
-// removeCache deletes the entries with the given key prefix from GoNB's default cache of
-// notebooks run in this directory (cache.NewInTmp: $TMPDIR/gonb_cache_<FNV-64a of the directory>).
-func removeCache(t *testing.T, prefix string) {
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Log(err)
-		return
-	}
-	h := fnv.New64a()
-	h.Write([]byte(dir))
-	files, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("gonb_cache_%X", h.Sum64()), prefix+"*"))
-	for _, f := range files {
-		if err := os.Remove(f); err != nil {
-			t.Log(err)
-		}
 	}
 }

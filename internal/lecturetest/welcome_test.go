@@ -1,37 +1,21 @@
-package runner_test
+package lecturetest_test
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/deepnb/deepnb/kernel/kerneltest"
 )
 
-// TestWelcomeNotebook executes notebooks/00-welcome.ipynb in the real kernel
-// and checks what it prints and shows (skipped under -short).
+// TestWelcomeNotebook executes notebooks/00-welcome.ipynb in the real kernel through the Go
+// runner (kernel/runner) and checks what it prints and shows (skipped under -short).
 func TestWelcomeNotebook(t *testing.T) {
-	nb := kerneltest.Run(t, "../../notebooks/00-welcome.ipynb", nil)
+	nb := kerneltest.Run(t, notebook(t, "00-welcome.ipynb"), nil)
 	kerneltest.NoErrors(t, nb)
 
-	for i, tc := range []struct {
-		cell   string
-		stdout string // exact stdout of the cell
-	}{
-		{"hello", "Hello, deepnb!\n"},
-		{"bump", "calls: 1 2\n"},
-		{"bump-again", "calls in a new run: 1\n"},
-		{"cache-reset", "cache key welcome-primes reset\n"},
-		// π(2·10⁷) = 1 270 607; the first run computes it…
-		{"cache-compute", "(computing…)\nprimes below 20,000,000: 1270607\n"},
-		// …the next reads it from the cache.
-		{"cache-again", "still 1270607 primes, read from the cache\n"},
-		// tanh(1) = 0.76159…, σ(1) = 0.73106…
-		{"plot", "tanh(1) = 0.7616, sigmoid(1) = 0.7311, ReLU(-1) = 0\n"},
-		{"dl", "y = 14\n∂y/∂x = [2 4 6]\n"},
-	} {
-		if got := kerneltest.Stdout(kerneltest.Cell(t, nb, tc.cell)); got != tc.stdout {
-			t.Errorf("case %d: cell %q stdout: got %q, want %q", i, tc.cell, got, tc.stdout)
+	for i, tc := range welcomeStdout {
+		if got := kerneltest.Stdout(kerneltest.Cell(t, nb, tc.cell)); got != tc.want {
+			t.Errorf("case %d: cell %q stdout: got %q, want %q", i, tc.cell, got, tc.want)
 		}
 	}
 
@@ -53,8 +37,7 @@ func TestWelcomeNotebook(t *testing.T) {
 	if len(imgs) != 1 || imgs[0].Bounds().Dx() != 480 || imgs[0].Bounds().Dy() != 384 {
 		t.Errorf("cell mandelbrot: want one 480×384 image/png, got %d images", len(imgs))
 	}
-	re := regexp.MustCompile(`^480×384 pixels, (\d+)% inside the set\n$`)
-	if m := re.FindStringSubmatch(kerneltest.Stdout(mb)); m == nil {
+	if m := welcomeMandelbrot.FindStringSubmatch(kerneltest.Stdout(mb)); m == nil {
 		t.Errorf("cell mandelbrot stdout: got %q", kerneltest.Stdout(mb))
 	} else if m[1] == "0" || len(m[1]) > 2 {
 		t.Errorf("cell mandelbrot: %s%% inside the set is implausible", m[1])

@@ -1,4 +1,4 @@
-package notebooks_test
+package lecturetest_test
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"hash/fnv"
 	"image"
 	"image/png"
 	"net"
@@ -20,8 +19,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/deepnb/deepnb/kernel/install"
 )
 
 // wtAptHint says how to get what the browser test needs.
@@ -42,10 +39,7 @@ func wtBrowserTools(t *testing.T) (chromium, jupyter string) {
 	}
 	if missing != nil {
 		msg := fmt.Sprintf("browser test needs %s: %s", strings.Join(missing, " and "), wtAptHint)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		needTool(t, msg)
 	}
 	return chromium, jupyter
 }
@@ -59,15 +53,6 @@ func wtFreePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// wtArtifactPath returns where to keep the screenshot: $ARTIFACTS_DIR, or <root>/artifacts.
-func wtArtifactPath(root, name string) string {
-	dir := os.Getenv("ARTIFACTS_DIR")
-	if dir == "" {
-		dir = filepath.Join(root, "artifacts")
-	}
-	return filepath.Join(dir, name)
 }
 
 // wtStartJupyter runs the classic Jupyter Notebook server on 127.0.0.1:port with a token, serving
@@ -104,7 +89,7 @@ func wtStartJupyter(t *testing.T, jupyter, dir, jupyterPath string, port int, to
 		}
 		if t.Failed() {
 			b, _ := os.ReadFile(logf.Name())
-			t.Logf("jupyter log (last lines):\n%s", wtLastLines(string(b), 40))
+			t.Logf("jupyter log (last lines):\n%s", lastLines(string(b), 40))
 		}
 	})
 	url := fmt.Sprintf("http://127.0.0.1:%d/api/status?token=%s", port, token)
@@ -215,38 +200,13 @@ func TestWidgetsTourBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 12*time.Minute)
 	defer cancel()
 
-	root, err := install.FindRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := install.Options{Root: root, Prefix: t.TempDir()}
-	var log bytes.Buffer
-	opts.Out = &log
-	if _, err := install.Install(ctx, opts); err != nil {
-		t.Fatalf("install: %v\n%s", err, log.String())
-	}
-
-	work := t.TempDir()
-	if w, err := filepath.EvalSymlinks(work); err == nil {
-		work = w
-	}
-	t.Cleanup(func() { os.RemoveAll(wtCacheDir(work)) })
-	src, err := os.ReadFile(filepath.Join(root, "notebooks", "01-widgets-tour.ipynb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(work, "tour.ipynb"), src, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	_, jupyterPath := installKernel(t)
+	work := freshCopy(t, "01-widgets-tour.ipynb", "tour.ipynb")
 
 	port := wtFreePort(t)
 	var tok [16]byte
 	_, _ = rand.Read(tok[:])
 	token := hex.EncodeToString(tok[:])
-	jupyterPath := opts.JupyterPath()
-	if old := os.Getenv("JUPYTER_PATH"); old != "" {
-		jupyterPath += string(os.PathListSeparator) + old
-	}
 	wtStartJupyter(t, jupyter, work, jupyterPath, port, token)
 
 	allocOpts := []chromedp.ExecAllocatorOption{
@@ -353,7 +313,7 @@ func TestWidgetsTourBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	path := wtArtifactPath(root, "widgets-tour.png")
+	path := artifactPath(root(t), "widgets-tour.png")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
 		if err := os.WriteFile(path, shot, 0o644); err != nil {
 			t.Errorf("writing the screenshot: %v", err)
@@ -389,21 +349,4 @@ func wtColourful(img image.Image) float64 {
 		}
 	}
 	return float64(c) / float64(n)
-}
-
-// wtCacheDir returns the directory GoNB's cache.Default uses for cells run in dir
-// (os.TempDir()/gonb_cache_<FNV-64a of the directory>), removed after the test.
-func wtCacheDir(dir string) string {
-	h := fnv.New64a()
-	h.Write([]byte(dir))
-	return filepath.Join(os.TempDir(), fmt.Sprintf("gonb_cache_%X", h.Sum64()))
-}
-
-// wtLastLines returns the last n lines of s.
-func wtLastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

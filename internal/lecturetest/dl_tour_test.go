@@ -1,12 +1,10 @@
-package notebooks_test
+package lecturetest_test
 
 import (
 	"fmt"
 	"image"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +45,7 @@ func TestDLTour(t *testing.T) {
 		}
 	})
 	start := time.Now()
-	nb := kerneltest.Run(t, "02-deep-learning-in-go.ipynb", params) // skips under -short
+	nb := kerneltest.Run(t, notebook(t, "02-deep-learning-in-go.ipynb"), params) // skips under -short
 	t.Logf("notebook ran in %.1f s with %v", time.Since(start).Seconds(), dtParams)
 	kerneltest.NoErrors(t, nb)
 
@@ -95,28 +93,19 @@ func TestDLTour(t *testing.T) {
 			if w := img.Bounds().Dx(); w < tc.minW {
 				t.Errorf("case %d: cell %s: PNG %d is %d pixels wide, want at least %d", i, tc.cell, j, w, tc.minW)
 			}
-			if f := dtNotBlank(img); f < 0.02 {
+			if f := notBlank(img); f < 0.02 {
 				t.Errorf("case %d: cell %s: PNG %d looks blank (%.4f of pixels differ from the corner)", i, tc.cell, j, f)
 			}
 		}
-		for _, w := range tc.want {
-			if !strings.Contains(out, w) {
-				t.Errorf("case %d: cell %s: stdout lacks %q; got:\n%s", i, tc.cell, w, out)
-			}
-		}
-		for _, r := range tc.re {
-			if !regexp.MustCompile(r).MatchString(out) {
-				t.Errorf("case %d: cell %s: stdout does not match %q; got:\n%s", i, tc.cell, r, out)
-			}
-		}
+		checkStdout(t, fmt.Sprintf("case %d: cell %s", i, tc.cell), out, tc.want, tc.re)
 	}
 
 	// Gradient checks: the correct op well within tolerance, the buggy one far outside.
 	gc := kerneltest.Stdout(kerneltest.Cell(t, nb, "gradcheck"))
-	if e := dtFloat(t, gc, `cross-entropy\(tanh\(x·w\)\): max error (\S+),`); e > dl.GradCheckTol/10 {
+	if e := floatIn(t, gc, `cross-entropy\(tanh\(x·w\)\): max error (\S+),`); e > dl.GradCheckTol/10 {
 		t.Errorf("cell gradcheck: max error %g of a correct backward, want below %g", e, dl.GradCheckTol/10)
 	}
-	if e := dtFloat(t, gc, `badSquare: max error (\S+),`); e < 0.1 {
+	if e := floatIn(t, gc, `badSquare: max error (\S+),`); e < 0.1 {
 		t.Errorf("cell gradcheck: max error %g of the buggy backward, want at least 0.1", e)
 	}
 
@@ -130,10 +119,10 @@ func TestDLTour(t *testing.T) {
 		{cell: "cnn-train", re: `CNN test accuracy: (\S+)%`, floor: 65, file: "cnn-" + tag + "-2000.safetensors"},
 	} {
 		out := kerneltest.Stdout(kerneltest.Cell(t, nb, tc.cell))
-		if strings.Contains(out, "weights trained earlier") { // train.Once reported a load
+		if strings.Contains(out, "weights trained earlier") { // nn.TrainOnce reported a load
 			t.Errorf("case %d: cell %s loaded a checkpoint instead of training: %q", i, tc.cell, out)
 		}
-		acc := dtFloat(t, out, tc.re)
+		acc := floatIn(t, out, tc.re)
 		t.Logf("%s: test accuracy %.2f%%", tc.cell, acc)
 		if acc < tc.floor {
 			t.Errorf("case %d: cell %s: test accuracy %.2f%%, want at least %.0f%%", i, tc.cell, acc, tc.floor)
@@ -171,9 +160,9 @@ func TestDLTour(t *testing.T) {
 
 	// The reloaded CNN is the trained one.
 	sl := kerneltest.Stdout(kerneltest.Cell(t, nb, "save-load"))
-	fresh := dtFloat(t, sl, `fresh CNN: +test accuracy (\S+)%`)
-	loaded := dtFloat(t, sl, `after LoadFile: +test accuracy (\S+)%`)
-	cnn := dtFloat(t, kerneltest.Stdout(kerneltest.Cell(t, nb, "cnn-train")), `CNN test accuracy: (\S+)%`)
+	fresh := floatIn(t, sl, `fresh CNN: +test accuracy (\S+)%`)
+	loaded := floatIn(t, sl, `after LoadFile: +test accuracy (\S+)%`)
+	cnn := floatIn(t, kerneltest.Stdout(kerneltest.Cell(t, nb, "cnn-train")), `CNN test accuracy: (\S+)%`)
 	if loaded != cnn || fresh > 30 {
 		t.Errorf("cell save-load: fresh %.2f%%, after LoadFile %.2f%%, trained (cell cnn-train) %.2f%%: want a fresh model near chance and the reloaded one equal to the trained one", fresh, loaded, cnn)
 	}
@@ -186,36 +175,6 @@ func TestDLTour(t *testing.T) {
 			t.Logf("executed notebook: %s", path)
 		}
 	}
-}
-
-// dtFloat returns the number captured by re's first group in s, failing the test if there is none.
-func dtFloat(t *testing.T, s, re string) float64 {
-	t.Helper()
-	m := regexp.MustCompile(re).FindStringSubmatch(s)
-	if m == nil {
-		t.Fatalf("no match for %q in:\n%s", re, s)
-	}
-	v, err := strconv.ParseFloat(m[1], 64)
-	if err != nil {
-		t.Fatalf("%q: %v", re, err)
-	}
-	return v
-}
-
-// dtNotBlank returns the fraction of pixels clearly different from the top-left one.
-func dtNotBlank(img image.Image) float64 {
-	b := img.Bounds()
-	r0, g0, b0, _ := img.At(b.Min.X, b.Min.Y).RGBA()
-	n := 0
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bb, _ := img.At(x, y).RGBA()
-			if dtAbs(r, r0)+dtAbs(g, g0)+dtAbs(bb, b0) > 48<<8 {
-				n++
-			}
-		}
-	}
-	return float64(n) / float64(b.Dx()*b.Dy())
 }
 
 // dtColours counts the distinct saturated hues (in 12 bins) covering at least 50 pixels: the
@@ -249,11 +208,4 @@ func dtColours(img image.Image) int {
 		}
 	}
 	return n
-}
-
-func dtAbs(a, b uint32) uint32 {
-	if a > b {
-		return a - b
-	}
-	return b - a
 }

@@ -1,13 +1,10 @@
-package notebooks_test
+package lecturetest_test
 
 import (
-	"image"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/deepnb/deepnb/kernel/install"
 
 	"github.com/deepnb/deepnb/kernel/kerneltest"
 	"github.com/deepnb/deepnb/kernel/nbformat"
@@ -44,10 +41,10 @@ var wtTourImages = []struct {
 // blank), the final frame of the live monitor (one output, not one per epoch), the final state of
 // the progress bar, and the sliders' static fallback (picture kept, control replaced by text).
 func TestWidgetsTour(t *testing.T) {
-	nb := kerneltest.Run(t, "01-widgets-tour.ipynb", nil) // skips under -short
+	nb := kerneltest.Run(t, notebook(t, "01-widgets-tour.ipynb"), nil) // skips under -short
 	kerneltest.NoErrors(t, nb)
-	if root, err := install.FindRoot(); err == nil { // keep the executed notebook as a CI artifact
-		path := wtArtifactPath(root, "01-widgets-tour.executed.ipynb")
+	{ // keep the executed notebook as a CI artifact
+		path := artifactPath(root(t), "01-widgets-tour.executed.ipynb")
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
 			if err := nbformat.WriteFile(path, nb); err != nil {
 				t.Errorf("writing %s: %v", path, err)
@@ -69,7 +66,7 @@ func TestWidgetsTour(t *testing.T) {
 			if b.Dx() < tc.minW || b.Dy() < tc.minH {
 				t.Errorf("case %d: cell %s: PNG %d is %v, want at least %d×%d", i, tc.cell, j, b.Size(), tc.minW, tc.minH)
 			}
-			if f := wtNotBlank(img); f < 0.02 {
+			if f := notBlank(img); f < 0.02 {
 				t.Errorf("case %d: cell %s: PNG %d looks blank (%.4f of pixels differ from the corner)", i, tc.cell, j, f)
 			}
 		}
@@ -123,26 +120,4 @@ func wtHTML(c *nbformat.Cell) []string {
 		}
 	}
 	return out
-}
-
-// wtNotBlank returns the fraction of pixels clearly different from the top-left one.
-func wtNotBlank(img image.Image) float64 {
-	b := img.Bounds()
-	r0, g0, b0, _ := img.At(b.Min.X, b.Min.Y).RGBA()
-	n := 0
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bb, _ := img.At(x, y).RGBA()
-			d := func(a, b uint32) int {
-				if a > b {
-					return int(a-b) >> 8
-				}
-				return int(b-a) >> 8
-			}
-			if d(r, r0)+d(g, g0)+d(bb, b0) > 48 {
-				n++
-			}
-		}
-	}
-	return float64(n) / float64(b.Dx()*b.Dy())
 }

@@ -1,4 +1,4 @@
-package notebooks_test
+package lecturetest_test
 
 import (
 	"fmt"
@@ -35,7 +35,7 @@ func TestRNNLSTMCaptioning(t *testing.T) {
 		}
 	})
 	start := time.Now()
-	nb := kerneltest.Run(t, "06-rnn-lstm-captioning.ipynb", params)
+	nb := kerneltest.Run(t, notebook(t, "06-rnn-lstm-captioning.ipynb"), params)
 	t.Logf("notebook ran in %.1f s with %v", time.Since(start).Seconds(), params)
 	kerneltest.NoErrors(t, nb)
 
