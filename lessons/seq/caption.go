@@ -75,14 +75,14 @@ func (m *Captioner) Parameters() []*dl.Tensor { return m.group().Parameters() }
 func (m *Captioner) NamedParameters() []nn.Named { return m.group().NamedParameters() }
 
 // Encode returns the feature vectors [B, L, CapFeatures] of images [B, 3, S, S] (S divisible by
-// 8; L = (S/8)²), row-major over the grid.
+// 4; L = (S/4)²), row-major over the grid.
 func (m *Captioner) Encode(images *dl.Tensor) *dl.Tensor {
 	B, S := images.Dim(0), images.Dim(2)
 	x := dl.Concat(1, images, coords(B, S))
-	for _, c := range []*nn.Conv2D{m.Conv1, m.Conv2, m.Conv3} {
-		x = dl.MaxPool2D(c.Forward(x).ReLU(), 2, 2, 0)
-	}
-	g := S / 8
+	x = dl.MaxPool2D(m.Conv1.Forward(x).ReLU(), 2, 2, 0)
+	x = dl.MaxPool2D(m.Conv2.Forward(x).ReLU(), 2, 2, 0)
+	x = m.Conv3.Forward(x).ReLU()
+	g := S / 4
 	return x.Reshape(B, CapFeatures, g*g).Permute(0, 2, 1)
 }
 
@@ -155,8 +155,8 @@ func (m *Captioner) Loss(images *dl.Tensor, ids [][]int) *dl.Tensor {
 
 // CaptionConfig sets up TrainCaptioner. Zero fields take the defaults in brackets.
 type CaptionConfig struct {
-	Epochs int     // passes over the training scenes [8]
-	Batch  int     // scenes per step [32]
+	Epochs int     // passes over the training scenes [10]
+	Batch  int     // scenes per step [16]
 	LR     float32 // Adam's learning rate [3e-3]
 	Seed   uint64  // shuffles the batches [1]
 }
@@ -174,10 +174,10 @@ type CaptionEpoch struct {
 // gradient norm at 5, and calls onEpoch (if not nil) after each epoch with the losses.
 func TrainCaptioner(m *Captioner, train, val []shapes.Scene, cfg CaptionConfig, onEpoch func(CaptionEpoch)) ([]CaptionEpoch, error) {
 	if cfg.Epochs <= 0 {
-		cfg.Epochs = 8
+		cfg.Epochs = 10
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 32
+		cfg.Batch = 16
 	}
 	if cfg.LR <= 0 {
 		cfg.LR = 3e-3
