@@ -48,7 +48,7 @@
 // WriteSafetensors work on named tensors directly.
 //
 // GoNB runs a cell's code again each time it executes, so a trained model would be retrained:
-// TrainOnce(path, model, train) loads the checkpoint when it exists and trains and saves
+// TrainOnce(path, model, train) loads the checkpoint when it exists (reporting loaded) and trains and saves
 // otherwise. *dl.Tensor also implements gob encoding, so GoNB's cache package keeps tensors:
 // cache.Cache("w", func() []*dl.Tensor { … }).
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,7 +117,7 @@ func TestAttentionValues(t *testing.T) {
 	att := nn.NewAdditiveAttention(rng, 3, 4, 5)
 	q, k := dl.RandN(rng, 2, 3), dl.RandN(rng, 2, 6, 4)
 	ctx, w := att.Forward(q, k)
-	if !slicesEqual(ctx.Shape(), []int{2, 4}) || !slicesEqual(w.Shape(), []int{2, 6}) {
+	if !slices.Equal(ctx.Shape(), []int{2, 4}) || !slices.Equal(w.Shape(), []int{2, 6}) {
 		t.Fatalf("AdditiveAttention: shapes %v %v, want [2 4] [2 6]", ctx.Shape(), w.Shape())
 	}
 	// Weights are a distribution per row, and the context is their mix of the keys.
@@ -204,11 +205,11 @@ func TestTrainEvalMode(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := dl.RandN(rng, 8, 3)
 	d := nn.NewDropout(rng, 0.5)
-	if y := d.Forward(x); slicesEqualF(y.Data(), x.Data()) {
+	if y := d.Forward(x); slices.Equal(y.Data(), x.Data()) {
 		t.Errorf("Dropout in training mode changed nothing")
 	}
 	d.SetTrain(false)
-	if y := d.Forward(x); !slicesEqualF(y.Data(), x.Data()) {
+	if y := d.Forward(x); !slices.Equal(y.Data(), x.Data()) {
 		t.Errorf("Dropout in evaluation mode changed its input")
 	}
 	bn := nn.NewBatchNorm1D(3)
@@ -231,18 +232,6 @@ func TestTrainEvalMode(t *testing.T) {
 	}
 }
 
-func slicesEqualF(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestInitializers(t *testing.T) {
 	t.Parallel()
 	type initFn func(*rand.Rand, ...int) *dl.Tensor
@@ -258,11 +247,11 @@ func TestInitializers(t *testing.T) {
 	} {
 		a := tc.f(rand.New(rand.NewPCG(7, 7)), 200, 100, 3, 3)
 		b := tc.f(rand.New(rand.NewPCG(7, 7)), 200, 100, 3, 3)
-		if !slicesEqualF(a.Data(), b.Data()) {
+		if !slices.Equal(a.Data(), b.Data()) {
 			t.Errorf("case %d: %s: same seed gave different values", i, tc.name)
 		}
 		c := tc.f(rand.New(rand.NewPCG(8, 8)), 200, 100, 3, 3)
-		if slicesEqualF(a.Data(), c.Data()) {
+		if slices.Equal(a.Data(), c.Data()) {
 			t.Errorf("case %d: %s: different seeds gave the same values", i, tc.name)
 		}
 		var s, ss float64
@@ -292,7 +281,7 @@ func TestSeededDeterminism(t *testing.T) {
 	p1 := append(s1.Parameters(), l1.Parameters()...)
 	p2 := append(s2.Parameters(), l2.Parameters()...)
 	for i := range p1 {
-		if !slicesEqualF(p1[i].Data(), p2[i].Data()) {
+		if !slices.Equal(p1[i].Data(), p2[i].Data()) {
 			t.Errorf("parameter %d differs between two builds with the same seed", i)
 		}
 	}
@@ -302,7 +291,7 @@ func TestEmbeddingForward(t *testing.T) {
 	t.Parallel()
 	e := &nn.Embedding{Weight: dl.New([]float32{0, 0, 1, 1, 2, 2}, 3, 2)}
 	y := e.Forward(dl.New([]float32{2, 0, 1, 2}, 2, 2))
-	if !slicesEqual(y.Shape(), []int{2, 2, 2}) {
+	if !slices.Equal(y.Shape(), []int{2, 2, 2}) {
 		t.Fatalf("Embedding.Forward: shape %v, want [2 2 2]", y.Shape())
 	}
 	numtest.Close(t, "Embedding.Forward", y.Data(), []float32{2, 2, 0, 0, 1, 1, 2, 2}, numtest.Exact, 0)

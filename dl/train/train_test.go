@@ -2,6 +2,7 @@ package train_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -127,7 +128,7 @@ func TestRunNaNLoss(t *testing.T) {
 	} {
 		model := mlp(2, 16, 16, 4)
 		steps := 0
-		loop := train.Loop{Model: model, Opt: sgd(model, tc.lr, 0.9), Epochs: 5, OnStep: func(train.Step) { steps++ }}
+		loop := train.Loop{Model: model, Opt: sgd(model, tc.lr, 0.9), Epochs: 5, OnStep: func(train.Step) error { steps++; return nil }}
 		hist, err := loop.Run(synth(256, 3), nil, 16, 1)
 		if tc.wantOK {
 			if err != nil {
@@ -213,8 +214,8 @@ func TestHooks(t *testing.T) {
 		every := train.Every(tc.every, func(s train.Step, loss, acc float64) { avgs = append(avgs, avg{s.Step, loss, acc}) })
 		loop := train.Loop{
 			Model: model, Opt: sgd(model, 0.05, 0), Epochs: tc.epochs,
-			OnStep:  func(s train.Step) { steps = append(steps, s); every(s) },
-			OnEpoch: func(e train.Epoch) { epochs = append(epochs, e) },
+			OnStep:  func(s train.Step) error { steps = append(steps, s); return every(s) },
+			OnEpoch: func(e train.Epoch) error { epochs = append(epochs, e); return nil },
 		}
 		hist, err := loop.Run(synth(tc.n, 5), synth(20, 6), tc.batch, 9)
 		if err != nil {
@@ -354,7 +355,7 @@ func TestRunModes(t *testing.T) {
 		probe := synth(20, 9)
 		loop := train.Loop{Model: m, Opt: sgd(m, 0.05, 0), Epochs: 2}
 		if tc.evalInHook {
-			loop.OnStep = func(train.Step) { train.Accuracy(m, probe, 10) }
+			loop.OnStep = func(train.Step) error { train.Accuracy(m, probe, 10); return nil }
 		}
 		var test *datasets.Set
 		if tc.test {
@@ -386,6 +387,50 @@ func TestRunModes(t *testing.T) {
 		}
 		if m.train {
 			t.Errorf("case %d: the model is left in training mode", i)
+		}
+	}
+}
+
+// TestHooksStop checks that a hook's error stops training after its step or epoch: ErrStop as
+// planned (nil from Run), another error returned wrapped with the epoch and step.
+func TestHooksStop(t *testing.T) {
+	data := synth(64, 1) // 4 batches of 16 per epoch
+	boom := errors.New("over budget")
+	for i, tc := range []struct {
+		onStep              func(train.Step) error
+		onEpoch             func(train.Epoch) error
+		wantErr             error // nil: Run returns nil
+		wantSteps, wantEpcs int
+		wantMsg             string
+	}{
+		{onStep: func(s train.Step) error {
+			if s.Step == 3 {
+				return train.ErrStop
+			}
+			return nil
+		}, wantSteps: 3},
+		{onEpoch: func(e train.Epoch) error {
+			if e.Epoch == 2 {
+				return fmt.Errorf("early stopping: %w", train.ErrStop)
+			}
+			return nil
+		}, wantSteps: 8, wantEpcs: 2},
+		{onStep: func(s train.Step) error {
+			if s.Step == 6 {
+				return boom
+			}
+			return nil
+		}, wantErr: boom, wantSteps: 6, wantEpcs: 1, wantMsg: "train: epoch 2, step 6: over budget"},
+		{onEpoch: func(train.Epoch) error { return boom }, wantErr: boom, wantSteps: 4, wantEpcs: 1, wantMsg: "train: epoch 1, step 4: over budget"},
+	} {
+		model := mlp(1, 16, 8, 4)
+		loop := train.Loop{Model: model, Opt: sgd(model, 0.1, 0.9), Epochs: 5, OnStep: tc.onStep, OnEpoch: tc.onEpoch}
+		hist, err := loop.Run(data, nil, 16, 1)
+		if tc.wantErr == nil && err != nil || tc.wantErr != nil && (!errors.Is(err, tc.wantErr) || err.Error() != tc.wantMsg) {
+			t.Errorf("case %d: Run error %v, want %v %q", i, err, tc.wantErr, tc.wantMsg)
+		}
+		if len(hist.Loss) != tc.wantSteps || len(hist.Epochs) != tc.wantEpcs {
+			t.Errorf("case %d: %d steps and %d epochs in History, want %d and %d", i, len(hist.Loss), len(hist.Epochs), tc.wantSteps, tc.wantEpcs)
 		}
 	}
 }

@@ -17,8 +17,9 @@ import (
 // module's go.mod) that is not in the module cache.
 const Marker = "lookup disabled by GOPROXY=off"
 
-// Fix is the command that downloads every module the kernel needs; run it while online.
-const Fix = "go run ./kernel/cmd/deepnb install (or: make install)"
+// Fix is the command, run in the deepnb folder while online, that downloads every module the
+// kernel needs (`make install` runs it too).
+const Fix = "go run ./kernel/cmd/deepnb install"
 
 // RealGoEnv names the environment variable that holds the path of the real go command; the
 // kernelspec sets it.
@@ -88,7 +89,7 @@ func Hint(mods []string, modCache string) string {
 		where += " (" + modCache + ")"
 	}
 	return fmt.Sprintf("deepnb: %s not in %s and the kernel does not download (GOPROXY=off); "+
-		"run `%s` in the deepnb folder while online, then run the cell again\n", what, where, Fix)
+		"run `%s` (or `make install`) in the deepnb folder while online, then run the cell again\n", what, where, Fix)
 }
 
 // Recorder passes everything written to it on to W and keeps the first Max bytes (all when Max

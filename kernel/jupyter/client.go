@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/deepnb/deepnb/kernel/internal/proc"
 	"github.com/go-zeromq/zmq4"
 )
 
@@ -55,6 +56,10 @@ func (o *Options) defaults() {
 		o.HeartbeatTimeout = 30 * time.Second
 	}
 }
+
+// tempPrefix names the private temporary folders of kernels started by
+// [Start] (with the starter's pid, see proc.TempDir).
+const tempPrefix = "deepnb-kernel"
 
 // DeadError reports that the kernel died: its process exited or it stopped
 // answering heartbeats.
@@ -116,6 +121,7 @@ type Client struct {
 	connFile string // written by Start, removed by Close
 	tmpDir   string
 	cmd      *exec.Cmd
+	watchdog *proc.Watchdog
 	logTail  *tailBuffer
 
 	ctx    context.Context // life of the sockets
@@ -161,7 +167,9 @@ func Start(ctx context.Context, spec *KernelSpec, opts Options) (*Client, error)
 		return nil, err
 	}
 	ci.KernelName = spec.Name
-	tmp, err := os.MkdirTemp("", "deepnb-kernel-")
+	// Folders left by runners killed before they could clean up go first.
+	proc.CleanStale(tempPrefix)
+	tmp, err := proc.TempDir(tempPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("jupyter: %w", err)
 	}
@@ -191,6 +199,11 @@ func Start(ctx context.Context, spec *KernelSpec, opts Options) (*Client, error)
 	}
 	c := newClient(ci, opts)
 	c.Spec, c.cmd, c.connFile, c.tmpDir, c.logTail = spec, cmd, connFile, tmp, tail
+	// Should this process die without closing the client (SIGKILL), the
+	// watchdog stops the kernel and everything it started, and removes tmp.
+	// Without one (no /bin/sh), the kernel still gets SIGTERM when this
+	// process dies (Linux), and the next Start removes tmp.
+	c.watchdog, _ = proc.Watch(cmd.Process.Pid, tmp, 3*time.Second)
 	go func() {
 		err := cmd.Wait()
 		reason := "kernel process exited"
@@ -515,8 +528,11 @@ type ExecuteOptions struct {
 	// InterruptGrace is how long to keep collecting output after the
 	// interrupt. Default 10s.
 	InterruptGrace time.Duration
-	// IOPubTimeout is how long to wait for the idle status after the
-	// execute_reply. Default 10s.
+	// IOPubTimeout, if positive, bounds the wait for the idle status after
+	// the execute_reply; output arriving later is then not the execution's.
+	// The default, 0, waits for the idle status as nbclient does, however
+	// long the output lags behind the reply, within Timeout: a kernel
+	// streaming a large output is never cut short.
 	IOPubTimeout time.Duration
 	// OnIOPub is called, in order, for each iopub message the execution
 	// causes (status, execute_input, stream, display_data, ...).
@@ -535,9 +551,6 @@ func (c *Client) Execute(ctx context.Context, code string, opts ExecuteOptions) 
 	}
 	if opts.InterruptGrace == 0 {
 		opts.InterruptGrace = 10 * time.Second
-	}
-	if opts.IOPubTimeout == 0 {
-		opts.IOPubTimeout = 10 * time.Second
 	}
 	onIOPub := opts.OnIOPub
 	if onIOPub == nil {
@@ -596,7 +609,7 @@ func (c *Client) Execute(ctx context.Context, code string, opts ExecuteOptions) 
 			}
 		case r := <-replyCh:
 			reply = r
-			if !idle {
+			if !idle && opts.IOPubTimeout > 0 {
 				iopubWait = time.After(opts.IOPubTimeout)
 			}
 		case <-iopubWait:
@@ -721,6 +734,9 @@ func (c *Client) Close() error {
 		}
 		if c.tmpDir != "" {
 			os.RemoveAll(c.tmpDir)
+		}
+		if c.watchdog != nil {
+			c.watchdog.Stop()
 		}
 	})
 	return nil
