@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +28,8 @@ const (
 
 	DefaultCellTimeout       = 2 * time.Minute
 	DefaultSubmissionTimeout = 20 * time.Minute
+	// DefaultMaxOutput bounds each stream output of a cell, in bytes.
+	DefaultMaxOutput = 1 << 20
 )
 
 // Options configures grading. The zero value grades with the "deepnb"
@@ -41,6 +45,10 @@ type Options struct {
 	// SubmissionTimeout bounds a whole submission, kernel start included
 	// (default DefaultSubmissionTimeout).
 	SubmissionTimeout time.Duration
+	// MaxOutput bounds the bytes kept of each stream output of a cell (its
+	// head and tail are kept; default DefaultMaxOutput): a submission that
+	// prints without end costs memory no more than this.
+	MaxOutput int
 	// Params are injected after the submission's cell tagged "parameters",
 	// as `deepnb run -p` does (shorter training while grading, say).
 	Params []runner.Param
@@ -142,7 +150,7 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 	env := append(os.Environ(), "TMPDIR="+tmp)
 	runOpts := runner.Options{
 		Kernel: opts.Kernel, Spec: opts.Spec, Timeout: cellTimeout, Dir: work, Env: env,
-		AllowErrors: true, Log: opts.Log, Name: path,
+		AllowErrors: true, Log: opts.Log, Name: path, MaxOutput: cmp.Or(opts.MaxOutput, DefaultMaxOutput),
 	}
 	// All hidden tests run in one cell (one compilation instead of one per
 	// test); if that cell does not compile or stops before every test has
@@ -162,6 +170,11 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 	nb := ex.nb
 	if ex.problem != "" {
 		rep.Problems = append(rep.Problems, ex.problem)
+	}
+	for _, w := range ex.warnings {
+		if strings.Contains(w, "output truncated") {
+			rep.Problems = append(rep.Problems, "printed too much: "+w)
+		}
 	}
 
 	// The student's own failing cells.
@@ -384,6 +397,8 @@ type execution struct {
 	stopAt  map[int]*runner.Error // cell index → why a run stopped there (the first time)
 	rerun   map[int]bool          // cell index → the notebook ran again without its main part
 	problem string                // a stop not at a cell, in words
+	// warnings are the runs' warnings (outputs truncated, say), each once.
+	warnings []string
 }
 
 // execute runs nb. A cell that hangs or kills the kernel ends a run: it
@@ -413,8 +428,15 @@ func execute(ctx context.Context, nb *nbformat.Notebook, opts runner.Options, no
 			tags, _ := c.Metadata["tags"].([]any)
 			c.Metadata["tags"] = append(tags, "skip-execution")
 		}
-		_, runErr := runner.Run(ctx, run, opts)
+		res, runErr := runner.Run(ctx, run, opts)
 		ex.nb = run
+		if res != nil {
+			for _, w := range res.Warnings {
+				if !slices.Contains(ex.warnings, w) {
+					ex.warnings = append(ex.warnings, w)
+				}
+			}
+		}
 		re, ok := runErr.(*runner.Error)
 		if runErr != nil && !ok {
 			return nil, runErr
