@@ -53,11 +53,15 @@
 //
 // [Grade] runs a submission headlessly in a fresh kernel in its own working
 // folder: the submission's cells (any cell it tagged "hidden-test" dropped),
-// then the key's hidden tests, taken from the key. Each hidden test gets a
-// line printing a fresh random token appended; it passes only if its output
-// holds the token, so a submission cannot fake a pass (by exiting early from
-// an init function, say). Errors in the student's cells do not stop the run;
-// a timeout or a dead kernel ends it, and the tests not run score zero.
+// then the key's hidden tests, taken from the key, all in one cell (one
+// compilation). Each test's code runs in a function literal of its own that
+// recovers panics, between lines printing a fresh random token; it passes
+// only if its "passed" line shows, so a submission cannot fake a pass (by
+// exiting early from an init function, say). If that cell does not compile
+// or stops before every test has begun, the notebook runs again with a cell
+// per test. Errors in the student's cells do not stop the run; a cell that
+// times out or kills the kernel ends it, and the notebook runs again with
+// only that cell's declarations (at most MaxReruns times).
 // [GradeAll] grades many submissions, N at a time, and [WriteCSV],
 // [WriteJSON] and [Feedback] write the gradebook and each student's feedback.
 package grade

@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +28,8 @@ const (
 
 	DefaultCellTimeout       = 2 * time.Minute
 	DefaultSubmissionTimeout = 20 * time.Minute
+	// DefaultMaxOutput bounds each stream output of a cell, in bytes.
+	DefaultMaxOutput = 1 << 20
 )
 
 // Options configures grading. The zero value grades with the "deepnb"
@@ -41,6 +45,10 @@ type Options struct {
 	// SubmissionTimeout bounds a whole submission, kernel start included
 	// (default DefaultSubmissionTimeout).
 	SubmissionTimeout time.Duration
+	// MaxOutput bounds the bytes kept of each stream output of a cell (its
+	// head and tail are kept; default DefaultMaxOutput): a submission that
+	// prints without end costs memory no more than this.
+	MaxOutput int
 	// Params are injected after the submission's cell tagged "parameters",
 	// as `deepnb run -p` does (shorter training while grading, say).
 	Params []runner.Param
@@ -107,8 +115,7 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 		rep.failAll(k, "not run: the notebook could not be read")
 		return rep, nil
 	}
-	nb, hidden, nonce, err := assemble(k, sub, opts.Params)
-	if err != nil {
+	if _, err := assemble(k, sub, opts.Params, true); err != nil {
 		rep.Problems = append(rep.Problems, err.Error())
 		rep.failAll(k, "not run: "+err.Error())
 		return rep, nil
@@ -143,86 +150,41 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 	env := append(os.Environ(), "TMPDIR="+tmp)
 	runOpts := runner.Options{
 		Kernel: opts.Kernel, Spec: opts.Spec, Timeout: cellTimeout, Dir: work, Env: env,
-		AllowErrors: true, Log: opts.Log, Name: path,
+		AllowErrors: true, Log: opts.Log, Name: path, MaxOutput: cmp.Or(opts.MaxOutput, DefaultMaxOutput),
 	}
-	// A cell that hangs or kills the kernel ends a run: run again with only
-	// its declarations, or without it (at most MaxReruns times), so that one
-	// endless loop costs only the tests that need the cell.
-	stopAt := map[int]*runner.Error{}   // cell index → why the run stopped there
-	stopped := map[int]*nbformat.Cell{} // cell index → the cell as it stopped
-	rerun := map[int]bool{}             // cell index → the notebook ran again without it
-	stops := map[int]int{}              // cell index → how many runs stopped there
-	var final *nbformat.Notebook
-	startTries := 0
-	for attempt := 0; ; attempt++ {
-		run, err := clone(nb)
-		if err != nil {
-			return rep, err
-		}
-		for i := range stopAt {
-			// Keep the declarations of a cell that stopped the run (the
-			// functions of an exercise whose check hangs, say); skip a
-			// cell that stopped it again.
-			c := run.Cells[i]
-			if loc := mainRE.FindStringIndex(c.Source); loc != nil && stops[i] == 1 {
-				c.Source = c.Source[:loc[0]]
-				continue
-			}
-			if c.Metadata == nil {
-				c.Metadata = map[string]any{}
-			}
-			tags, _ := c.Metadata["tags"].([]any)
-			c.Metadata["tags"] = append(tags, "skip-execution")
-		}
-		_, runErr := runner.Run(ctx, run, runOpts)
-		final = run
-		re, ok := runErr.(*runner.Error)
-		if runErr != nil && !ok {
-			return rep, fmt.Errorf("grade %s: %w", path, runErr)
-		}
-		if ok && re.Kind == "kernel start" && startTries < 3 && ctx.Err() == nil {
-			// A loaded machine sometimes fails a kernel's start: try again.
-			startTries++
-			attempt--
-			time.Sleep(time.Second)
-			continue
-		}
-		if !ok || re.Kind == "error" || re.Cell == 0 {
-			if ok && re.Kind == "kernel start" {
-				return rep, fmt.Errorf("grade %s: %w", path, runErr)
-			}
-			if ok && re.Kind != "error" {
-				rep.Problems = append(rep.Problems, "the run stopped: "+re.Summary())
-			}
-			break
-		}
-		if stopAt[re.Cell-1] == nil { // the first stop says most
-			stopAt[re.Cell-1], stopped[re.Cell-1] = re, run.Cells[re.Cell-1]
-		}
-		stops[re.Cell-1]++
-		if attempt == MaxReruns || re.Kind == "canceled" || ctx.Err() != nil {
-			break
-		}
-		rerun[re.Cell-1] = true
+	// All hidden tests run in one cell (one compilation instead of one per
+	// test); if that cell does not compile or stops before every test has
+	// begun, the notebook runs again with a cell per test.
+	a, _ := assemble(k, sub, opts.Params, true)
+	ex, err := execute(ctx, a.nb, runOpts, a.cells)
+	if err != nil {
+		return rep, fmt.Errorf("grade %s: %w", path, err)
 	}
-	for i, c := range stopped {
-		final.Cells[i] = c
+	if !a.allBegun(ex.nb) && ctx.Err() == nil {
+		a, _ = assemble(k, sub, opts.Params, false)
+		if ex, err = execute(ctx, a.nb, runOpts, nil); err != nil {
+			return rep, fmt.Errorf("grade %s: %w", path, err)
+		}
 	}
-	rep.Executed = final
-	nb = final
+	rep.Executed = ex.nb
+	nb := ex.nb
+	if ex.problem != "" {
+		rep.Problems = append(rep.Problems, ex.problem)
+	}
+	for _, w := range ex.warnings {
+		if strings.Contains(w, "output truncated") {
+			rep.Problems = append(rep.Problems, "printed too much: "+w)
+		}
+	}
 
 	// The student's own failing cells.
-	isHidden := map[int]*Test{}
-	for i, t := range hidden {
-		isHidden[i] = t
-	}
 	for i, c := range nb.Cells {
-		if _, h := isHidden[i]; h || c.CellType != "code" {
+		if _, h := a.cells[i]; h || c.CellType != "code" {
 			continue
 		}
-		if stop := stopAt[i]; stop != nil {
+		if stop := ex.stopAt[i]; stop != nil {
 			p := fmt.Sprintf("your cell %d %s", i+1, stopWords(stop, cellTimeout, limit))
-			if rerun[i] {
+			if ex.rerun[i] {
 				p += "; the notebook was run again without its main part"
 			}
 			rep.Problems = append(rep.Problems, p)
@@ -239,33 +201,38 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 
 	// The hidden tests.
 	ran := map[*Test]*TestResult{}
-	for i, t := range hidden {
+	for i, tests := range a.cells {
 		c := nb.Cells[i]
-		tr := &TestResult{Name: t.Name, Max: t.Points, Hint: t.Hint}
-		ran[t] = tr
 		_, executed := c.Metadata["execution"]
-		out := strings.ReplaceAll(streamText(c, "stdout"), nonce+"\n", "")
-		stop := stopAt[i]
-		tr.Passed = executed && strings.Contains(streamText(c, "stdout"), nonce) && stop == nil
-		switch {
-		case tr.Passed:
-			tr.Score = t.Points
-			continue
-		case stop != nil:
-			tr.Feedback = "the test " + stopWords(stop, cellTimeout, limit)
-		case !executed:
-			tr.Feedback = "not run: the run stopped before this test"
-		default:
-			tr.Feedback = cellFailure(c, false)
-		}
-		if o := limitText(out, 20); o != "" {
-			tr.Feedback = strings.TrimSpace(o + "\n" + tr.Feedback)
-		}
-		if tr.Feedback == "" {
-			tr.Feedback = "the test stopped before its end"
-		}
-		if m := notDoneRE.FindStringSubmatch(tr.Feedback); m != nil {
-			tr.Feedback = fmt.Sprintf("Not done yet: %s still has its stub (the panic under its TODO). Replace the panic with your code; the check cell under the exercise tells you how it does.", m[1])
+		segs := segments(streamText(c, "stdout"), a.nonce)
+		stop := ex.stopAt[i]
+		for _, t := range tests {
+			n := a.number[t]
+			tr := &TestResult{Name: t.Name, Max: t.Points, Hint: t.Hint}
+			ran[t] = tr
+			seg, begun := segs[n]
+			out := strings.TrimSpace(strings.ReplaceAll(seg, passLine(a.nonce, n), ""))
+			tr.Passed = begun && strings.Contains(seg, passLine(a.nonce, n))
+			switch {
+			case tr.Passed:
+				tr.Score = t.Points
+				continue
+			case stop != nil && (!begun || n == lastBegun(segs)):
+				tr.Feedback = "the test " + stopWords(stop, cellTimeout, limit)
+			case !executed:
+				tr.Feedback = "not run: the run stopped before this test"
+			case !begun:
+				tr.Feedback = cellFailure(c, false)
+			}
+			if o := limitText(out, 20); o != "" {
+				tr.Feedback = strings.TrimSpace(o + "\n" + tr.Feedback)
+			}
+			if tr.Feedback == "" {
+				tr.Feedback = "the test stopped before its end"
+			}
+			if m := notDoneRE.FindStringSubmatch(tr.Feedback); m != nil {
+				tr.Feedback = fmt.Sprintf("Not done yet: %s still has its stub (the panic under its TODO). Replace the panic with your code; the check cell under the exercise tells you how it does.", m[1])
+			}
 		}
 	}
 	for _, er := range rep.Exercises {
@@ -307,14 +274,24 @@ func (r *Report) failAll(k *Key, why string) {
 	}
 }
 
+// assembly is a notebook to run: a submission with the key's hidden tests.
+type assembly struct {
+	nb     *nbformat.Notebook
+	cells  map[int][]*Test // index of each hidden-test cell → its tests
+	number map[*Test]int   // each test's number, 1, 2, ...
+	nonce  string          // the fresh token of the pass and begin lines
+}
+
 // assemble returns the notebook to run: the submission's cells (less any
 // tagged hidden-test, with params injected) followed by the key's hidden
-// tests, each ending with a line printing a fresh token; hidden maps the
-// position of each hidden test in the result to its Test.
-func assemble(k *Key, sub *nbformat.Notebook, params []runner.Param) (*nbformat.Notebook, map[int]*Test, string, error) {
+// tests, all in one cell (together) or a cell each. Each test's code after
+// "%%" runs in a function literal of its own that recovers panics, between
+// a line announcing it and a line saying it passed, both printing a fresh
+// random token.
+func assemble(k *Key, sub *nbformat.Notebook, params []runner.Param, together bool) (*assembly, error) {
 	nb, err := clone(sub)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, err
 	}
 	var cells []*nbformat.Cell
 	for _, c := range nb.Cells {
@@ -324,26 +301,175 @@ func assemble(k *Key, sub *nbformat.Notebook, params []runner.Param) (*nbformat.
 	}
 	nb.Cells = cells
 	if err := runner.InjectParams(nb, params); err != nil {
-		return nil, nil, "", fmt.Errorf("parameters: %w", err)
+		return nil, fmt.Errorf("parameters: %w", err)
 	}
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return nil, nil, "", err
+		return nil, err
 	}
-	nonce := "deepnb-grade-passed-" + hex.EncodeToString(b[:])
-	hidden := map[int]*Test{}
-	n := 0
+	a := &assembly{nb: nb, cells: map[int][]*Test{}, number: map[*Test]int{}, nonce: "deepnb-grade-" + hex.EncodeToString(b[:])}
+	var decls, mains []string
+	var group []*Test
+	flush := func() {
+		if len(group) == 0 {
+			return
+		}
+		c := nbformat.NewCodeCell(strings.Join(decls, "\n") + "\n%%\n" + strings.Join(mains, "\n"))
+		c.ID = fmt.Sprintf("deepnb-hidden-tests-%d", len(a.cells)+1)
+		c.Metadata = map[string]any{"tags": []any{TagHiddenTest}}
+		a.cells[len(nb.Cells)] = group
+		nb.Cells = append(nb.Cells, c)
+		decls, mains, group = nil, nil, nil
+	}
 	for _, e := range k.Exercises {
 		for _, t := range e.Tests {
-			n++
-			c := nbformat.NewCodeCell(strings.TrimRight(t.Source, "\n") + "\n" + fmt.Sprintf("fmt.Println(%q)", nonce))
-			c.ID = fmt.Sprintf("deepnb-hidden-test-%d", n)
-			c.Metadata = map[string]any{"tags": []any{TagHiddenTest}, "deepnb": map[string]any{"exercise": t.Exercise, "name": t.Name}}
-			hidden[len(nb.Cells)] = t
-			nb.Cells = append(nb.Cells, c)
+			n := len(a.number) + 1
+			a.number[t] = n
+			loc := mainRE.FindStringIndex(t.Source)
+			decl, body := t.Source[:loc[0]], t.Source[loc[1]:]
+			if strings.TrimSpace(decl) != "" {
+				decls = append(decls, strings.TrimRight(decl, "\n"))
+			}
+			mains = append(mains, fmt.Sprintf("func() {\n\tdefer func() {\n\t\tif p := recover(); p != nil {\n\t\t\tfmt.Printf(\"panic: %%v\\n\", p)\n\t\t}\n\t}()\n\tfmt.Println(%q)\n%s\n\tfmt.Println(%q)\n}()",
+				beginLine(a.nonce, n), strings.Trim(body, "\n"), passLine(a.nonce, n)))
+			group = append(group, t)
+			if !together {
+				flush()
+			}
 		}
 	}
-	return nb, hidden, nonce, nil
+	flush()
+	return a, nil
+}
+
+func beginLine(nonce string, n int) string { return fmt.Sprintf("%s begin %d", nonce, n) }
+func passLine(nonce string, n int) string  { return fmt.Sprintf("%s passed %d", nonce, n) }
+
+// segments splits a hidden-test cell's output into each test's: test
+// number → what it printed after its begin line (its pass line included).
+func segments(stdout, nonce string) map[int]string {
+	segs := map[int]string{}
+	cur := -1
+	for _, l := range strings.SplitAfter(stdout, "\n") {
+		var n int
+		if _, err := fmt.Sscanf(strings.TrimSpace(l), nonce+" begin %d", &n); err == nil && strings.HasPrefix(l, nonce+" begin ") {
+			cur = n
+			segs[n] = ""
+			continue
+		}
+		if cur >= 0 {
+			segs[cur] += l
+		}
+	}
+	return segs
+}
+
+func lastBegun(segs map[int]string) int {
+	last := 0
+	for n := range segs {
+		last = max(last, n)
+	}
+	return last
+}
+
+// allBegun reports whether every hidden test of the executed notebook
+// began, or its cells were not run at all (nothing a second run could fix).
+func (a *assembly) allBegun(nb *nbformat.Notebook) bool {
+	for i, tests := range a.cells {
+		c := nb.Cells[i]
+		if _, executed := c.Metadata["execution"]; !executed {
+			continue
+		}
+		segs := segments(streamText(c, "stdout"), a.nonce)
+		for _, t := range tests {
+			if _, ok := segs[a.number[t]]; !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// execution is a notebook's run, with the reruns that skipped cells that
+// stopped it.
+type execution struct {
+	nb      *nbformat.Notebook
+	stopAt  map[int]*runner.Error // cell index → why a run stopped there (the first time)
+	rerun   map[int]bool          // cell index → the notebook ran again without its main part
+	problem string                // a stop not at a cell, in words
+	// warnings are the runs' warnings (outputs truncated, say), each once.
+	warnings []string
+}
+
+// execute runs nb. A cell that hangs or kills the kernel ends a run: it
+// runs again with only that cell's declarations, or without it (at most
+// MaxReruns times), so that one endless loop costs only the tests that need
+// the cell; a stop at a cell in noRerun ends the runs. A kernel that fails
+// to start is tried again twice.
+func execute(ctx context.Context, nb *nbformat.Notebook, opts runner.Options, noRerun map[int][]*Test) (*execution, error) {
+	ex := &execution{stopAt: map[int]*runner.Error{}, rerun: map[int]bool{}}
+	stopped := map[int]*nbformat.Cell{} // cell index → the cell as it stopped
+	stops := map[int]int{}              // cell index → how many runs stopped there
+	startTries := 0
+	for attempt := 0; ; attempt++ {
+		run, err := clone(nb)
+		if err != nil {
+			return nil, err
+		}
+		for i := range ex.stopAt {
+			c := run.Cells[i]
+			if loc := mainRE.FindStringIndex(c.Source); loc != nil && stops[i] == 1 {
+				c.Source = c.Source[:loc[0]]
+				continue
+			}
+			if c.Metadata == nil {
+				c.Metadata = map[string]any{}
+			}
+			tags, _ := c.Metadata["tags"].([]any)
+			c.Metadata["tags"] = append(tags, "skip-execution")
+		}
+		res, runErr := runner.Run(ctx, run, opts)
+		ex.nb = run
+		if res != nil {
+			for _, w := range res.Warnings {
+				if !slices.Contains(ex.warnings, w) {
+					ex.warnings = append(ex.warnings, w)
+				}
+			}
+		}
+		re, ok := runErr.(*runner.Error)
+		if runErr != nil && !ok {
+			return nil, runErr
+		}
+		if ok && re.Kind == "kernel start" {
+			if startTries < 2 && ctx.Err() == nil {
+				// A loaded machine sometimes fails a kernel's start.
+				startTries++
+				attempt--
+				time.Sleep(time.Second)
+				continue
+			}
+			return nil, runErr
+		}
+		if !ok || re.Kind == "error" || re.Cell == 0 {
+			if ok && re.Kind != "error" {
+				ex.problem = "the run stopped: " + re.Summary()
+			}
+			break
+		}
+		if ex.stopAt[re.Cell-1] == nil { // the first stop says most
+			ex.stopAt[re.Cell-1], stopped[re.Cell-1] = re, run.Cells[re.Cell-1]
+		}
+		stops[re.Cell-1]++
+		if _, final := noRerun[re.Cell-1]; final || attempt == MaxReruns || re.Kind == "canceled" || ctx.Err() != nil {
+			break
+		}
+		ex.rerun[re.Cell-1] = true
+	}
+	for i, c := range stopped {
+		ex.nb.Cells[i] = c
+	}
+	return ex, nil
 }
 
 // stopWords describes why a run stopped at a cell.

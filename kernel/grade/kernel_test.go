@@ -83,6 +83,9 @@ func TestGradeBatch(t *testing.T) {
 		{Student: "hang", Path: writeNB(t, dir, "hang", withSource(t, right, "sum := a + b", "for a > 0 {\n\t}\n\tsum := a + b"))},
 		{Student: "exit", Path: writeNB(t, dir, "exit", withSource(t, right, "// add returns", "func init() { os.Exit(0) }\n\n// add returns"))},
 		{Student: "partial", Path: writeNB(t, dir, "partial", withSource(t, right, "sum := a + b", "sum := a + b\n\tif a < 0 {\n\t\tsum = a - b\n\t}"))},
+		{Student: "flood", Path: writeNB(t, dir, "flood", withSource(t, right, `fmt.Println("add(2, 3) =", add(2, 3))`, `for {
+	fmt.Println(strings.Repeat("flood ", 20))
+}`))},
 		{Student: "garbage", Path: filepath.Join(dir, "garbage.ipynb")},
 	}
 	if err := os.WriteFile(subs[len(subs)-1].Path, []byte("{not a notebook"), 0o644); err != nil {
@@ -92,7 +95,7 @@ func TestGradeBatch(t *testing.T) {
 	start := time.Now()
 	// "hang" runs into the cell timeout twice: in its own cell, then, run again without that
 	// cell, in the first hidden test; run a third time, it passes the second.
-	reports, err := grade.GradeAll(context.Background(), k, subs, 3, grade.Options{Spec: spec, CellTimeout: 20 * time.Second, Log: &log})
+	reports, err := grade.GradeAll(context.Background(), k, subs, 3, grade.Options{Spec: spec, CellTimeout: 20 * time.Second, MaxOutput: 64 << 10, Log: &log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +116,7 @@ func TestGradeBatch(t *testing.T) {
 		{"hang", 1.5, []string{"your cell 2 did not finish within 20s", "the notebook was run again without its main part", "✗ small numbers (0/2)", "the test did not finish within 20s", "✓ negative numbers (1.5/1.5)"}},
 		{"exit", 0, []string{"the test stopped before its end"}},
 		{"partial", 2, []string{"✓ small numbers (2/2)", "✗ negative numbers (0/1.5)", "add(-7, -8) = 1, want -15"}},
+		{"flood", 3.5, []string{"your cell 2 did not finish within 20s", "printed too much: cell 2: output truncated"}},
 		{"garbage", 0, []string{"the notebook could not be read", "not run"}},
 	} {
 		r := byName[tc.student]
@@ -133,6 +137,12 @@ func TestGradeBatch(t *testing.T) {
 	checkFeedback(t, k, reports)
 	if r := byName["right"]; r.Executed == nil || len(r.Problems) > 0 {
 		t.Errorf("right: executed notebook %v, problems %q", r.Executed != nil, r.Problems)
+	}
+	if r := byName["flood"]; r.Executed != nil {
+		b, _ := r.Executed.Marshal()
+		if len(b) > 300<<10 {
+			t.Errorf("flood: the executed notebook has %d bytes: output not bounded", len(b))
+		}
 	}
 
 	var csvText, jsonText bytes.Buffer

@@ -107,10 +107,12 @@ func gradeMain(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		subLimit  = fs.Duration("submission-timeout", grade.DefaultSubmissionTimeout, "timeout for a whole submission")
 		kernel    = fs.String("kernel", runner.DefaultKernel, "kernelspec `NAME`")
 		keepWork  = fs.Bool("keep-work", false, "keep each submission's working folder")
+		maxOutput = byteSize(grade.DefaultMaxOutput)
 		verbose   = fs.Bool("v", false, "print the kernels' logs to stderr")
 		dockerImg = fs.String("docker", "", "run each submission in a container of `IMAGE` (not implemented yet)")
 	)
 	fs.Var(&params, "p", "set parameter `name=value` in every submission (repeatable)")
+	fs.Var(&maxOutput, "max-output", "keep at most `SIZE` bytes (e.g. 2M, 500k) of each stream output of a cell, its head and tail")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -141,7 +143,7 @@ func gradeMain(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	stderr = &lockedWriter{w: stderr}
-	opts := grade.Options{Kernel: *kernel, CellTimeout: *timeout, SubmissionTimeout: *subLimit, Params: params, KeepWork: *keepWork, Log: stderr}
+	opts := grade.Options{Kernel: *kernel, CellTimeout: *timeout, SubmissionTimeout: *subLimit, Params: params, KeepWork: *keepWork, Log: stderr, MaxOutput: int(maxOutput)}
 	if !*verbose {
 		opts.Log = progressOnly{stderr}
 	}
