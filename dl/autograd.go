@@ -86,7 +86,7 @@ func (t *Tensor) Backward() {
 // BackwardWith is Backward for a tensor of any shape, seeded with the gradient g of some scalar
 // with respect to t (a vector–Jacobian product). It panics if g's shape differs from t's.
 func (t *Tensor) BackwardWith(g *Tensor) {
-	if !sameShape(t.shape, g.shape) {
+	if !slices.Equal(t.shape, g.shape) {
 		panic(&ShapeError{Op: "BackwardWith", A: t.shape, B: g.shape})
 	}
 	if !t.requiresGrad {
@@ -140,16 +140,4 @@ func topo(t *Tensor) []*Tensor {
 		stack = stack[:len(stack)-1]
 	}
 	return order
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

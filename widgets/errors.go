@@ -6,10 +6,14 @@ import (
 	"math"
 )
 
-// ErrNaN is returned (wrapped, so test with errors.Is) when data given to a widget is empty or
-// holds a NaN or an infinity, which have no place on an axis or a colour scale.
+// ErrNaN is returned (wrapped, so test with errors.Is) when data given to a widget holds a NaN
+// or an infinity, which have no place on an axis or a colour scale.
 // It plays the role of gonum/plot's plotter.ErrNaN.
-var ErrNaN = errors.New("widgets: NaN, Inf or empty data")
+var ErrNaN = errors.New("widgets: NaN or Inf in data")
+
+// ErrEmpty is returned (wrapped) when a widget is given no data to draw: an empty series or
+// tensor, no images, no figures. It plays the role of gonum/plot's plotter.ErrNoData.
+var ErrEmpty = errors.New("widgets: empty data")
 
 // ErrShape is returned (wrapped) when a tensor's shape cannot be drawn by the widget asked,
 // for example a 4-D tensor given to Image or a 2-channel image.
@@ -20,9 +24,9 @@ func nanError(widget string, i int, v float64) error {
 	return fmt.Errorf("%w: %s: value %d is %v", ErrNaN, widget, i, v)
 }
 
-// emptyError returns an error wrapping ErrNaN for empty data given to widget.
+// emptyError returns an error wrapping ErrEmpty for empty data given to widget.
 func emptyError(widget string) error {
-	return fmt.Errorf("%w: %s: no values", ErrNaN, widget)
+	return fmt.Errorf("%w: %s: no values", ErrEmpty, widget)
 }
 
 // shapeError returns an error wrapping ErrShape.
@@ -30,7 +34,7 @@ func shapeError(widget string, shape []int, want string) error {
 	return fmt.Errorf("%w: %s: got shape %v, want %s", ErrShape, widget, shape, want)
 }
 
-// checkFinite64 returns an error wrapping ErrNaN if xs is empty or holds NaN or ±Inf.
+// checkFinite64 returns an error wrapping ErrEmpty if xs is empty and ErrNaN if it holds NaN or ±Inf.
 func checkFinite64(widget string, xs []float64) error {
 	if len(xs) == 0 {
 		return emptyError(widget)
@@ -43,8 +47,8 @@ func checkFinite64(widget string, xs []float64) error {
 	return nil
 }
 
-// Range returns the smallest and largest value of data. It returns an error wrapping ErrNaN
-// if data is empty or holds a NaN or an infinity.
+// Range returns the smallest and largest value of data. It returns an error wrapping ErrEmpty
+// if data is empty and ErrNaN if it holds a NaN or an infinity.
 func Range(data []float32) (lo, hi float64, err error) { return dataRange("Range", data) }
 
 // tensorData returns t's data, or an error wrapping ErrShape naming widget if the data does

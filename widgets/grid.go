@@ -48,7 +48,7 @@ func (o *GridOpts) geometry(n int) (cols, rows, pad, capH int) {
 // within opts.MaxSize pixels wide by lowering the enlargement.
 //
 // ImageGrid returns an error wrapping ErrShape for other shapes or a Captions slice of the
-// wrong length, and ErrNaN for NaN, Inf or empty data.
+// wrong length, ErrNaN for NaN or Inf and ErrEmpty for empty data.
 func ImageGrid(batch Tensor, opts GridOpts) (*image.RGBA, error) {
 	shape := batch.Shape()
 	if len(shape) < 3 {
@@ -109,7 +109,7 @@ func ImageGrid(batch Tensor, opts GridOpts) (*image.RGBA, error) {
 
 // Mosaic lays out already-rendered images in a grid with optional captions (see GridOpts: Cols,
 // Captions, Pad; MaxSize caps the width, default 1024). Cells are as large as the largest
-// image; smaller images are centred in their cell. Mosaic returns an error wrapping ErrNaN if
+// image; smaller images are centred in their cell. Mosaic returns an error wrapping ErrEmpty if
 // images is empty and ErrShape if the number of captions differs from the number of images.
 func Mosaic(images []image.Image, opts GridOpts) (*image.RGBA, error) {
 	n := len(images)

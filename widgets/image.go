@@ -171,8 +171,8 @@ func paint(dst *image.RGBA, x0, y0 int, l layout, k int, lo, hi float64, cm *Col
 // [3 H W] (or [H W 3] with ChannelsLast) as RGB. Tiny images are enlarged with nearest
 // neighbour so that an 8×8 filter is visible; large ones are shrunk to opts.MaxSize.
 //
-// Image returns an error wrapping ErrShape for other shapes and ErrNaN for NaN, Inf or empty
-// data. The result does not share memory with t.
+// Image returns an error wrapping ErrShape for other shapes, ErrNaN for NaN or Inf and ErrEmpty
+// for empty data. The result does not share memory with t.
 func Image(t Tensor, opts ImageOpts) (*image.RGBA, error) {
 	l, err := imageLayout("Image", t.Shape(), opts.ChannelsLast)
 	if err != nil {

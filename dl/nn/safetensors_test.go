@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -242,12 +243,12 @@ func TestTrainOnce(t *testing.T) {
 		}
 	}
 	m1 := mlp(1, 4)
-	if err := nn.TrainOnce(path, m1, train(m1)); err != nil {
-		t.Fatal(err)
+	if loaded, err := nn.TrainOnce(path, m1, train(m1)); loaded || err != nil {
+		t.Fatalf("TrainOnce, first call: loaded %v, err %v; want false, nil", loaded, err)
 	}
 	m2 := mlp(1, 4) // a fresh run of the cell: same seed, untrained
-	if err := nn.TrainOnce(path, m2, train(m2)); err != nil {
-		t.Fatal(err)
+	if loaded, err := nn.TrainOnce(path, m2, train(m2)); !loaded || err != nil {
+		t.Fatalf("TrainOnce, second call: loaded %v, err %v; want true, nil", loaded, err)
 	}
 	if calls != 1 {
 		t.Errorf("train called %d times, want 1", calls)
@@ -258,15 +259,15 @@ func TestTrainOnce(t *testing.T) {
 	// A failing train saves nothing and returns the error.
 	bad := filepath.Join(t.TempDir(), "bad.safetensors")
 	wantErr := errors.New("diverged")
-	if err := nn.TrainOnce(bad, m1, func() error { return wantErr }); err != wantErr {
-		t.Errorf("TrainOnce: got %v, want train's error", err)
+	if loaded, err := nn.TrainOnce(bad, m1, func() error { return wantErr }); loaded || err != wantErr {
+		t.Errorf("TrainOnce: got %v, %v, want false and train's error", loaded, err)
 	}
 	if _, err := os.Stat(bad); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("TrainOnce saved a checkpoint after a failed train")
 	}
 	// A changed architecture reports the mismatch and the file.
-	if err := nn.TrainOnce(path, mlp(1, 5), func() error { return nil }); err == nil || !strings.Contains(err.Error(), "shape") {
-		t.Errorf("TrainOnce with changed model: got %v", err)
+	if loaded, err := nn.TrainOnce(path, mlp(1, 5), func() error { calls++; return nil }); loaded || calls != 1 || err == nil || !strings.Contains(err.Error(), "shape") {
+		t.Errorf("TrainOnce with changed model: got %v, %v (train called %d times), want false, a shape error, 1 call", loaded, err, calls)
 	}
 }
 
@@ -286,7 +287,7 @@ func TestTensorGob(t *testing.T) {
 		t.Fatalf("gob: got %d tensors, want %d", len(out), len(in))
 	}
 	for i := range in {
-		if !slicesEqual(out[i].Shape(), in[i].Shape()) || out[i].RequiresGrad() != in[i].RequiresGrad() {
+		if !slices.Equal(out[i].Shape(), in[i].Shape()) || out[i].RequiresGrad() != in[i].RequiresGrad() {
 			t.Errorf("case %d: gob: got %v (grad %v), want %v (grad %v)", i, out[i].Shape(), out[i].RequiresGrad(), in[i].Shape(), in[i].RequiresGrad())
 		}
 		numtest.Close(t, "gob values", out[i].Data(), in[i].Data(), numtest.Exact, 0)

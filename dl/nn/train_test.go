@@ -33,7 +33,7 @@ func TestMLPLearnsMoons(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	x, y := moons(rng, 200, 0.1)
 	target := dl.New(y, 200, 1)
-	model := nn.NewSequential(nn.NewLinear(rng, 2, 16), nn.ReLU{}, nn.NewLinear(rng, 16, 16), nn.ReLU{}, nn.NewLinear(rng, 16, 1))
+	model := nn.NewSequential(nn.NewLinear(rng, 2, 16), nn.ReLU, nn.NewLinear(rng, 16, 16), nn.ReLU, nn.NewLinear(rng, 16, 1))
 	opt := optim.NewAdam(model.Parameters(), 0.05)
 	acc := 0.0
 	step := 0

@@ -132,7 +132,7 @@ func TestCaptions(t *testing.T) {
 	}
 }
 
-func TestOnce(t *testing.T) {
+func TestTrainOnceWithLoop(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "mlp.safetensors")
 	weights := func(m nn.Params) [][]float32 {
@@ -145,7 +145,7 @@ func TestOnce(t *testing.T) {
 
 	// A failing fit: nothing loaded, nothing saved, fit's error returned.
 	boom := errors.New("boom")
-	loaded, err := train.Once(path, mlp(1, 16, 8, 4), func() error { return boom })
+	loaded, err := nn.TrainOnce(path, mlp(1, 16, 8, 4), func() error { return boom })
 	if loaded || !errors.Is(err, boom) {
 		t.Errorf("Once with a failing fit: loaded %v, err %v; want false, %v", loaded, err, boom)
 	}
@@ -162,7 +162,7 @@ func TestOnce(t *testing.T) {
 		_, err := loop.Run(synth(128, 1), nil, 32, 1)
 		return err
 	}
-	loaded, err = train.Once(path, model, fit)
+	loaded, err = nn.TrainOnce(path, model, fit)
 	if loaded || err != nil || calls != 1 {
 		t.Fatalf("Once, first call: loaded %v, err %v, fit called %d times; want false, nil, 1", loaded, err, calls)
 	}
@@ -173,7 +173,7 @@ func TestOnce(t *testing.T) {
 	if reflect.DeepEqual(weights(fresh), trained) {
 		t.Fatal("a fresh model has the trained weights")
 	}
-	loaded, err = train.Once(path, fresh, func() error { calls++; return nil })
+	loaded, err = nn.TrainOnce(path, fresh, func() error { calls++; return nil })
 	if !loaded || err != nil || calls != 1 {
 		t.Errorf("Once, second call: loaded %v, err %v, fit called %d times; want true, nil, 1", loaded, err, calls)
 	}
@@ -182,7 +182,7 @@ func TestOnce(t *testing.T) {
 	}
 
 	// A checkpoint of another architecture: an error, not loaded.
-	loaded, err = train.Once(path, mlp(1, 16, 9, 4), func() error { calls++; return nil })
+	loaded, err = nn.TrainOnce(path, mlp(1, 16, 9, 4), func() error { calls++; return nil })
 	if loaded || err == nil || calls != 1 {
 		t.Errorf("Once with another architecture: loaded %v, err %v, fit called %d times; want false, an error, 1", loaded, err, calls)
 	}

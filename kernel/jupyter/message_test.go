@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"slices"
 	"testing"
 )
 
@@ -138,7 +139,7 @@ func TestKernelSpecEnvAndArgv(t *testing.T) {
 	s := &KernelSpec{Dir: "/k/deepnb", Argv: []string{"gonb", "--kernel", "{connection_file}", "-r={resource_dir}"},
 		Env: map[string]string{"PATH": "/root/.bin:${PATH}", "GOPROXY": "off", "X": "$UNSET_VAR_FOR_TEST"}}
 	argv := s.command("/tmp/c.json")
-	if want := []string{"gonb", "--kernel", "/tmp/c.json", "-r=/k/deepnb"}; !equal(argv, want) {
+	if want := []string{"gonb", "--kernel", "/tmp/c.json", "-r=/k/deepnb"}; !slices.Equal(argv, want) {
 		t.Errorf("command: got %q, want %q", argv, want)
 	}
 	env := s.environ([]string{"PATH=/usr/bin", "HOME=/h", "GOPROXY=direct"})
@@ -156,18 +157,6 @@ func TestKernelSpecEnvAndArgv(t *testing.T) {
 			t.Errorf("environ: %s: got %q, want %q", k, got[k], v)
 		}
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestLatch: the first set fixes the error and closes the channel; later sets change nothing.

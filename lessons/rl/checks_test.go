@@ -149,3 +149,61 @@ func TestCheckQUpdate(t *testing.T) {
 		}
 	}
 }
+
+// The checks on given cases, as graded tests use them: each aimed at one mistake.
+func TestChecksOnCases(t *testing.T) {
+	t.Parallel()
+	grid := rl.SuttonBarto4x4().MDP()
+	V := make([]float64, grid.NumStates)
+	for s := range V {
+		V[s] = -5
+	}
+	terminalCases := []rl.BellmanCase{{MDP: grid, V: V, S: 1}, {MDP: grid, V: V, S: 6}}
+	noTerminal := func(m *rl.MDP, V []float64, s int) float64 {
+		best := math.Inf(-1)
+		for a := range m.NumActions {
+			q := 0.0
+			for _, tr := range m.P[s][a] {
+				q += tr.Prob * (tr.Reward + m.Gamma*V[tr.Next])
+			}
+			best = max(best, q)
+		}
+		return best
+	}
+	argmin := func(rng *rand.Rand, q []float64, eps float64) int {
+		if rng.Float64() < eps {
+			return rng.IntN(len(q))
+		}
+		best := 0
+		for a := range q {
+			if q[a] < q[best] {
+				best = a
+			}
+		}
+		return best
+	}
+	bootstrap := func(qsa, r float64, qNext []float64, terminal bool, alpha, gamma float64) float64 {
+		mx := math.Inf(-1)
+		for _, v := range qNext {
+			mx = max(mx, v)
+		}
+		return qsa + alpha*(r+gamma*mx-qsa)
+	}
+	terminalSteps := []rl.QUpdateCase{{Qsa: 1, R: -1, QNext: []float64{3, 5}, Terminal: true, Alpha: 0.5, Gamma: 0.9}}
+	for i, tc := range []struct {
+		r      rl.CheckResult
+		passed bool
+		want   string
+	}{
+		{rl.CheckBellmanBackupCases("terminal", terminalCases, (*rl.MDP).BellmanOptimalityBackup), true, "✓ terminal: 2 cases pass"},
+		{rl.CheckBellmanBackupCases("terminal", terminalCases, noTerminal), false, "do not bootstrap from a terminal next state"},
+		{rl.CheckEpsilonGreedyCases("ε = 1", [][]float64{{1, 4, 2}}, []float64{1}, argmin), true, "✓ ε = 1: 1 cases pass"},
+		{rl.CheckEpsilonGreedyCases("ε = 0", [][]float64{{1, 4, 2}}, []float64{0}, argmin), false, "argmax q, the largest value (not the smallest)"},
+		{rl.CheckQUpdateCases("terminal", terminalSteps, rl.QLearningUpdate), true, "✓ terminal: 1 cases pass"},
+		{rl.CheckQUpdateCases("terminal", terminalSteps, bootstrap), false, "the target is just r"},
+	} {
+		if tc.r.Passed != tc.passed || !strings.Contains(tc.r.String(), tc.want) {
+			t.Errorf("case %d: %v; want passed = %v and %q", i, tc.r, tc.passed, tc.want)
+		}
+	}
+}

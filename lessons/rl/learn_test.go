@@ -39,8 +39,8 @@ func TestTabularReachesOptimalPolicy(t *testing.T) {
 			if len(res.Returns) != 1000 || len(res.Lengths) != 1000 {
 				t.Fatalf("%s: curves of %d and %d episodes, want 1000", algo.name, len(res.Returns), len(res.Lengths))
 			}
-			// Late episodes are short: the mean length of the last 100 is close to optimal (≈2.3 steps
-			// from a random start, plus ε exploration).
+			// Late episodes are short: the mean length of the last 100 is close to optimal (2 steps
+			// on average from a random start, StartValue(V*) = −2, plus ε exploration).
 			late := 0
 			for _, n := range res.Lengths[900:] {
 				late += n

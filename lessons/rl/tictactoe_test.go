@@ -2,6 +2,7 @@ package rl_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -83,7 +84,7 @@ func TestMinimax(t *testing.T) {
 	}
 	for i, tc := range cases {
 		v, best := rl.Minimax(board(tc.b))
-		if v != tc.value || !slicesEqual(best, tc.best) {
+		if v != tc.value || !slices.Equal(best, tc.best) {
 			t.Errorf("case %d: %q: Minimax = %d %v, want %d %v", i, tc.b, v, best, tc.value, tc.best)
 		}
 	}
@@ -101,18 +102,6 @@ func TestMinimax(t *testing.T) {
 			t.Errorf("minimax as %v: worst case %d, line %v", me, w, line)
 		}
 	}
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestSelfPlayNeverLoses(t *testing.T) {

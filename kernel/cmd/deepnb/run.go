@@ -78,21 +78,9 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Var(&maxOutput, "max-output", "keep at most `SIZE` bytes (e.g. 2M, 500k) of each stream output of a cell, its head and tail,\nsaying in the notebook and on stderr how much was left out (default: keep everything)")
 	// Flags may come before, between or after the notebooks (`run a.ipynb --out b.ipynb`);
 	// a lone "--" ends the flags.
-	var paths []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			paths = append(paths, rest...)
-			break
-		}
-		paths = append(paths, rest[0])
-		args = rest[1:]
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(paths) == 0 {
 		fs.Usage()
