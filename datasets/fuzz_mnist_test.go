@@ -20,8 +20,8 @@ func FuzzLoadMNISTFiles(f *testing.F) {
 	f.Add(gz(idxBytes([]int{1, 1, 1}, []byte{1})), gz(idxBytes([]int{1}, []byte{12})))
 	f.Add(idxBytes([]int{1, 1, 1}, []byte{1}), []byte{0x1f, 0x8b})
 	f.Add(gz(idxBytes([]int{0x7fffffff, 0x7fffffff, 2}, nil)), gz(idxBytes([]int{1}, []byte{1})))
+	dir := f.TempDir() // one per fuzzing process
 	f.Fuzz(func(t *testing.T, images, labels []byte) {
-		dir := t.TempDir()
 		img, lab := filepath.Join(dir, "i.gz"), filepath.Join(dir, "l.gz")
 		if os.WriteFile(img, images, 0o600) != nil || os.WriteFile(lab, labels, 0o600) != nil {
 			t.Fatal("write")

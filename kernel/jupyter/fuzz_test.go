@@ -55,8 +55,8 @@ func FuzzReadConnectionInfo(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte(`{"signature_scheme": "hmac-md5"}`))
 	f.Add([]byte(`{"shell_port": "x"}`))
+	path := filepath.Join(f.TempDir(), "kernel.json") // one per fuzzing process
 	f.Fuzz(func(t *testing.T, b []byte) {
-		path := filepath.Join(t.TempDir(), "kernel.json")
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -72,8 +72,8 @@ func FuzzReadKernelSpec(f *testing.F) {
 	f.Add([]byte(`{"argv": ["gonb", "--kernel", "{connection_file}"], "display_name": "Go", "language": "go", "env": {"PATH": "/x:${PATH}"}, "interrupt_mode": "message", "metadata": {"a": 1}}`))
 	f.Add([]byte(`{"argv": []}`))
 	f.Add([]byte(`{"argv": "gonb"}`))
+	dir := f.TempDir() // one per fuzzing process
 	f.Fuzz(func(t *testing.T, b []byte) {
-		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "kernel.json"), b, 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -158,3 +158,23 @@ func TestKernelSpecEnvAndArgv(t *testing.T) {
 		}
 	}
 }
+
+// TestLatch: the first set fixes the error and closes the channel; later sets change nothing.
+func TestLatch(t *testing.T) {
+	l := newLatch()
+	if l.fired() {
+		t.Fatal("a new latch has fired")
+	}
+	first, second := errors.New("first"), errors.New("second")
+	l.set(func() error { return first })
+	calls := 0
+	l.set(func() error { calls++; return second })
+	select {
+	case <-l.done():
+	default:
+		t.Fatal("done not closed after set")
+	}
+	if !l.fired() || l.err != first || calls != 0 {
+		t.Errorf("after two sets: fired %v, err %v, later mk called %d times", l.fired(), l.err, calls)
+	}
+}
