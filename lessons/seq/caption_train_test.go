@@ -13,7 +13,6 @@ func TestCaptionerLearnsAndLooks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a captioner")
 	}
-	t.Parallel()
 	sp := shapes.NewSplits(shapes.Config{}, 1, 3000, 100, 100)
 	m := seq.NewCaptioner(1, shapes.NewVocab().Len())
 	if _, err := seq.TrainCaptioner(m, sp.Train, sp.Val, seq.CaptionConfig{Epochs: 4}, nil); err != nil {
