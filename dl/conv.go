@@ -115,10 +115,6 @@ func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
 			}
 		}
 	})
-	inputs := []*Tensor{x, w}
-	if b != nil {
-		inputs = append(inputs, b)
-	}
 	backward := func(o *Tensor) {
 		dy := o.grad.data
 		needX, needW, needB := x.requiresGrad, w.requiresGrad, b != nil && b.requiresGrad
@@ -229,7 +225,7 @@ func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
 			acc.reduceB(b.gradData())
 		}
 	}
-	return newOp(op, out, []int{N, F, OH, OW}, backward, inputs...)
+	return newOp(op, out, []int{N, F, OH, OW}, backward, x, w, b)
 }
 
 // ConvTranspose2D returns the transposed convolution (the adjoint of Conv2D with the same
@@ -311,10 +307,6 @@ func ConvTranspose2D(x, w, b *Tensor, opts ConvTransposeOpts) *Tensor {
 	if b != nil {
 		addChannelBias(out, b.data, N, F, OP)
 	}
-	inputs := []*Tensor{x, w}
-	if b != nil {
-		inputs = append(inputs, b)
-	}
 	backward := func(o *Tensor) {
 		dy := o.grad.data
 		needX, needW, needB := x.requiresGrad, w.requiresGrad, b != nil && b.requiresGrad
@@ -356,7 +348,7 @@ func ConvTranspose2D(x, w, b *Tensor, opts ConvTransposeOpts) *Tensor {
 			channelSums(b.gradData(), dy, N, F, OP)
 		}
 	}
-	return newOp(op, out, []int{N, F, OH, OW}, backward, inputs...)
+	return newOp(op, out, []int{N, F, OH, OW}, backward, x, w, b)
 }
 
 // dxByCorrelation decides how Conv2D's backward pass computes dx for geometry g. For stride 1,
