@@ -240,7 +240,7 @@ func LayerNorm(x *Tensor, dims int, gamma, beta *Tensor, eps float32) *Tensor {
 		}
 		acc := newAccs(needG, D, needB, D)
 		defer acc.release()
-		forWorkers(rows, max(1, 8192/max(1, D)), func(wk, lo, hi int) {
+		par.ForWorkers(rows, max(1, 8192/max(1, D)), func(wk, lo, hi int) {
 			var ag, ab []float32
 			if needG {
 				ag = acc.w[wk]
