@@ -92,6 +92,22 @@ func (a *accs) alloc(n int) [][]float32 {
 func (a *accs) reduceW(dst []float32) { reduceInto(dst, a.w) }
 func (a *accs) reduceB(dst []float32) { reduceInto(dst, a.b) }
 
+// reduceWT adds the per-worker accumulators, which hold dwᵀ [K, Fg] per group, into dw
+// [G·Fg, K].
+func (a *accs) reduceWT(dw []float32, G, K, Fg int) {
+	for _, part := range a.w {
+		for gi := range G {
+			pg := part[gi*K*Fg : (gi+1)*K*Fg]
+			for f := range Fg {
+				row := dw[(gi*Fg+f)*K : (gi*Fg+f+1)*K]
+				for r := range row {
+					row[r] += pg[r*Fg+f]
+				}
+			}
+		}
+	}
+}
+
 func reduceInto(dst []float32, parts [][]float32) {
 	for _, p := range parts {
 		addSlice(dst, p)

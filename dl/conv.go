@@ -48,6 +48,22 @@ type ConvTransposeOpts struct {
 // (C ≠ G·w.Dim(1)), F or C is not divisible by G, b is not [F], an option is negative, or the
 // kernel does not fit in the padded input. The result owns new memory.
 func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
+	c := newConv2D(x, w, b, opts)
+	return newOp("Conv2D", c.forward(), []int{c.N, c.F, c.g.oh, c.g.ow}, c.backward, x, w, b)
+}
+
+// conv2D is one call of Conv2D: its operands, geometry and band split, and the im2col
+// matrices the forward pass keeps for the backward pass.
+type conv2D struct {
+	x, w, b              *Tensor
+	g                    convGeom // one group of one image
+	N, C, F, G, Fg, K, P int      // batch, channels, filters, groups, filters per group, im2col rows, OH·OW
+	R, nch, band         int      // output rows per band, bands per image, floats per band's im2col
+	saved                *[]float32
+}
+
+// newConv2D checks Conv2D's operands (see Conv2D for the panics) and sets up its geometry.
+func newConv2D(x, w, b *Tensor, opts ConvOpts) *conv2D {
 	const op = "Conv2D"
 	if x.Dims() != 4 || w.Dims() != 4 {
 		panic(&ShapeError{Op: op, A: x.shape, B: w.shape, Msg: "want x [N C H W] and w [F C/G KH KW]"})
@@ -67,21 +83,28 @@ func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
 		panic(&ShapeError{Op: op, A: x.shape, B: w.shape, Msg: fmt.Sprintf("kernel larger than padded input (padding %d, dilation %d)", p, d)})
 	}
 	g := convGeom{c: Cg, h: H, w: W, kh: KH, kw: KW, s: s, p: p, d: d, oh: OH, ow: OW}
-	Fg, K, P := F/G, g.k(), OH*OW
-	xd, wd := x.data, w.data
+	c := &conv2D{x: x, w: w, b: b, g: g, N: N, C: C, F: F, G: G, Fg: F / G, K: g.k(), P: OH * OW}
+	c.R, c.nch = g.bands(N)
+	c.band = c.K * c.R * OW
+	return c
+}
+
+// forward computes y = w·im2col(x) + b, one GEMM per band of output rows and group, in
+// parallel over the bands. When dw will be wanted, the im2col matrices are kept for the
+// backward pass (one per band and group) instead of being rebuilt there.
+func (c *conv2D) forward() []float32 {
+	g, N, C, F, G, Fg, K, P := &c.g, c.N, c.C, c.F, c.G, c.Fg, c.K, c.P
+	H, W, Cg, OH, OW, R, nch, band := g.h, g.w, g.c, g.oh, g.ow, c.R, c.nch, c.band
+	xd, wd := c.x.data, c.w.data
 	var bd []float32
-	if b != nil {
-		bd = b.data
+	if c.b != nil {
+		bd = c.b.data
 	}
 	out := make([]float32, N*F*P)
-	R, nch := g.bands(N)
-	// When dw will be wanted, the im2col matrices are kept for the backward pass (one per band
-	// and group, band = K×R·OW floats) instead of being rebuilt there.
-	var saved *[]float32
-	band := K * R * OW
-	if w.requiresGrad && GradEnabled() && !g.identity() {
-		saved = par.GetScratch(N * nch * G * band)
+	if c.w.requiresGrad && GradEnabled() && !g.identity() {
+		c.saved = par.GetScratch(N * nch * G * band)
 	}
+	saved := c.saved
 	par.ForWorkers(N*nch, 1, func(_, lo, hi int) {
 		var col []float32
 		if !g.identity() && saved == nil {
@@ -113,117 +136,112 @@ func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
 			}
 		}
 	})
-	backward := func(o *Tensor) {
-		dy := o.grad.data
-		needX, needW, needB := x.requiresGrad, w.requiresGrad, b != nil && b.requiresGrad
-		var dx []float32
-		if needX {
-			dx = x.gradData()
-		}
-		acc := newAccs(needW, F*K, needB, F)
-		defer acc.release()
-		if saved != nil {
-			// The graph may be walked once only: the columns go back to the pool.
-			defer func() { par.PutScratch(saved); saved = nil }()
-		}
-		// dw is accumulated per worker, as dwᵀ = col·dyᵀ [K, Fg] per group when K ≥ 4·Fg (then
-		// col, the big operand, packs faster as A; measured on the cnn workload's shapes), else
-		// as dw = dy·colᵀ [Fg, K].
-		wT := K >= 4*Fg
-		// dx comes either from the correlation of dy with the flipped kernel (after the loop) or,
-		// in the loop, from dcol = wᵀ·dy folded back by col2im.
-		corr := needX && dxByCorrelation(&g)
-		colX := needX && !corr
-		// Bands of the same image overlap in dx; even bands never overlap each other (see
-		// bands), so with col2im the bands run in two phases.
-		phases := 1
-		if colX && nch > 1 {
-			phases = 2
-		}
-		if !needW && !needB && !colX {
-			phases = 0
-		}
-		for ph := range phases {
-			per := (nch - ph + phases - 1) / phases // bands in this phase per image
-			par.ForWorkers(N*per, 1, func(wk, lo, hi int) {
-				var col, dcol []float32
-				if !g.identity() {
-					if needW && saved == nil {
-						buf := par.GetScratch(K * R * OW)
-						defer par.PutScratch(buf)
-						col = *buf
+	return out
+}
+
+// backward adds dx, dw and db for the output gradient o.grad: dw = dy·colᵀ and db = Σ dy
+// accumulated per worker, and dx either as col2im(wᵀ·dy) or by correlation (dxByCorrelation).
+func (c *conv2D) backward(o *Tensor) {
+	x, w, b, g, N, C, F, G, Fg, K, P := c.x, c.w, c.b, &c.g, c.N, c.C, c.F, c.G, c.Fg, c.K, c.P
+	H, W, Cg, OH, OW, R, nch, band := g.h, g.w, g.c, g.oh, g.ow, c.R, c.nch, c.band
+	xd, wd, saved := x.data, w.data, c.saved
+	dy := o.grad.data
+	needX, needW, needB := x.requiresGrad, w.requiresGrad, b != nil && b.requiresGrad
+	var dx []float32
+	if needX {
+		dx = x.gradData()
+	}
+	acc := newAccs(needW, F*K, needB, F)
+	defer acc.release()
+	if saved != nil {
+		// The graph may be walked once only: the columns go back to the pool.
+		defer func() { par.PutScratch(saved); c.saved = nil }()
+	}
+	// dw is accumulated per worker, as dwᵀ = col·dyᵀ [K, Fg] per group when K ≥ 4·Fg (then
+	// col, the big operand, packs faster as A; measured on the cnn workload's shapes), else
+	// as dw = dy·colᵀ [Fg, K].
+	wT := K >= 4*Fg
+	// dx comes either from the correlation of dy with the flipped kernel (after the loop) or,
+	// in the loop, from dcol = wᵀ·dy folded back by col2im.
+	corr := needX && dxByCorrelation(g)
+	colX := needX && !corr
+	// Bands of the same image overlap in dx; even bands never overlap each other (see
+	// bands), so with col2im the bands run in two phases.
+	phases := 1
+	if colX && nch > 1 {
+		phases = 2
+	}
+	if !needW && !needB && !colX {
+		phases = 0
+	}
+	for ph := range phases {
+		per := (nch - ph + phases - 1) / phases // bands in this phase per image
+		par.ForWorkers(N*per, 1, func(wk, lo, hi int) {
+			var col, dcol []float32
+			if !g.identity() {
+				if needW && saved == nil {
+					buf := par.GetScratch(K * R * OW)
+					defer par.PutScratch(buf)
+					col = *buf
+				}
+				if colX {
+					buf := par.GetScratch(K * R * OW)
+					defer par.PutScratch(buf)
+					dcol = *buf
+				}
+			}
+			for it := lo; it < hi; it++ {
+				n, ch := it/per, (it%per)*phases+ph
+				oy0, oy1 := ch*R, min(OH, (ch+1)*R)
+				cols := (oy1 - oy0) * OW
+				for gi := range G {
+					dyg := dy[(n*F+gi*Fg)*P+oy0*OW:]
+					if needW {
+						var src []float32
+						var ldb int
+						if saved != nil {
+							base := (n*nch + ch) * G
+							src, ldb = (*saved)[(base+gi)*band:], cols
+						} else {
+							src, ldb = g.cols(xd[(n*C+gi*Cg)*H*W:], col, oy0, oy1)
+						}
+						if wT {
+							gemm.Sgemm(false, true, K, Fg, cols, 1, src, ldb, dyg, P, 1, acc.w[wk][gi*K*Fg:], Fg)
+						} else {
+							gemm.Sgemm(false, true, Fg, K, cols, 1, dyg, P, src, ldb, 1, acc.w[wk][gi*Fg*K:], K)
+						}
 					}
 					if colX {
-						buf := par.GetScratch(K * R * OW)
-						defer par.PutScratch(buf)
-						dcol = *buf
-					}
-				}
-				for it := lo; it < hi; it++ {
-					n, ch := it/per, (it%per)*phases+ph
-					oy0, oy1 := ch*R, min(OH, (ch+1)*R)
-					cols := (oy1 - oy0) * OW
-					for gi := range G {
-						dyg := dy[(n*F+gi*Fg)*P+oy0*OW:]
-						if needW {
-							var src []float32
-							var ldb int
-							if saved != nil {
-								base := (n*nch + ch) * G
-								src, ldb = (*saved)[(base+gi)*band:], cols
-							} else {
-								src, ldb = g.cols(xd[(n*C+gi*Cg)*H*W:], col, oy0, oy1)
-							}
-							if wT {
-								gemm.Sgemm(false, true, K, Fg, cols, 1, src, ldb, dyg, P, 1, acc.w[wk][gi*K*Fg:], Fg)
-							} else {
-								gemm.Sgemm(false, true, Fg, K, cols, 1, dyg, P, src, ldb, 1, acc.w[wk][gi*Fg*K:], K)
-							}
-						}
-						if colX {
-							img := dx[(n*C+gi*Cg)*H*W:]
-							if g.identity() {
-								gemm.Sgemm(true, false, K, cols, Fg, 1, wd[gi*Fg*K:], K, dyg, P, 1, img[oy0*OW:], P)
-							} else {
-								gemm.Sgemm(true, false, K, cols, Fg, 1, wd[gi*Fg*K:], K, dyg, P, 0, dcol, cols)
-								g.col2im(dcol, img, oy0, oy1)
-							}
-						}
-						if needB {
-							ab := acc.b[wk][gi*Fg:]
-							for f := range Fg {
-								ab[f] += sumSlice(dyg[f*P : f*P+cols])
-							}
+						img := dx[(n*C+gi*Cg)*H*W:]
+						if g.identity() {
+							gemm.Sgemm(true, false, K, cols, Fg, 1, wd[gi*Fg*K:], K, dyg, P, 1, img[oy0*OW:], P)
+						} else {
+							gemm.Sgemm(true, false, K, cols, Fg, 1, wd[gi*Fg*K:], K, dyg, P, 0, dcol, cols)
+							g.col2im(dcol, img, oy0, oy1)
 						}
 					}
-				}
-			})
-		}
-		if corr {
-			convDxCorrelation(dy, wd, dx, &g, N, F, G)
-		}
-		if needW && !wT {
-			acc.reduceW(w.gradData())
-		}
-		if needW && wT {
-			dw := w.gradData()
-			for _, part := range acc.w {
-				for gi := range G {
-					pg := part[gi*K*Fg : (gi+1)*K*Fg]
-					for f := range Fg {
-						row := dw[(gi*Fg+f)*K : (gi*Fg+f+1)*K]
-						for r := range row {
-							row[r] += pg[r*Fg+f]
+					if needB {
+						ab := acc.b[wk][gi*Fg:]
+						for f := range Fg {
+							ab[f] += sumSlice(dyg[f*P : f*P+cols])
 						}
 					}
 				}
 			}
-		}
-		if needB {
-			acc.reduceB(b.gradData())
-		}
+		})
 	}
-	return newOp(op, out, []int{N, F, OH, OW}, backward, x, w, b)
+	if corr {
+		convDxCorrelation(dy, wd, dx, g, N, F, G)
+	}
+	if needW && !wT {
+		acc.reduceW(w.gradData())
+	}
+	if needW && wT {
+		acc.reduceWT(w.gradData(), G, K, Fg)
+	}
+	if needB {
+		acc.reduceB(b.gradData())
+	}
 }
 
 // ConvTranspose2D returns the transposed convolution (the adjoint of Conv2D with the same
