@@ -6,11 +6,12 @@ GO ?= go
 # The tests execute notebooks through the real kernel and Jupyter; give them room.
 TEST_TIMEOUT ?= 25m
 
-.PHONY: all test test-short vet prepare notebook install doctor bench clean
+.PHONY: all test test-fresh test-short vet prepare notebook install doctor bench fuzz clean
 
 all: test
 
-## install: build GoNB, goimports and gopls into .bin/ and install the Go (deepnb) kernelspec.
+## install: download every module cells need (while online), build GoNB, goimports, gopls and the
+## go wrapper into .bin/, install the Go (deepnb) kernelspec and prove a cell builds offline.
 install:
 	$(GO) run ./kernel/cmd/deepnb install
 
@@ -35,15 +36,26 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
-## test: vet, then every package's tests, including the notebooks executed headlessly
-## through the Go runner, Jupyter's nbconvert and a headless browser.
-test: vet prepare
+## test-fresh: the fresh-machine path with empty Go caches in temporary folders: deepnb install,
+## deepnb doctor and the welcome notebook run headlessly (scripts/test-fresh.sh).
+test-fresh:
+	scripts/test-fresh.sh
+
+## test: the fresh-machine path, vet, then every package's tests (with the normal Go caches),
+## including the notebooks executed headlessly through the Go runner, Jupyter's nbconvert and a
+## headless browser.
+test: test-fresh vet prepare
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) fuzz
 	cd kernel/tools && $(GO) vet ./...
 
 ## test-short: the fast unit tests only (no kernel, no notebooks, no browser).
 test-short:
 	$(GO) test -short ./...
+
+## fuzz: every fuzz target in scripts/fuzz.targets for a bounded time (FUZZ_TOTAL, ~90 s in all).
+fuzz:
+	scripts/fuzz.sh
 
 ## bench: the six reference workloads in Go and PyTorch, side by side (see scripts/bench.sh).
 bench:

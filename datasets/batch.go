@@ -1,8 +1,11 @@
 package datasets
 
 import (
+	"fmt"
 	"iter"
+	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/deepnb/deepnb/dl"
 )
@@ -62,4 +65,62 @@ func (s *Set) Batches(size int, seed uint64) iter.Seq2[*dl.Tensor, []int] {
 			}
 		}
 	}
+}
+
+// Split divides s into a training and a test set, stratified by class: from each class with n
+// examples, round(testFrac·n) of them (at least one when n ≥ 2, never all) go to the test set,
+// drawn with a generator seeded with seed, so every class is in both sets and the same seed
+// gives the same split. Both sets keep the original order and hold copies of the data.
+// Split panics unless 0 < testFrac < 1.
+func (s *Set) Split(testFrac float64, seed uint64) (train, test *Set) {
+	if !(testFrac > 0 && testFrac < 1) {
+		panic(fmt.Sprintf("datasets: Split: test fraction %v is not in (0, 1)", testFrac))
+	}
+	byClass := map[int][]int{}
+	for i, y := range s.Y {
+		byClass[y] = append(byClass[y], i)
+	}
+	isTest := make([]bool, s.Len())
+	for c := range len(s.Classes) + 1 { // deterministic order; labels beyond Classes are grouped last
+		var idx []int
+		if c < len(s.Classes) {
+			idx = byClass[c]
+		} else {
+			for y, is := range byClass {
+				if y < 0 || y >= len(s.Classes) {
+					idx = append(idx, is...)
+				}
+			}
+			slices.Sort(idx)
+		}
+		n := len(idx)
+		k := int(math.Round(testFrac * float64(n)))
+		if n >= 2 {
+			k = min(max(k, 1), n-1)
+		}
+		for _, j := range Shuffle(n, seed+uint64(c))[:k] {
+			isTest[idx[j]] = true
+		}
+	}
+	var trainIdx, testIdx []int
+	for i, t := range isTest {
+		if t {
+			testIdx = append(testIdx, i)
+		} else {
+			trainIdx = append(trainIdx, i)
+		}
+	}
+	return s.pick(trainIdx), s.pick(testIdx)
+}
+
+// pick returns a new Set holding copies of the examples idx of s.
+func (s *Set) pick(idx []int) *Set {
+	per := s.X.Len() / max(s.Len(), 1)
+	x := make([]float32, 0, len(idx)*per)
+	y := make([]int, 0, len(idx))
+	for _, i := range idx {
+		x = append(x, s.X.Data()[i*per:(i+1)*per]...)
+		y = append(y, s.Y[i])
+	}
+	return &Set{X: dl.New(x, append([]int{len(idx)}, s.X.Shape()[1:]...)...), Y: y, Classes: s.Classes}
 }

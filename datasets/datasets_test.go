@@ -245,3 +245,29 @@ func FuzzReadIDX(f *testing.F) {
 		}
 	})
 }
+
+// TestMNIST checks the one-line loader against LoadMNIST: the first n and testN examples, an
+// empty set for 0, and the whole split for more than it holds.
+func TestMNIST(t *testing.T) {
+	t.Parallel()
+	test, err := LoadMNIST("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct{ n, testN, wantN, wantTest int }{
+		{0, 5, 0, 5},
+		{3, 0, 3, 0},
+		{2, 20000, 2, 10000},
+	} {
+		tr, te, err := MNIST(tc.n, tc.testN)
+		if err != nil {
+			t.Fatalf("case %d: MNIST(%d, %d): %v", i, tc.n, tc.testN, err)
+		}
+		if tr.Len() != tc.wantN || te.Len() != tc.wantTest || tr.X.Dim(0) != tc.wantN || te.X.Dim(0) != tc.wantTest {
+			t.Errorf("case %d: MNIST(%d, %d): %d and %d examples (X %v, %v), want %d and %d", i, tc.n, tc.testN, tr.Len(), te.Len(), tr.X.Shape(), te.X.Shape(), tc.wantN, tc.wantTest)
+		}
+		if !slices.Equal(te.Y, test.Y[:tc.wantTest]) || !slices.Equal(te.X.Data(), test.X.Data()[:tc.wantTest*784]) || len(tr.Classes) != 10 {
+			t.Errorf("case %d: MNIST(%d, %d): the test set is not LoadMNIST's first %d", i, tc.n, tc.testN, tc.wantTest)
+		}
+	}
+}

@@ -24,11 +24,22 @@ func MNISTDir() (string, error) {
 	if d := os.Getenv("DEEPNB_MNIST_DIR"); d != "" {
 		return d, nil
 	}
+	dir, err := moduleDir(MNISTModule)
+	if err != nil {
+		return "", fmt.Errorf("datasets: MNIST: %w", err)
+	}
+	return filepath.Join(dir, "data"), nil
+}
+
+// moduleDir returns the folder of module (path@version) in the Go module cache, downloading
+// it through the Go module proxy (go mod download, outside any module so that no go.mod is
+// touched) if it is not there yet.
+func moduleDir(module string) (string, error) {
 	modcache, err := goEnv("GOMODCACHE")
 	if err != nil {
 		return "", err
 	}
-	mod, ver, _ := strings.Cut(MNISTModule, "@")
+	mod, ver, _ := strings.Cut(module, "@")
 	escaped := ""
 	for _, r := range mod { // module cache escaping: upper case letters become !lower.
 		if 'A' <= r && r <= 'Z' {
@@ -37,22 +48,22 @@ func MNISTDir() (string, error) {
 			escaped += string(r)
 		}
 	}
-	dir := filepath.Join(modcache, escaped+"@"+ver, "data")
-	if _, err := os.Stat(filepath.Join(dir, "t10k-labels-idx1-ubyte.gz")); err == nil {
+	dir := filepath.Join(modcache, escaped+"@"+ver)
+	if _, err := os.Stat(dir); err == nil {
 		return dir, nil
 	}
-	cmd := exec.CommandContext(context.Background(), "go", "mod", "download", "-json", MNISTModule)
-	cmd.Dir = os.TempDir() // outside any module: download only, touch no go.mod
+	cmd := exec.CommandContext(context.Background(), "go", "mod", "download", "-json", module)
+	cmd.Dir = os.TempDir()
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	runErr := cmd.Run()
 	var info struct{ Dir, Error string }
 	_ = json.Unmarshal(out.Bytes(), &info)
 	if runErr != nil || info.Dir == "" {
-		return "", fmt.Errorf("datasets: MNIST is not in the module cache and `go mod download %s` failed: %v %s %s",
-			MNISTModule, runErr, info.Error, strings.TrimSpace(stderr.String()))
+		return "", fmt.Errorf("%s is not in the module cache and `go mod download %s` failed: %v %s %s",
+			module, module, runErr, info.Error, strings.TrimSpace(stderr.String()))
 	}
-	return filepath.Join(info.Dir, "data"), nil
+	return info.Dir, nil
 }
 
 func goEnv(name string) (string, error) {
@@ -132,6 +143,9 @@ func loadMNISTFiles(imagesPath, labelsPath string) (*Set, error) {
 	return &Set{
 		X:       dl.New(x, idims[0], 1, idims[1], idims[2]),
 		Y:       y,
-		Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
+		Classes: digits,
 	}, nil
 }
+
+// digits are MNIST's class names.
+var digits = []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}

@@ -1,6 +1,9 @@
 package dl
 
-import "sync/atomic"
+import (
+	"slices"
+	"sync/atomic"
+)
 
 // noGrad counts the NoGrad scopes open; gradients are recorded only while it is zero.
 var noGrad atomic.Int32
@@ -71,7 +74,8 @@ func newOp(op string, data []float32, shape []int, backward func(out *Tensor), i
 
 // Backward computes the gradient of t, a tensor of one element (a loss), with respect to every
 // tensor that t depends on and that requires a gradient, adding it into their Grad.
-// Gradients accumulate across calls until ZeroGrad. Backward panics if t has more than one element.
+// Gradients accumulate across calls until ZeroGrad: calling Backward twice adds the same gradient
+// twice, as PyTorch's backward(retain_graph=True) does. Backward panics if t has more than one element.
 func (t *Tensor) Backward() {
 	if len(t.data) != 1 {
 		panic(&ShapeError{Op: "Backward", A: t.shape, Msg: "Backward needs a one-element tensor; use BackwardWith"})
@@ -82,16 +86,20 @@ func (t *Tensor) Backward() {
 // BackwardWith is Backward for a tensor of any shape, seeded with the gradient g of some scalar
 // with respect to t (a vector–Jacobian product). It panics if g's shape differs from t's.
 func (t *Tensor) BackwardWith(g *Tensor) {
-	if !sameShape(t.shape, g.shape) {
+	if !slices.Equal(t.shape, g.shape) {
 		panic(&ShapeError{Op: "BackwardWith", A: t.shape, B: g.shape})
 	}
 	if !t.requiresGrad {
 		return
 	}
 	order := topo(t)
-	gd := t.gradData()
-	for i, v := range g.data {
-		gd[i] += v
+	if t.backward == nil {
+		// A leaf as the root: its gradient accumulates like any leaf's.
+		addInto(t.gradData(), g.data)
+	} else {
+		// The root is seeded afresh on every call: a gradient it kept from an earlier call
+		// must not be passed on again (calling Backward twice adds the same gradient twice).
+		t.grad = &Tensor{data: slices.Clone(g.data), shape: slices.Clone(t.shape)}
 	}
 	for i := len(order) - 1; i >= 0; i-- {
 		n := order[i]
@@ -132,16 +140,4 @@ func topo(t *Tensor) []*Tensor {
 		stack = stack[:len(stack)-1]
 	}
 	return order
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

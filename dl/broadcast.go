@@ -259,7 +259,7 @@ func broadcastTo(dst []float32, big []int, src []float32, small []int, scale flo
 func (t *Tensor) BroadcastTo(shape ...int) *Tensor {
 	shape = slices.Clone(shape)
 	checkShape("BroadcastTo", shape)
-	if b := broadcastShape("BroadcastTo", t.shape, shape); !sameShape(b, shape) {
+	if b := broadcastShape("BroadcastTo", t.shape, shape); !slices.Equal(b, shape) {
 		panic(&ShapeError{Op: "BroadcastTo", A: t.shape, B: shape, Msg: "shapes do not broadcast"})
 	}
 	out := Zeros(shape...)

@@ -1,6 +1,7 @@
 package dl
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"sync"
@@ -413,19 +414,10 @@ func convDxCorrelation(dy, wd, dx []float32, g *convGeom, N, F, G int) {
 
 // convOpts validates and defaults stride, padding, dilation and groups.
 func convOpts(op string, x, w *Tensor, s, p, d, g int) (int, int, int, int) {
-	if s == 0 {
-		s = 1
-	}
-	if d == 0 {
-		d = 1
-	}
-	if g == 0 {
-		g = 1
-	}
 	if s < 0 || p < 0 || d < 0 || g < 0 {
-		panic(&ShapeError{Op: op, A: x.shape, B: w.shape, Msg: fmt.Sprintf("negative option (stride %d, padding %d, dilation %d, groups %d)", s, p, d, g)})
+		panic(&ArgError{Op: op, Arg: "options", Value: fmt.Sprintf("(stride %d, padding %d, dilation %d, groups %d)", s, p, d, g), Msg: "include a negative one"})
 	}
-	return s, p, d, g
+	return cmp.Or(s, 1), p, cmp.Or(d, 1), cmp.Or(g, 1)
 }
 
 // convGeom is the geometry of one group of one image of a convolution: an image of c×h×w

@@ -1,6 +1,7 @@
 package dl_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -274,20 +275,21 @@ func TestConvShapeErrors(t *testing.T) {
 	for i, tc := range []struct {
 		f    func()
 		want string
+		kind error // dl.ErrShape when nil
 	}{
-		{func() { dl.Conv2D(dl.Zeros(3, 5, 5), dl.Zeros(2, 3, 3, 3), nil, dl.ConvOpts{}) }, "Conv2D: want x [N C H W] and w [F C/G KH KW] [3 5 5] × [2 3 3 3]"},
-		{func() { dl.Conv2D(x, dl.Zeros(2, 2, 3, 3), nil, dl.ConvOpts{}) }, "Conv2D: channels do not match (groups 1) [1 3 5 5] × [2 2 3 3]"},
-		{func() { dl.Conv2D(x, dl.Zeros(2, 3, 3, 3), dl.Zeros(3), dl.ConvOpts{}) }, "Conv2D: bias must be [F] [2 3 3 3] × [3]"},
-		{func() { dl.Conv2D(x, dl.Zeros(2, 3, 7, 7), nil, dl.ConvOpts{}) }, "Conv2D: kernel larger than padded input"},
-		{func() { dl.Conv2D(x, dl.Zeros(2, 3, 3, 3), nil, dl.ConvOpts{Stride: -1}) }, "Conv2D: negative option"},
-		{func() { dl.ConvTranspose2D(x, dl.Zeros(2, 3, 3, 3), nil, dl.ConvTransposeOpts{}) }, "ConvTranspose2D: channels do not match (groups 1) [1 3 5 5] × [2 3 3 3]"},
+		{func() { dl.Conv2D(dl.Zeros(3, 5, 5), dl.Zeros(2, 3, 3, 3), nil, dl.ConvOpts{}) }, "Conv2D: want x [N C H W] and w [F C/G KH KW] [3 5 5] × [2 3 3 3]", nil},
+		{func() { dl.Conv2D(x, dl.Zeros(2, 2, 3, 3), nil, dl.ConvOpts{}) }, "Conv2D: channels do not match (groups 1) [1 3 5 5] × [2 2 3 3]", nil},
+		{func() { dl.Conv2D(x, dl.Zeros(2, 3, 3, 3), dl.Zeros(3), dl.ConvOpts{}) }, "Conv2D: bias must be [F] [2 3 3 3] × [3]", nil},
+		{func() { dl.Conv2D(x, dl.Zeros(2, 3, 7, 7), nil, dl.ConvOpts{}) }, "Conv2D: kernel larger than padded input", nil},
+		{func() { dl.Conv2D(x, dl.Zeros(2, 3, 3, 3), nil, dl.ConvOpts{Stride: -1}) }, "Conv2D: options (stride -1, padding 0, dilation 0, groups 0) include a negative one", dl.ErrArg},
+		{func() { dl.ConvTranspose2D(x, dl.Zeros(2, 3, 3, 3), nil, dl.ConvTransposeOpts{}) }, "ConvTranspose2D: channels do not match (groups 1) [1 3 5 5] × [2 3 3 3]", nil},
 		{func() {
 			dl.ConvTranspose2D(x, dl.Zeros(3, 3, 3, 3), nil, dl.ConvTransposeOpts{Stride: 2, OutputPadding: 2})
-		}, "ConvTranspose2D: output padding 2 not in [0, stride 2)"},
+		}, "ConvTranspose2D: output padding 2 not in [0, stride 2)", nil},
 	} {
 		err := numtest.PanicsWith(tc.f)
-		if !errors.Is(err, dl.ErrShape) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("case %d: got panic %v, want a ShapeError containing %q", i, err, tc.want)
+		if kind := cmp.Or(tc.kind, dl.ErrShape); !errors.Is(err, kind) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("case %d: got panic %v, want %v containing %q", i, err, kind, tc.want)
 		}
 	}
 }

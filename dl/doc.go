@@ -42,7 +42,9 @@
 //
 // # Errors
 //
-// Programmer errors (shape mismatches, bad axes) panic with a *ShapeError that names the op and
-// the shapes; it matches ErrShape. Try turns such a panic into an error. I/O and data problems
+// Programmer errors panic: shape mismatches and bad axes with a *ShapeError that names the op and
+// the shapes (it matches ErrShape); other arguments outside their domain (a probability above 1,
+// a negative stride, lo > hi) with an *ArgError that names the op, the argument and its value
+// (it matches ErrArg). Try turns such a panic into an error. I/O and data problems
 // are returned as errors.
 package dl

@@ -1,7 +1,6 @@
 package dl
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 )
@@ -15,10 +14,10 @@ import (
 // state gives the same mask. The gradient is dy ⊙ m / (1 − p). When train is false, or p is 0,
 // Dropout returns x itself (no copy, no draw from rng); p = 1 gives zeros.
 //
-// Dropout panics with a *ShapeError if p is not in [0, 1].
+// Dropout panics with an *ArgError if p is not in [0, 1].
 func Dropout(x *Tensor, rng *rand.Rand, p float32, train bool) *Tensor {
 	if !(p >= 0 && p <= 1) {
-		panic(&ShapeError{Op: "Dropout", A: x.shape, Msg: fmt.Sprintf("probability %g not in [0, 1]", p)})
+		panic(&ArgError{Op: "Dropout", Arg: "probability", Value: p, Msg: "not in [0, 1]"})
 	}
 	if !train || p == 0 {
 		return x

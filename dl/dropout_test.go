@@ -60,7 +60,7 @@ func TestDropout(t *testing.T) {
 	for _, bad := range []float32{-0.1, 1.5} {
 		err := numtest.PanicsWith(func() { dl.Dropout(x, rand.New(rand.NewPCG(1, 1)), bad, true) })
 		want := fmt.Sprintf("Dropout: probability %g not in [0, 1]", bad)
-		if !errors.Is(err, dl.ErrShape) || !strings.Contains(err.Error(), want) {
+		if !errors.Is(err, dl.ErrArg) || !strings.Contains(err.Error(), want) {
 			t.Errorf("Dropout(p=%g): got panic %v, want %q", bad, err, want)
 		}
 	}

@@ -429,10 +429,10 @@ func (t *Tensor) LeakyReLU(slope float32) *Tensor {
 }
 
 // Clamp returns t limited to [lo, hi] elementwise: yᵢ = min(max(tᵢ, lo), hi). The gradient
-// passes where lo ≤ tᵢ ≤ hi and is 0 elsewhere. Clamp panics if lo > hi.
+// passes where lo ≤ tᵢ ≤ hi and is 0 elsewhere. Clamp panics with an *ArgError if lo > hi.
 func (t *Tensor) Clamp(lo, hi float32) *Tensor {
 	if lo > hi {
-		panic(&ShapeError{Op: "Clamp", A: t.shape, Msg: fmt.Sprintf("lo %v > hi %v", lo, hi)})
+		panic(&ArgError{Op: "Clamp", Arg: "lo", Value: lo, Msg: fmt.Sprintf("> hi %v", hi)})
 	}
 	return t.unary("Clamp", grainElem, func(y, x []float32) {
 		for i := range y {

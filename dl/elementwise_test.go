@@ -248,7 +248,6 @@ func TestBinaryShapeErrors(t *testing.T) {
 		{func() { a.Mul(dl.Zeros(2)) }, "dl: Mul: shapes do not broadcast [2 3] × [2]"},
 		{func() { a.Div(dl.Zeros(4, 2, 3, 1)) }, "dl: Div: shapes do not broadcast [2 3] × [4 2 3 1]"},
 		{func() { a.Maximum(b) }, "dl: Maximum: shapes do not broadcast [2 3] × [2 4]"},
-		{func() { a.Clamp(1, 0) }, "dl: Clamp: lo 1 > hi 0 [2 3]"},
 	} {
 		p, msg := numtest.Panics(tc.fn)
 		if !p || msg != tc.want {
@@ -257,6 +256,12 @@ func TestBinaryShapeErrors(t *testing.T) {
 		if err := numtest.PanicsWith(tc.fn); !errors.Is(err, dl.ErrShape) {
 			t.Errorf("case %d: %v does not match ErrShape", i, err)
 		}
+	}
+	// Bounds in the wrong order are an argument error, not a shape error.
+	err := numtest.PanicsWith(func() { a.Clamp(1, 0) })
+	var ae *dl.ArgError
+	if !errors.As(err, &ae) || !errors.Is(err, dl.ErrArg) || errors.Is(err, dl.ErrShape) || err.Error() != "dl: Clamp: lo 1 > hi 0" {
+		t.Errorf("Clamp(1, 0): got panic %v, want *dl.ArgError \"dl: Clamp: lo 1 > hi 0\"", err)
 	}
 }
 

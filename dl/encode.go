@@ -59,7 +59,7 @@ func (t *Tensor) UnmarshalBinary(data []byte) error {
 	}
 	p = p[k:]
 	shape := make([]int, nd)
-	n := uint64(1)
+	n, bound := uint64(1), uint64(1) // bound counts empty dimensions as 1, as checkShape does
 	for i := range shape {
 		d, k := binary.Uvarint(p)
 		if k <= 0 || d > maxDecodeElems {
@@ -68,7 +68,8 @@ func (t *Tensor) UnmarshalBinary(data []byte) error {
 		p = p[k:]
 		shape[i] = int(d)
 		n *= d
-		if n > maxDecodeElems {
+		bound *= max(d, 1)
+		if bound > maxDecodeElems {
 			return fmt.Errorf("dl: Tensor.UnmarshalBinary: shape %v too large", shape[:i+1])
 		}
 	}

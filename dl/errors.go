@@ -3,6 +3,7 @@ package dl
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 )
 
@@ -45,9 +46,13 @@ func (e *PanicError) Error() string { return e.Err.Error() }
 // Unwrap returns the underlying error, so errors.Is(err, ErrShape) works.
 func (e *PanicError) Unwrap() error { return e.Err }
 
-// Try runs f and turns a dl panic (a *ShapeError, or any error value dl panicked with) into a
-// returned *PanicError carrying the stack, as gonum's mat.Maybe does. Other panics propagate.
-// Training loops and display code use it so a notebook cell shows an error, not a crash.
+// Try runs f and turns a dl panic (a *ShapeError, or any other error value dl panicked with)
+// into a returned *PanicError carrying the stack, as gonum's mat.Maybe does. Training loops and
+// display code use it so a notebook cell shows an error, not a crash.
+//
+// Like mat.Maybe, Try is narrow: runtime errors (an index out of range, a nil dereference,
+// also when raised in an op's worker goroutine) and panics with values that are not errors
+// propagate unchanged. They are bugs, not bad arguments, and the crash shows their full stack.
 func Try(f func()) (err error) {
 	defer func() {
 		r := recover()
@@ -55,7 +60,8 @@ func Try(f func()) (err error) {
 			return
 		}
 		e, ok := r.(error)
-		if !ok {
+		var re runtime.Error
+		if !ok || errors.As(e, &re) {
 			panic(r)
 		}
 		err = &PanicError{Err: e, Stack: debug.Stack()}

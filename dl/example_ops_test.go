@@ -1,6 +1,7 @@
 package dl_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/deepnb/deepnb/dl"
@@ -81,4 +82,15 @@ func ExampleTensor_Sum() {
 	// Tensor[2] [6 15]
 	// [2 1]
 	// Tensor[] 3.5
+}
+
+// An argument outside its domain that is not a shape panics with an *ArgError, which dl.Try
+// turns into an error matching ErrArg.
+func ExampleArgError() {
+	err := dl.Try(func() { dl.Ones(2, 2).Clamp(1, 0) })
+	fmt.Println(errors.Is(err, dl.ErrArg), errors.Is(err, dl.ErrShape))
+	fmt.Println(err)
+	// Output:
+	// true false
+	// dl: Clamp: lo 1 > hi 0
 }

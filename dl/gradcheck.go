@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/diff/fd"
@@ -31,7 +32,9 @@ const GradCheckTol = 1e-2
 //
 // f may return a tensor of any shape: GradCheck checks L = Σᵢ rᵢ·f(x)ᵢ for fixed pseudo-random
 // weights rᵢ ∈ [−1, 1), so that every output element matters, or L = f(x) itself when f
-// returns one element (a loss); each input's Grad holds ∂L/∂x afterwards. f must be
+// returns one element (a loss); each input's Grad holds ∂L/∂x afterwards. It runs Backward
+// twice over the same graph, from zeroed gradients, and reports an infinite error if the second
+// pass differs from the first. f must be
 // deterministic (seed any randomness inside it) and must not modify its inputs. GradCheck
 // evaluates f once for Backward and 2·(number of input elements) more times for the
 // differences, so keep the inputs small. It does not use NoGrad, which is process-wide, so it
@@ -59,11 +62,23 @@ func GradCheck(f func(xs ...*Tensor) *Tensor, xs ...*Tensor) (maxErr float64, re
 	if len(r.data) == 1 {
 		r.data[0] = 1 // a loss: check (and leave in Grad) its plain gradient
 	}
+	// A second pass over the same graph must give the same gradients (Backward may be called
+	// again, e.g. twice in a notebook): keep the first, run again from zero, compare below.
+	var first [][]float32
 	if out.requiresGrad {
+		out.BackwardWith(r)
+		for _, x := range xs {
+			var g []float32
+			if x.grad != nil {
+				g = slices.Clone(x.grad.data)
+			}
+			first = append(first, g)
+			x.ZeroGrad()
+		}
 		out.BackwardWith(r)
 	}
 
-	var b strings.Builder
+	var b, b2 strings.Builder
 	for i, x := range xs {
 		orig := make([]float64, len(x.data))
 		for j, v := range x.data {
@@ -102,6 +117,20 @@ func GradCheck(f func(xs ...*Tensor) *Tensor, xs ...*Tensor) (maxErr float64, re
 				worst, worstErr, wa, wn = j, e, a, n
 			}
 		}
+		if first != nil {
+			var second []float32
+			if x.grad != nil {
+				second = x.grad.data
+			}
+			for j := range max(len(first[i]), len(second)) {
+				g1, g2 := at(first[i], j), at(second, j)
+				if e := math.Abs(g1-g2) / max(1, math.Abs(g1), math.Abs(g2)); e > 1e-5 || math.IsNaN(e) {
+					fmt.Fprintf(&b2, "input %d %v: a second Backward gives %.4f at %v, the first %.4f\n", i, x.shape, g2, unravel(j, x.shape), g1)
+					maxErr = math.Inf(1)
+					break
+				}
+			}
+		}
 		maxErr = max(maxErr, worstErr)
 		if worst < 0 {
 			fmt.Fprintf(&b, "input %d %v: no elements\n", i, x.shape)
@@ -110,7 +139,15 @@ func GradCheck(f func(xs ...*Tensor) *Tensor, xs ...*Tensor) (maxErr float64, re
 		fmt.Fprintf(&b, "input %d %v: max error %.2g at %v: backward %.4f, numeric %.4f\n",
 			i, x.shape, worstErr, unravel(worst, x.shape), wa, wn)
 	}
-	return maxErr, b.String()
+	return maxErr, b2.String() + b.String()
+}
+
+// at returns g[j] as a float64, or 0 past g's end (a nil gradient is zero).
+func at(g []float32, j int) float64 {
+	if j < len(g) {
+		return float64(g[j])
+	}
+	return 0
 }
 
 // unravel returns the index of the flat offset off in a row-major tensor of the given shape.

@@ -86,13 +86,13 @@ func (t *Tensor) MatMul(u *Tensor) *Tensor {
 		}
 		if t.requiresGrad {
 			ga := t.gradData()
-			mm.each(!sameShape(ba, batch), func(i, ia, ib int) {
+			mm.each(!slices.Equal(ba, batch), func(i, ia, ib int) {
 				gemm.Sgemm(false, true, m, k, n, 1, g[i*m*n:], max(n, 1), b[ib*k*n:], max(n, 1), 1, ga[ia*m*k:], max(k, 1))
 			})
 		}
 		if u.requiresGrad {
 			gb := u.gradData()
-			mm.each(!sameShape(bb, batch), func(i, ia, ib int) {
+			mm.each(!slices.Equal(bb, batch), func(i, ia, ib int) {
 				gemm.Sgemm(true, false, k, n, m, 1, a[ia*m*k:], max(k, 1), g[i*m*n:], max(n, 1), 1, gb[ib*k*n:], max(n, 1))
 			})
 		}

@@ -184,7 +184,7 @@ func LayerNorm(x *Tensor, dims int, gamma, beta *Tensor, eps float32) *Tensor {
 	}
 	ns := x.shape[x.Dims()-dims:]
 	for _, t := range []*Tensor{gamma, beta} {
-		if t != nil && !sameShape(t.shape, ns) {
+		if t != nil && !slices.Equal(t.shape, ns) {
 			panic(&ShapeError{Op: op, A: x.shape, B: t.shape, Msg: fmt.Sprintf("gamma and beta must be %v", ns)})
 		}
 	}

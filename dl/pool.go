@@ -18,7 +18,7 @@ func poolGeom(op string, x *Tensor, k, stride, pad int) (s, oh, ow int) {
 		s = k
 	}
 	if k < 1 || s < 1 || pad < 0 || 2*pad > k {
-		panic(&ShapeError{Op: op, A: x.shape, Msg: fmt.Sprintf("bad window (kernel %d, stride %d, padding %d; need kernel ≥ 1, stride ≥ 1, 0 ≤ padding ≤ kernel/2)", k, stride, pad)})
+		panic(&ArgError{Op: op, Arg: "window", Value: fmt.Sprintf("(kernel %d, stride %d, padding %d)", k, stride, pad), Msg: "is bad: need kernel ≥ 1, stride ≥ 1, 0 ≤ padding ≤ kernel/2"})
 	}
 	H, W := x.shape[2], x.shape[3]
 	if H+2*pad < k || W+2*pad < k {

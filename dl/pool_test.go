@@ -143,13 +143,17 @@ func TestPoolShapeErrors(t *testing.T) {
 		want string
 	}{
 		{func() { dl.MaxPool2D(dl.Zeros(3, 4, 4), 2, 2, 0) }, "MaxPool2D: want x [N C H W] [3 4 4]"},
-		{func() { dl.MaxPool2D(dl.Zeros(1, 1, 4, 4), 2, 2, 2) }, "MaxPool2D: bad window"},
+		{func() { dl.MaxPool2D(dl.Zeros(1, 1, 4, 4), 2, 2, 2) }, "MaxPool2D: window (kernel 2, stride 2, padding 2) is bad"},
 		{func() { dl.AvgPool2D(dl.Zeros(1, 1, 2, 2), 3, 1, 0) }, "AvgPool2D: window larger than padded input (padding 0) [1 1 2 2] × [3 3]"},
 		{func() { dl.Upsample2D(dl.Zeros(1, 1, 2, 2), 0) }, "Upsample2D: want x [N C H W] and scale ≥ 1, got scale 0 [1 1 2 2]"},
 	} {
 		err := numtest.PanicsWith(tc.f)
-		if !errors.Is(err, dl.ErrShape) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("case %d: got panic %v, want a ShapeError containing %q", i, err, tc.want)
+		kind := dl.ErrShape
+		if i == 1 {
+			kind = dl.ErrArg // the window, not a shape, is wrong
+		}
+		if !errors.Is(err, kind) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("case %d: got panic %v, want %v containing %q", i, err, kind, tc.want)
 		}
 	}
 }

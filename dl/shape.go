@@ -28,16 +28,22 @@ func addInto(dst, src []float32) {
 // dimension is −1 or one is below −1.
 func (t *Tensor) Reshape(shape ...int) *Tensor {
 	shape = slices.Clone(shape)
-	infer, n := -1, 1
+	infer := -1
 	for i, d := range shape {
 		switch {
 		case d == -1 && infer < 0:
 			infer = i
 		case d < 0:
 			panic(&ShapeError{Op: "Reshape", A: t.shape, B: shape, Msg: "bad new shape"})
-		default:
-			n *= d
 		}
+	}
+	known := slices.Clone(shape)
+	if infer >= 0 {
+		known[infer] = 1
+	}
+	n, ok := shapeLen(known)
+	if !ok {
+		panic(&ShapeError{Op: "Reshape", A: t.shape, B: shape, Msg: fmt.Sprintf("too many elements (more than dl.MaxLen = %d)", MaxLen)})
 	}
 	if infer >= 0 && n > 0 && len(t.data)%n == 0 {
 		shape[infer] = len(t.data) / n

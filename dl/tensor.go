@@ -49,7 +49,7 @@ func Zeros(shape ...int) *Tensor {
 
 // Full returns a tensor of the given shape filled with v.
 func Full(v float32, shape ...int) *Tensor {
-	t := Zeros(shape...)
+	t := &Tensor{data: make([]float32, checkShape("Full", shape)), shape: slices.Clone(shape)}
 	for i := range t.data {
 		t.data[i] = v
 	}
@@ -81,15 +81,39 @@ func RandU(rng *rand.Rand, lo, hi float32, shape ...int) *Tensor {
 	return t
 }
 
+// MaxLen is the largest number of elements a tensor may have (2⁴⁰ on 64-bit machines, 4 TiB
+// of float32; 2³⁰ on 32-bit ones). Shapes beyond it, whose element count would overflow int or
+// could never be allocated, are rejected with a *ShapeError instead of wrapping around.
+const MaxLen int = 1 << (30 + 10*(^uint(0)>>63))
+
+// checkShape returns the number of elements of shape, or panics with a *ShapeError naming op
+// if a dimension is negative or the shape is too large (see MaxLen).
 func checkShape(op string, shape []int) int {
-	n := 1
 	for _, d := range shape {
 		if d < 0 {
 			panic(&ShapeError{Op: op, A: slices.Clone(shape), Msg: "negative dimension"})
 		}
-		n *= d
+	}
+	n, ok := shapeLen(shape)
+	if !ok {
+		panic(&ShapeError{Op: op, A: slices.Clone(shape), Msg: fmt.Sprintf("too many elements (more than dl.MaxLen = %d)", MaxLen)})
 	}
 	return n
+}
+
+// shapeLen returns the product of the non-negative dimensions of shape and whether it is
+// within MaxLen, zero dimensions counted as one for that bound (so that the strides of an
+// empty tensor cannot overflow either).
+func shapeLen(shape []int) (n int, ok bool) {
+	n, bound := 1, 1
+	for _, d := range shape {
+		if d > MaxLen || bound > MaxLen/max(d, 1) {
+			return 0, false
+		}
+		n *= d
+		bound *= max(d, 1)
+	}
+	return n, true
 }
 
 // Shape returns the tensor's dimensions. The caller must not modify the slice.

@@ -7,14 +7,15 @@
 //
 //   - images: Image (a tensor → *image.RGBA through a ColorMap), ImageGrid (a batch, with
 //     captions), Mosaic (rendered images in a grid), SideBySide (content / style / result),
-//     Overlay (a heat map blended over a photo), GridWorld (values, policy arrows, walls);
+//     Overlay (a heat map blended over a photo), Boxes (labelled boxes on a photo: an object
+//     detector's output), GridWorld (values, policy arrows, walls);
 //   - plots: Line, Scatter, Histogram, Bar, HeatMap (with a colour bar) and Subplots return a
 //     *Figure, which embeds gonum/plot's *plot.Plot (customise it with gonum/plot's API) and
 //     knows its size in pixels; Figure.Image, Figure.PNG and Figure.SVG render it.
 //
 // Display goes through Show (and Display, which takes a constructor's two results so that a
 // cell is one call), Live (an output redrawn in place), Monitor (a live training chart),
-// Progress (a progress bar) and Slider (a control bound to Go code). Only display.go imports
+// Progress (a progress bar) and Slider (a control bound to Go code). Only gonbui.go imports
 // GoNB's gonbui; outside a notebook the display functions write a text summary to Out.
 //
 //	widgets.Display(widgets.ImageGrid(conv1.Weight, widgets.GridOpts{Cols: 8,
@@ -45,8 +46,9 @@
 //
 // # Errors
 //
-// User data that cannot be drawn is an error, not a blank picture: NaN, ±Inf or empty data
-// give an error wrapping ErrNaN (like gonum/plot's plotter.ErrNaN); shapes a widget cannot
+// User data that cannot be drawn is an error, not a blank picture: NaN or ±Inf give an error
+// wrapping ErrNaN (like gonum/plot's plotter.ErrNaN), empty data one wrapping ErrEmpty (like
+// plotter.ErrNoData); shapes a widget cannot
 // draw give one wrapping ErrShape. FromSlice panics when the data does not fill the shape (a
 // programmer error). Panics inside gonum/plot while drawing are turned into errors.
 package widgets

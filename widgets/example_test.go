@@ -64,7 +64,17 @@ func ExampleErrNaN() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// widgets: NaN, Inf or empty data: Histogram: value 1 is +Inf
+	// widgets: NaN or Inf in data: Histogram: value 1 is +Inf
+}
+
+// No data is an error wrapping ErrEmpty, not ErrNaN.
+func ExampleErrEmpty() {
+	_, err := widgets.Line(widgets.PlotOpts{}, widgets.Series{Name: "loss"})
+	fmt.Println(errors.Is(err, widgets.ErrEmpty), errors.Is(err, widgets.ErrNaN))
+	fmt.Println(err)
+	// Output:
+	// true false
+	// widgets: empty data: Line series "loss": no values
 }
 
 // Outside a notebook a Monitor prints one line per Add.

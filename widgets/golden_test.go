@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/deepnb/deepnb/dl/darknet"
 	"github.com/deepnb/deepnb/widgets"
 )
 
@@ -80,6 +81,15 @@ func digits(rng *rand.Rand, n int) []float32 {
 	return out
 }
 
+// labeled is a box with a label for Boxes, in pixels.
+type labeled struct {
+	r     image.Rectangle
+	label string
+}
+
+func (l labeled) Rect(image.Rectangle) image.Rectangle { return l.r }
+func (l labeled) Label() string                        { return l.label }
+
 // goldenCases renders every widget once; name is the golden file's stem.
 func goldenCases() []struct {
 	name   string
@@ -108,6 +118,13 @@ func goldenCases() []struct {
 				}
 			}
 			return widgets.Image(widgets.FromSlice(data, 32, 48, 3), widgets.ImageOpts{ChannelsLast: true})
+		}},
+		{"boxes", func() (image.Image, error) {
+			return widgets.Boxes(photo(320, 200), []labeled{
+				{image.Rect(20, 0, 140, 120), "dog 87%"},
+				{image.Rect(200, 20, 300, 60), "sun 51%"},
+				{image.Rect(150, 140, 330, 210), "hill with a very long label 30%"},
+			}, widgets.BoxOpts{})
 		}},
 		{"overlay", func() (image.Image, error) {
 			heat := make([]float32, 7*7)
@@ -323,3 +340,6 @@ func absDiff(a, b uint32) uint32 {
 	}
 	return b - a
 }
+
+// Detections of dl/darknet are drawn by Boxes as they are.
+var _ widgets.Labeled = darknet.Detection{}

@@ -48,7 +48,7 @@ func (o *GridOpts) geometry(n int) (cols, rows, pad, capH int) {
 // within opts.MaxSize pixels wide by lowering the enlargement.
 //
 // ImageGrid returns an error wrapping ErrShape for other shapes or a Captions slice of the
-// wrong length, and ErrNaN for NaN, Inf or empty data.
+// wrong length, ErrNaN for NaN or Inf and ErrEmpty for empty data.
 func ImageGrid(batch Tensor, opts GridOpts) (*image.RGBA, error) {
 	shape := batch.Shape()
 	if len(shape) < 3 {
@@ -65,12 +65,15 @@ func ImageGrid(batch Tensor, opts GridOpts) (*image.RGBA, error) {
 	if opts.Captions != nil && len(opts.Captions) != n {
 		return nil, fmt.Errorf("%w: ImageGrid: %d captions for %d images", ErrShape, len(opts.Captions), n)
 	}
-	data := batch.Data()
+	data, err := tensorData("ImageGrid", batch)
+	if err != nil {
+		return nil, err
+	}
 	l.data = data
 	l.stride = l.c * l.h * l.w
 	var lo, hi float64
 	if opts.Norm == Shared || opts.Norm == Fixed {
-		if lo, hi, err = valueRange(data, l.c, &opts.ImageOpts); err != nil {
+		if lo, hi, err = valueRange("ImageGrid", data, l.c, &opts.ImageOpts); err != nil {
 			return nil, err
 		}
 	}
@@ -91,7 +94,7 @@ func ImageGrid(batch Tensor, opts GridOpts) (*image.RGBA, error) {
 		li.off = i * l.stride
 		clo, chi := lo, hi
 		if opts.Norm != Shared && opts.Norm != Fixed {
-			if clo, chi, err = valueRange(li.values(), l.c, &opts.ImageOpts); err != nil {
+			if clo, chi, err = valueRange("ImageGrid", li.values(), l.c, &opts.ImageOpts); err != nil {
 				return nil, fmt.Errorf("image %d: %w", i, err)
 			}
 		}
@@ -106,7 +109,7 @@ func ImageGrid(batch Tensor, opts GridOpts) (*image.RGBA, error) {
 
 // Mosaic lays out already-rendered images in a grid with optional captions (see GridOpts: Cols,
 // Captions, Pad; MaxSize caps the width, default 1024). Cells are as large as the largest
-// image; smaller images are centred in their cell. Mosaic returns an error wrapping ErrNaN if
+// image; smaller images are centred in their cell. Mosaic returns an error wrapping ErrEmpty if
 // images is empty and ErrShape if the number of captions differs from the number of images.
 func Mosaic(images []image.Image, opts GridOpts) (*image.RGBA, error) {
 	n := len(images)

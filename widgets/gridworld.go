@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"cmp"
 	"fmt"
 	"image"
 	"image/color"
@@ -38,17 +39,20 @@ type GridWorldOpts struct {
 	ColorMap *ColorMap
 	// Format prints each value (default "%.2f"); "-" prints no numbers.
 	Format string
+	// Agents are cells marked with a blue disk: where an agent stands.
+	Agents []Cell
 }
 
 var (
 	wallColor  = color.RGBA{0x40, 0x40, 0x40, 255}
 	hatchColor = color.RGBA{0x70, 0x70, 0x70, 255}
 	lineColor  = color.RGBA{0x90, 0x90, 0x90, 255}
+	agentColor = color.RGBA{30, 90, 200, 255}
 )
 
 // GridWorld draws a rows×cols grid world, the picture of value iteration and policy iteration:
 // values (row-major, len rows·cols; nil for none) as a heat map with the numbers printed, the
-// policy as arrows, terminal cells with a double border and walls dark. It depends on nothing
+// policy as arrows, terminal cells with a double border, walls dark and agents as blue disks. It depends on nothing
 // but plain slices, so any RL code can feed it.
 //
 // GridWorld returns an error wrapping ErrShape if values or opts.Policy do not have rows·cols
@@ -83,6 +87,10 @@ func GridWorld(values []float64, rows, cols int, opts GridWorldOpts) (*image.RGB
 	if err != nil {
 		return nil, err
 	}
+	agent, err := mark(opts.Agents, "agent")
+	if err != nil {
+		return nil, err
+	}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, v := range values {
 		if wall[i] {
@@ -104,10 +112,7 @@ func GridWorld(values []float64, rows, cols int, opts GridWorldOpts) (*image.RGB
 		m := max(-lo, hi)
 		lo, hi = -m, m
 	}
-	format := opts.Format
-	if format == "" {
-		format = "%.2f"
-	}
+	format := cmp.Or(opts.Format, "%.2f")
 	s := opts.CellSize
 	if s <= 0 {
 		s = 64
@@ -150,6 +155,9 @@ func GridWorld(values []float64, rows, cols int, opts GridWorldOpts) (*image.RGB
 			}
 			drawTextCentered(img, cx, ty, fitText(fmt.Sprintf(format, values[i]), s-14), fg)
 		}
+		if agent[i] {
+			disk(img, cx, y0+s/2, s/3, agentColor)
+		}
 		if opts.Policy != nil && !term[i] {
 			a := opts.Policy[i]
 			gap, length := 3, max(4, (s-lineH)/2-6)
@@ -173,6 +181,17 @@ func GridWorld(values []float64, rows, cols int, opts GridWorldOpts) (*image.RGB
 // fill paints r with c.
 func fill(img *image.RGBA, r image.Rectangle, c color.RGBA) {
 	draw.Draw(img, r, image.NewUniform(c), image.Point{}, draw.Src)
+}
+
+// disk fills the disk of radius r around (cx, cy) with c.
+func disk(img *image.RGBA, cx, cy, r int, c color.RGBA) {
+	for y := cy - r; y <= cy+r; y++ {
+		for x := cx - r; x <= cx+r; x++ {
+			if (x-cx)*(x-cx)+(y-cy)*(y-cy) <= r*r {
+				img.SetRGBA(x, y, c)
+			}
+		}
+	}
 }
 
 // outline draws a border of width w just inside r.

@@ -97,8 +97,8 @@ func imageLayout(widget string, shape []int, chLast bool) (layout, error) {
 }
 
 // valueRange returns the range [lo, hi] that opts maps to [0, 1] for data with c channels.
-func valueRange(data []float32, c int, opts *ImageOpts) (lo, hi float64, err error) {
-	lo, hi, err = Range(data)
+func valueRange(widget string, data []float32, c int, opts *ImageOpts) (lo, hi float64, err error) {
+	lo, hi, err = dataRange(widget, data)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -171,15 +171,17 @@ func paint(dst *image.RGBA, x0, y0 int, l layout, k int, lo, hi float64, cm *Col
 // [3 H W] (or [H W 3] with ChannelsLast) as RGB. Tiny images are enlarged with nearest
 // neighbour so that an 8×8 filter is visible; large ones are shrunk to opts.MaxSize.
 //
-// Image returns an error wrapping ErrShape for other shapes and ErrNaN for NaN, Inf or empty
-// data. The result does not share memory with t.
+// Image returns an error wrapping ErrShape for other shapes, ErrNaN for NaN or Inf and ErrEmpty
+// for empty data. The result does not share memory with t.
 func Image(t Tensor, opts ImageOpts) (*image.RGBA, error) {
 	l, err := imageLayout("Image", t.Shape(), opts.ChannelsLast)
 	if err != nil {
 		return nil, err
 	}
-	l.data = t.Data()
-	lo, hi, err := valueRange(l.values(), l.c, &opts)
+	if l.data, err = tensorData("Image", t); err != nil {
+		return nil, err
+	}
+	lo, hi, err := valueRange("Image", l.values(), l.c, &opts)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -50,9 +51,7 @@ type Monitor struct {
 // NewMonitor returns a Monitor drawing a chart configured by opts; nothing is displayed until
 // the first Add.
 func NewMonitor(opts PlotOpts) *Monitor {
-	if opts.XLabel == "" {
-		opts.XLabel = "epoch"
-	}
+	opts.XLabel = cmp.Or(opts.XLabel, "epoch")
 	return &Monitor{Opts: opts, live: NewLive(), series: map[string]*Series{}}
 }
 
@@ -102,7 +101,7 @@ func (m *Monitor) line(x float64, values Values) string {
 }
 
 // Figure returns the chart of everything recorded so far, a Line figure that can be customised
-// or shown. It returns an error wrapping ErrNaN before the first recorded value.
+// or shown. It returns an error wrapping ErrEmpty before the first recorded value.
 func (m *Monitor) Figure() (*Figure, error) {
 	series := make([]Series, 0, len(m.names))
 	for _, name := range m.names {

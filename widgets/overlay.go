@@ -27,8 +27,8 @@ type OverlayOpts struct {
 // coloured by opts.ColorMap and alpha-blended. The result has the photo's size (after the
 // MinSize/MaxSize adjustment) and shares no memory with the inputs.
 //
-// Overlay returns an error wrapping ErrShape for other shapes and ErrNaN for NaN, Inf or empty
-// heat maps or an empty photo.
+// Overlay returns an error wrapping ErrShape for other shapes, ErrNaN for NaN or Inf in the heat
+// map and ErrEmpty for an empty heat map or photo.
 func Overlay(photo image.Image, heat Tensor, opts OverlayOpts) (*image.RGBA, error) {
 	shape := heat.Shape()
 	if len(shape) == 3 && shape[0] == 1 {
@@ -41,8 +41,11 @@ func Overlay(photo image.Image, heat Tensor, opts OverlayOpts) (*image.RGBA, err
 	if pb.Empty() {
 		return nil, emptyError("Overlay")
 	}
-	data := heat.Data()
-	lo, hi, err := Range(data)
+	data, err := tensorData("Overlay", heat)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := dataRange("Overlay", data)
 	if err != nil {
 		return nil, err
 	}

@@ -145,7 +145,8 @@ func (s Series) xys(widget string, opts PlotOpts) (plotter.XYs, error) {
 
 // Line plots each series as a line, in a distinct colour, with a legend naming them — a loss
 // curve is Line(PlotOpts{Title: "loss", LogY: true}, Series{Name: "train", Y: losses}).
-// It returns an error wrapping ErrNaN if a series is empty or holds NaN or Inf, and ErrShape if
+// It returns an error wrapping ErrEmpty if there is no series or one is empty, ErrNaN if one holds
+// NaN or Inf, and ErrShape if
 // X and Y differ in length.
 func Line(opts PlotOpts, series ...Series) (*Figure, error) {
 	return lines("Line", opts, series, false)
@@ -197,8 +198,8 @@ func lines(widget string, opts PlotOpts, series []Series, points bool) (*Figure,
 }
 
 // Histogram plots the distribution of values in bins equal-width bins (bins ≤ 0 picks
-// ⌈√n⌉, at most 50) — weights, activations, gradients. It returns an error wrapping ErrNaN for
-// empty values or values holding NaN or Inf.
+// ⌈√n⌉, at most 50) — weights, activations, gradients. It returns an error wrapping ErrEmpty for
+// empty values and ErrNaN for values holding NaN or Inf.
 func Histogram(opts PlotOpts, values []float64, bins int) (*Figure, error) {
 	if err := checkFinite64("Histogram", values); err != nil {
 		return nil, err
@@ -218,7 +219,7 @@ func Histogram(opts PlotOpts, values []float64, bins int) (*Figure, error) {
 }
 
 // Bar plots one bar per label — class counts, per-class accuracy. It returns an error wrapping
-// ErrShape if labels and values differ in length and ErrNaN for empty or non-finite values.
+// ErrShape if labels and values differ in length, ErrEmpty for no values and ErrNaN for non-finite ones.
 func Bar(opts PlotOpts, labels []string, values []float64) (*Figure, error) {
 	if len(labels) != len(values) {
 		return nil, fmt.Errorf("%w: Bar: %d labels for %d values", ErrShape, len(labels), len(values))
@@ -244,8 +245,8 @@ func Bar(opts PlotOpts, labels []string, values []float64) (*Figure, error) {
 
 // HeatMap plots a 2-D tensor [rows cols] as coloured cells, row 0 at the top like a matrix, with
 // a colour bar of the value scale — an attention matrix, a confusion matrix, a weight matrix.
-// cm nil picks Viridis. It returns an error wrapping ErrShape for other shapes and ErrNaN for
-// non-finite or empty data.
+// cm nil picks Viridis. It returns an error wrapping ErrShape for other shapes, ErrNaN for
+// non-finite data and ErrEmpty for empty data.
 func HeatMap(opts PlotOpts, t Tensor, cm *ColorMap) (*Figure, error) {
 	shape := t.Shape()
 	if len(shape) != 2 || shape[0] <= 0 || shape[1] <= 0 {
@@ -255,8 +256,11 @@ func HeatMap(opts PlotOpts, t Tensor, cm *ColorMap) (*Figure, error) {
 		cm = Viridis
 	}
 	rows, cols := shape[0], shape[1]
-	data := t.Data()
-	lo, hi, err := Range(data)
+	data, err := tensorData("HeatMap", t)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := dataRange("HeatMap", data)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +299,7 @@ func indexTicks(n int, pos func(int) float64) plot.ConstantTicks {
 
 // Subplots arranges figures in a grid with cols columns, row-major (cols ≤ 0 puts them all in
 // one row). The result is 320×240 pixels per cell unless its Width and Height are set. It
-// returns an error wrapping ErrNaN if there are no figures.
+// returns an error wrapping ErrEmpty if there are no figures.
 func Subplots(cols int, figs ...*Figure) (*Figure, error) {
 	if len(figs) == 0 {
 		return nil, emptyError("Subplots")

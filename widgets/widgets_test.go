@@ -78,19 +78,19 @@ func TestRange(t *testing.T) {
 	for i, tc := range []struct {
 		data   []float32
 		lo, hi float64
-		nan    bool
+		want   error // nil, ErrNaN or ErrEmpty
 	}{
-		{[]float32{3, -1, 2}, -1, 3, false},
-		{[]float32{7}, 7, 7, false},
-		{nil, 0, 0, true},
-		{[]float32{1, float32(math.NaN())}, 0, 0, true},
-		{[]float32{float32(math.Inf(-1)), 1}, 0, 0, true},
+		{[]float32{3, -1, 2}, -1, 3, nil},
+		{[]float32{7}, 7, 7, nil},
+		{nil, 0, 0, widgets.ErrEmpty},
+		{[]float32{1, float32(math.NaN())}, 0, 0, widgets.ErrNaN},
+		{[]float32{float32(math.Inf(-1)), 1}, 0, 0, widgets.ErrNaN},
 	} {
 		lo, hi, err := widgets.Range(tc.data)
-		if got := errors.Is(err, widgets.ErrNaN); got != tc.nan {
-			t.Errorf("case %d: Range(%v): error %v, want ErrNaN %v", i, tc.data, err, tc.nan)
+		if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) || errors.Is(err, widgets.ErrNaN) && errors.Is(err, widgets.ErrEmpty) {
+			t.Errorf("case %d: Range(%v): error %v, want %v", i, tc.data, err, tc.want)
 		}
-		if !tc.nan && (lo != tc.lo || hi != tc.hi) {
+		if tc.want == nil && (lo != tc.lo || hi != tc.hi) {
 			t.Errorf("case %d: Range(%v): got [%v, %v], want [%v, %v]", i, tc.data, lo, hi, tc.lo, tc.hi)
 		}
 	}
@@ -221,31 +221,31 @@ func TestErrors(t *testing.T) {
 		{"Image empty", second(widgets.Image(widgets.FromSlice(nil, 0, 3), widgets.ImageOpts{})), widgets.ErrShape},
 		{"ImageGrid 2-D", second(widgets.ImageGrid(widgets.FromSlice(make([]float32, 4), 2, 2), widgets.GridOpts{})), widgets.ErrShape},
 		{"ImageGrid captions", second(widgets.ImageGrid(t4, widgets.GridOpts{Captions: []string{"a", "b"}})), widgets.ErrShape},
-		{"ImageGrid empty", second(widgets.ImageGrid(widgets.FromSlice(nil, 0, 4, 4), widgets.GridOpts{})), widgets.ErrNaN},
+		{"ImageGrid empty", second(widgets.ImageGrid(widgets.FromSlice(nil, 0, 4, 4), widgets.GridOpts{})), widgets.ErrEmpty},
 		{"ImageGrid Inf", second(widgets.ImageGrid(widgets.FromSlice([]float32{1, float32(math.Inf(1)), 0, 0}, 1, 2, 2), widgets.GridOpts{})), widgets.ErrNaN},
-		{"Mosaic empty", second(widgets.Mosaic(nil, widgets.GridOpts{})), widgets.ErrNaN},
-		{"SideBySide empty", second(widgets.SideBySide(nil, nil)), widgets.ErrNaN},
+		{"Mosaic empty", second(widgets.Mosaic(nil, widgets.GridOpts{})), widgets.ErrEmpty},
+		{"SideBySide empty", second(widgets.SideBySide(nil, nil)), widgets.ErrEmpty},
 		{"Overlay NaN", second(widgets.Overlay(photo, widgets.FromSlice([]float32{nan}, 1, 1), widgets.OverlayOpts{})), widgets.ErrNaN},
 		{"Overlay 3 channels", second(widgets.Overlay(photo, widgets.FromSlice(make([]float32, 12), 3, 2, 2), widgets.OverlayOpts{})), widgets.ErrShape},
-		{"Overlay empty photo", second(widgets.Overlay(image.NewRGBA(image.Rect(0, 0, 0, 0)), widgets.FromSlice([]float32{1}, 1, 1), widgets.OverlayOpts{})), widgets.ErrNaN},
+		{"Overlay empty photo", second(widgets.Overlay(image.NewRGBA(image.Rect(0, 0, 0, 0)), widgets.FromSlice([]float32{1}, 1, 1), widgets.OverlayOpts{})), widgets.ErrEmpty},
 		{"GridWorld NaN", second(widgets.GridWorld([]float64{0, math.NaN()}, 1, 2, widgets.GridWorldOpts{})), widgets.ErrNaN},
 		{"GridWorld length", second(widgets.GridWorld([]float64{0, 1, 2}, 1, 2, widgets.GridWorldOpts{})), widgets.ErrShape},
 		{"GridWorld policy", second(widgets.GridWorld(nil, 1, 2, widgets.GridWorldOpts{Policy: []widgets.Action{widgets.Up}})), widgets.ErrShape},
 		{"GridWorld wall outside", second(widgets.GridWorld(nil, 1, 2, widgets.GridWorldOpts{Walls: []widgets.Cell{{Row: 1, Col: 0}}})), widgets.ErrShape},
 		{"Line NaN", second(widgets.Line(widgets.PlotOpts{}, widgets.Series{Y: []float64{1, math.NaN()}})), widgets.ErrNaN},
-		{"Line empty series", second(widgets.Line(widgets.PlotOpts{}, widgets.Series{})), widgets.ErrNaN},
-		{"Line no series", second(widgets.Line(widgets.PlotOpts{})), widgets.ErrNaN},
+		{"Line empty series", second(widgets.Line(widgets.PlotOpts{}, widgets.Series{})), widgets.ErrEmpty},
+		{"Line no series", second(widgets.Line(widgets.PlotOpts{})), widgets.ErrEmpty},
 		{"Line X/Y lengths", second(widgets.Line(widgets.PlotOpts{}, widgets.Series{X: []float64{1}, Y: []float64{1, 2}})), widgets.ErrShape},
 		{"Scatter Inf X", second(widgets.Scatter(widgets.PlotOpts{}, widgets.Series{X: []float64{math.Inf(1)}, Y: []float64{1}})), widgets.ErrNaN},
-		{"Histogram empty", second(widgets.Histogram(widgets.PlotOpts{}, nil, 10)), widgets.ErrNaN},
+		{"Histogram empty", second(widgets.Histogram(widgets.PlotOpts{}, nil, 10)), widgets.ErrEmpty},
 		{"Bar lengths", second(widgets.Bar(widgets.PlotOpts{}, []string{"a"}, []float64{1, 2})), widgets.ErrShape},
 		{"Bar NaN", second(widgets.Bar(widgets.PlotOpts{}, []string{"a"}, []float64{math.NaN()})), widgets.ErrNaN},
 		{"HeatMap 1-D", second(widgets.HeatMap(widgets.PlotOpts{}, widgets.FromSlice([]float32{1, 2}, 2), nil)), widgets.ErrShape},
 		{"HeatMap NaN", second(widgets.HeatMap(widgets.PlotOpts{}, widgets.FromSlice([]float32{1, nan}, 1, 2), nil)), widgets.ErrNaN},
-		{"Subplots none", second(widgets.Subplots(2)), widgets.ErrNaN},
+		{"Subplots none", second(widgets.Subplots(2)), widgets.ErrEmpty},
 	} {
-		if !errors.Is(tc.err, tc.want) {
-			t.Errorf("case %d: %s: got error %v, want %v", i, tc.name, tc.err, tc.want)
+		if !errors.Is(tc.err, tc.want) || errors.Is(tc.err, widgets.ErrNaN) && errors.Is(tc.err, widgets.ErrEmpty) {
+			t.Errorf("case %d: %s: got error %v, want %v (only)", i, tc.name, tc.err, tc.want)
 		}
 	}
 	// A log axis needs positive values: a plain error, not a panic.

@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/deepnb/deepnb/dl"
@@ -12,7 +13,6 @@ import (
 // TestGoNBCache keeps tensors with GoNB's cache package, as a notebook cell would: the second
 // call must not recompute and must return the same values.
 func TestGoNBCache(t *testing.T) {
-	t.Parallel()
 	store, err := cache.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func TestGoNBCache(t *testing.T) {
 		t.Errorf("computed %d times, want 1", calls)
 	}
 	for i := range first {
-		if !slicesEqual(second[i].Shape(), first[i].Shape()) || second[i].RequiresGrad() != first[i].RequiresGrad() {
+		if !slices.Equal(second[i].Shape(), first[i].Shape()) || second[i].RequiresGrad() != first[i].RequiresGrad() {
 			t.Errorf("tensor %d: got %v, want %v", i, second[i], first[i])
 		}
 		numtest.Close(t, "cached", second[i].Data(), first[i].Data(), numtest.Exact, 0)

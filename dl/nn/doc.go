@@ -5,7 +5,7 @@
 // A Module is a function of one tensor with explicit parameters:
 //
 //	rng := rand.New(rand.NewPCG(1, 1))
-//	model := nn.NewSequential(nn.NewLinear(rng, 784, 256), nn.ReLU{}, nn.NewLinear(rng, 256, 10))
+//	model := nn.NewSequential(nn.NewLinear(rng, 784, 256), nn.ReLU, nn.NewLinear(rng, 256, 10))
 //	opt := optim.NewAdam(model.Parameters(), 1e-3)
 //	for … {
 //		opt.ZeroGrad()
@@ -24,7 +24,9 @@
 //
 // Constructors take the required sizes and a seeded *rand.Rand, and initialize as PyTorch does
 // (the same seed gives the same model); options are exported fields with documented defaults,
-// e.g. conv := nn.NewConv2D(rng, 3, 16, 3); conv.Padding = 1. Initializers (KaimingNormal,
+// settable in the constructor's expression: nn.NewConv2D(rng, 3, 16, 3).WithPadding(1).
+// Parameter-free steps (ReLU, Tanh, Sigmoid, Flatten, LeakyReLU(slope), Softmax(axis), any
+// function of a tensor) are Funcs. Initializers (KaimingNormal,
 // KaimingUniform, XavierNormal, XavierUniform) are there for custom layers.
 //
 // Losses are functions returning a one-element tensor: CrossEntropy (fused log-softmax and
@@ -46,7 +48,7 @@
 // WriteSafetensors work on named tensors directly.
 //
 // GoNB runs a cell's code again each time it executes, so a trained model would be retrained:
-// TrainOnce(path, model, train) loads the checkpoint when it exists and trains and saves
+// TrainOnce(path, model, train) loads the checkpoint when it exists (reporting loaded) and trains and saves
 // otherwise. *dl.Tensor also implements gob encoding, so GoNB's cache package keeps tensors:
 // cache.Cache("w", func() []*dl.Tensor { … }).
 //
@@ -66,8 +68,9 @@
 //
 // # Errors
 //
-// Wrong shapes and invalid sizes are programmer errors: they panic with a *dl.ShapeError naming
-// the layer or loss and the shapes (recover with dl.Try). Files and data return errors: Load
+// Wrong shapes and invalid sizes are programmer errors: a wrong shape panics with a
+// *dl.ShapeError naming the layer or loss and the shapes, a size that is not positive (or an
+// Embedding id that is not a whole number) with a *dl.ArgError (recover either with dl.Try). Files and data return errors: Load
 // returns a *MismatchError listing missing, unexpected and mismatched tensors; ReadSafetensors
 // names the check a malformed file fails; errors of the *File functions name the file.
 package nn

@@ -23,7 +23,7 @@ func ExampleLinear() {
 
 func ExampleSequential() {
 	rng := rand.New(rand.NewPCG(1, 1))
-	model := nn.NewSequential(nn.NewLinear(rng, 2, 8), nn.ReLU{}, nn.NewLinear(rng, 8, 3))
+	model := nn.NewSequential(nn.NewLinear(rng, 2, 8), nn.ReLU, nn.NewLinear(rng, 8, 3))
 	x := dl.New([]float32{0.5, -1, 2, 0}, 2, 2)
 	loss := nn.CrossEntropy(model.Forward(x), []int{0, 2})
 	loss.Backward()
@@ -72,17 +72,17 @@ func ExampleTrainOnce() {
 	path := filepath.Join(dir, "model.safetensors")
 	for run := 1; run <= 2; run++ { // two runs of the same notebook cell
 		model := nn.NewLinear(rand.New(rand.NewPCG(1, 1)), 2, 1)
-		err := nn.TrainOnce(path, model, func() error {
+		loaded, err := nn.TrainOnce(path, model, func() error {
 			fmt.Println("run", run, "trains")
 			model.Bias.Data()[0] = 42 // stands for a training loop
 			return nil
 		})
-		fmt.Printf("run %d: bias %.4f, err %v\n", run, model.Bias.Data()[0], err)
+		fmt.Printf("run %d: bias %.4f, loaded %v, err %v\n", run, model.Bias.Data()[0], loaded, err)
 	}
 	// Output:
 	// run 1 trains
-	// run 1: bias 42.0000, err <nil>
-	// run 2: bias 42.0000, err <nil>
+	// run 1: bias 42.0000, loaded false, err <nil>
+	// run 2: bias 42.0000, loaded true, err <nil>
 }
 
 func ExampleLSTM() {
@@ -108,7 +108,7 @@ func ExampleGram() {
 
 func ExampleSummary() {
 	rng := rand.New(rand.NewPCG(1, 1))
-	model := nn.NewSequential(nn.NewLinear(rng, 2, 16), nn.NewBatchNorm1D(16), nn.ReLU{}, nn.NewLinear(rng, 16, 1))
+	model := nn.NewSequential(nn.NewLinear(rng, 2, 16), nn.NewBatchNorm1D(16), nn.ReLU, nn.NewLinear(rng, 16, 1))
 	fmt.Print(nn.Summary(model))
 	// Output:
 	// 0.weight                 [16 2]  32
@@ -120,4 +120,16 @@ func ExampleSummary() {
 	// 1.running_mean (buffer)  [16]    16
 	// 1.running_var (buffer)   [16]    16
 	// trainable parameters: 97
+}
+
+// A parameter-free step between layers is a Func; layer options are set in the expression that
+// makes the layer.
+func ExampleFunc() {
+	rng := rand.New(rand.NewPCG(1, 1))
+	double := nn.Func(func(x *dl.Tensor) *dl.Tensor { return x.MulScalar(2) })
+	model := nn.NewSequential(
+		nn.NewConv2D(rng, 1, 4, 3).WithPadding(1), nn.ReLU, nn.NewMaxPool2D(2),
+		nn.Flatten, double, nn.NewLinear(rng, 4*4*4, 10))
+	fmt.Println(model.Forward(dl.Zeros(2, 1, 8, 8)).Shape(), nn.Count(model))
+	// Output: [2 10] 690
 }

@@ -11,8 +11,13 @@ import (
 // Conv2D is a 2-D convolution layer over images [N, C, H, W] (see dl.Conv2D for the equation and
 // the output size). Weight is [Out, In/Groups, K, K] and Bias is [Out] (nil for no bias),
 // PyTorch's layout and names. The options are exported fields: Stride (default 1), Padding
-// (default 0), Dilation (default 1), Groups (default 1). NewConv2D initializes Weight and Bias
-// from U(−1/√fan_in, 1/√fan_in) with fan_in = In/Groups·K², as PyTorch does.
+// (default 0), Dilation (default 1), Groups (default 1); WithPadding and WithStride set them in
+// the constructor's expression:
+//
+//	conv := nn.NewConv2D(rng, 1, 16, 5).WithPadding(2)
+//
+// NewConv2D initializes Weight and Bias from U(−1/√fan_in, 1/√fan_in) with fan_in =
+// In/Groups·K², as PyTorch does.
 type Conv2D struct {
 	Weight                            *dl.Tensor // [Out, In/Groups, K, K]
 	Bias                              *dl.Tensor // [Out], or nil
@@ -20,11 +25,12 @@ type Conv2D struct {
 }
 
 // NewConv2D returns a k×k convolution from in to out channels with stride 1, no padding and a
-// bias; set Padding (e.g. k/2 for "same" size) and the other fields after (Groups > 1 also needs
-// a Weight of shape [out, in/Groups, k, k]). It panics if a size is not positive.
+// bias; chain WithPadding (e.g. k/2 for "same" size) or WithStride, or set the fields after
+// (Groups > 1 also needs a Weight of shape [out, in/Groups, k, k]). It panics with a
+// *dl.ArgError if a size is not positive.
 func NewConv2D(rng *rand.Rand, in, out, k int) *Conv2D {
 	if in <= 0 || out <= 0 || k <= 0 {
-		panic(&dl.ShapeError{Op: "NewConv2D", A: []int{in, out, k}, Msg: "sizes must be positive"})
+		panic(&dl.ArgError{Op: "NewConv2D", Arg: "sizes", Value: []int{in, out, k}, Msg: "must be positive"})
 	}
 	b := float32(1 / math.Sqrt(float64(in*k*k)))
 	return &Conv2D{
@@ -33,6 +39,12 @@ func NewConv2D(rng *rand.Rand, in, out, k int) *Conv2D {
 		Stride: 1, Dilation: 1, Groups: 1,
 	}
 }
+
+// WithPadding sets Padding to p (zeros added on every side) and returns c.
+func (c *Conv2D) WithPadding(p int) *Conv2D { c.Padding = p; return c }
+
+// WithStride sets Stride to s and returns c.
+func (c *Conv2D) WithStride(s int) *Conv2D { c.Stride = s; return c }
 
 // Forward returns the convolution of x [N, In, H, W]; it panics as dl.Conv2D does.
 func (c *Conv2D) Forward(x *dl.Tensor) *dl.Tensor {
@@ -57,11 +69,11 @@ type ConvTranspose2D struct {
 }
 
 // NewConvTranspose2D returns a k×k transposed convolution from in to out channels with stride 1;
-// a typical 2× upsampler sets Stride = 2 with k = 2, or k = 4 and Padding = 1. It panics if a
-// size is not positive.
+// a typical 2× upsampler is NewConvTranspose2D(rng, in, out, 4).WithStride(2).WithPadding(1)
+// (or k = 2 with stride 2). It panics with a *dl.ArgError if a size is not positive.
 func NewConvTranspose2D(rng *rand.Rand, in, out, k int) *ConvTranspose2D {
 	if in <= 0 || out <= 0 || k <= 0 {
-		panic(&dl.ShapeError{Op: "NewConvTranspose2D", A: []int{in, out, k}, Msg: "sizes must be positive"})
+		panic(&dl.ArgError{Op: "NewConvTranspose2D", Arg: "sizes", Value: []int{in, out, k}, Msg: "must be positive"})
 	}
 	b := float32(1 / math.Sqrt(float64(out*k*k)))
 	return &ConvTranspose2D{
@@ -70,6 +82,12 @@ func NewConvTranspose2D(rng *rand.Rand, in, out, k int) *ConvTranspose2D {
 		Stride: 1, Dilation: 1, Groups: 1,
 	}
 }
+
+// WithPadding sets Padding to p and returns c.
+func (c *ConvTranspose2D) WithPadding(p int) *ConvTranspose2D { c.Padding = p; return c }
+
+// WithStride sets Stride to s and returns c.
+func (c *ConvTranspose2D) WithStride(s int) *ConvTranspose2D { c.Stride = s; return c }
 
 // Forward returns the transposed convolution of x [N, In, H, W]; it panics as
 // dl.ConvTranspose2D does.
@@ -159,7 +177,7 @@ func NewBatchNorm2D(c int) *BatchNorm { return newBatchNorm(c, 2) }
 
 func newBatchNorm(c, d int) *BatchNorm {
 	if c <= 0 {
-		panic(&dl.ShapeError{Op: "NewBatchNorm", A: []int{c}, Msg: "channels must be positive"})
+		panic(&dl.ArgError{Op: "NewBatchNorm", Arg: "channels", Value: c, Msg: "must be positive"})
 	}
 	return &BatchNorm{
 		Weight: param(dl.Ones(c)), Bias: param(dl.Zeros(c)),
@@ -211,7 +229,7 @@ func NewLayerNorm(shape ...int) *LayerNorm {
 	}
 	for _, d := range shape {
 		if d <= 0 {
-			panic(&dl.ShapeError{Op: "NewLayerNorm", A: shape, Msg: "sizes must be positive"})
+			panic(&dl.ArgError{Op: "NewLayerNorm", Arg: "shape", Value: shape, Msg: "must be positive"})
 		}
 	}
 	return &LayerNorm{Weight: param(dl.Ones(shape...)), Bias: param(dl.Zeros(shape...)), Eps: 1e-5}
@@ -258,7 +276,7 @@ type Embedding struct {
 // NewEmbedding returns an Embedding of vocab ids into dim-dimensional vectors.
 func NewEmbedding(rng *rand.Rand, vocab, dim int) *Embedding {
 	if vocab <= 0 || dim <= 0 {
-		panic(&dl.ShapeError{Op: "NewEmbedding", A: []int{vocab, dim}, Msg: "sizes must be positive"})
+		panic(&dl.ArgError{Op: "NewEmbedding", Arg: "sizes", Value: []int{vocab, dim}, Msg: "must be positive"})
 	}
 	return &Embedding{Weight: param(dl.RandN(rng, vocab, dim))}
 }
@@ -270,13 +288,13 @@ func (e *Embedding) Lookup(ids []int, shape ...int) *dl.Tensor {
 }
 
 // Forward looks up the ids held (as whole numbers) in x, giving [x's shape..., D], so an
-// Embedding can start a Sequential. It panics with a *dl.ShapeError if a value of x is not a
+// Embedding can start a Sequential. It panics with a *dl.ArgError if a value of x is not a
 // whole number, and as dl.Embedding does.
 func (e *Embedding) Forward(x *dl.Tensor) *dl.Tensor {
 	ids := make([]int, x.Len())
 	for i, v := range x.Data() {
 		if v != float32(math.Trunc(float64(v))) {
-			panic(&dl.ShapeError{Op: "Embedding", A: x.Shape(), Msg: fmt.Sprintf("id %v at %d is not a whole number", v, i)})
+			panic(&dl.ArgError{Op: "Embedding", Arg: fmt.Sprintf("id at %d", i), Value: v, Msg: "is not a whole number"})
 		}
 		ids[i] = int(v)
 	}
@@ -293,66 +311,44 @@ func (e *Embedding) Parameters() []*dl.Tensor { return []*dl.Tensor{e.Weight} }
 // NamedParameters returns "weight".
 func (e *Embedding) NamedParameters() []Named { return []Named{{"weight", e.Weight}} }
 
-// Flatten merges all dimensions but the first: [N, C, H, W] → [N, C·H·W], as a view.
-type Flatten struct{}
+// Func is a module without parameters made from a function of one tensor, as http.HandlerFunc
+// makes a handler from a function: Func(f).Forward(x) is f(x). The activations below are Funcs,
+// and so is any step a model needs between layers:
+//
+//	nn.NewSequential(nn.NewLinear(rng, 2, 8), nn.ReLU, nn.Func(func(x *dl.Tensor) *dl.Tensor { return x.MulScalar(2) }))
+type Func func(x *dl.Tensor) *dl.Tensor
 
-// Forward returns x.Flatten(1).
-func (Flatten) Forward(x *dl.Tensor) *dl.Tensor { return x.Flatten(1) }
-
-// Parameters returns nil.
-func (Flatten) Parameters() []*dl.Tensor { return nil }
-
-// ReLU is the module form of dl's ReLU: y = max(x, 0), with ReLU′(0) = 0.
-type ReLU struct{}
-
-// Forward returns x.ReLU().
-func (ReLU) Forward(x *dl.Tensor) *dl.Tensor { return x.ReLU() }
+// Forward returns f(x).
+func (f Func) Forward(x *dl.Tensor) *dl.Tensor { return f(x) }
 
 // Parameters returns nil.
-func (ReLU) Parameters() []*dl.Tensor { return nil }
+func (Func) Parameters() []*dl.Tensor { return nil }
 
-// LeakyReLU is y = x for x > 0 and Slope·x otherwise (PyTorch's default slope is 0.01).
-type LeakyReLU struct{ Slope float32 }
+// The parameter-free layers, as modules for a Sequential.
+var (
+	// Flatten merges all dimensions but the first: [N, C, H, W] → [N, C·H·W], as a view.
+	Flatten = Func(func(x *dl.Tensor) *dl.Tensor { return x.Flatten(1) })
+	// ReLU is y = max(x, 0), with ReLU′(0) = 0.
+	ReLU = Func((*dl.Tensor).ReLU)
+	// Tanh is y = tanh(x).
+	Tanh = Func((*dl.Tensor).Tanh)
+	// Sigmoid is σ(x) = 1/(1 + e⁻ˣ).
+	Sigmoid = Func((*dl.Tensor).Sigmoid)
+)
 
-// Forward returns x.LeakyReLU(Slope).
-func (l LeakyReLU) Forward(x *dl.Tensor) *dl.Tensor { return x.LeakyReLU(l.Slope) }
+// LeakyReLU returns the module y = x for x > 0 and slope·x otherwise (PyTorch's default slope
+// is 0.01).
+func LeakyReLU(slope float32) Func {
+	return func(x *dl.Tensor) *dl.Tensor { return x.LeakyReLU(slope) }
+}
 
-// Parameters returns nil.
-func (LeakyReLU) Parameters() []*dl.Tensor { return nil }
+// Softmax returns the module softmax along axis (e.g. −1 for the last dimension). For training,
+// feed logits to CrossEntropy instead, which is fused and more stable.
+func Softmax(axis int) Func {
+	return func(x *dl.Tensor) *dl.Tensor { return x.Softmax(axis) }
+}
 
-// Tanh is the module form of tanh.
-type Tanh struct{}
-
-// Forward returns x.Tanh().
-func (Tanh) Forward(x *dl.Tensor) *dl.Tensor { return x.Tanh() }
-
-// Parameters returns nil.
-func (Tanh) Parameters() []*dl.Tensor { return nil }
-
-// Sigmoid is the module form of σ(x) = 1/(1 + e⁻ˣ).
-type Sigmoid struct{}
-
-// Forward returns x.Sigmoid().
-func (Sigmoid) Forward(x *dl.Tensor) *dl.Tensor { return x.Sigmoid() }
-
-// Parameters returns nil.
-func (Sigmoid) Parameters() []*dl.Tensor { return nil }
-
-// Softmax is the module form of softmax along Axis (e.g. −1 for the last dimension). For
-// training, feed logits to CrossEntropy instead, which is fused and more stable.
-type Softmax struct{ Axis int }
-
-// Forward returns x.Softmax(Axis).
-func (s Softmax) Forward(x *dl.Tensor) *dl.Tensor { return x.Softmax(s.Axis) }
-
-// Parameters returns nil.
-func (Softmax) Parameters() []*dl.Tensor { return nil }
-
-// LogSoftmax is the module form of log-softmax along Axis; pair it with NLLLoss.
-type LogSoftmax struct{ Axis int }
-
-// Forward returns x.LogSoftmax(Axis).
-func (s LogSoftmax) Forward(x *dl.Tensor) *dl.Tensor { return x.LogSoftmax(s.Axis) }
-
-// Parameters returns nil.
-func (LogSoftmax) Parameters() []*dl.Tensor { return nil }
+// LogSoftmax returns the module log-softmax along axis; pair it with NLLLoss.
+func LogSoftmax(axis int) Func {
+	return func(x *dl.Tensor) *dl.Tensor { return x.LogSoftmax(axis) }
+}

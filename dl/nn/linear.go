@@ -22,7 +22,7 @@ type Linear struct {
 // NewLinear panics if in or out is not positive.
 func NewLinear(rng *rand.Rand, in, out int) *Linear {
 	if in <= 0 || out <= 0 {
-		panic(&dl.ShapeError{Op: "NewLinear", A: []int{in, out}, Msg: "sizes must be positive"})
+		panic(&dl.ArgError{Op: "NewLinear", Arg: "sizes", Value: []int{in, out}, Msg: "must be positive"})
 	}
 	bound := float32(1 / math.Sqrt(float64(in)))
 	return &Linear{

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +14,6 @@ import (
 )
 
 func TestLinearGolden(t *testing.T) {
-	t.Parallel()
 	l := &nn.Linear{
 		Weight: dl.New([]float32{1, 2, 3, 4, 5, 6}, 3, 2),
 		Bias:   dl.New([]float32{0.5, -1, 0}, 3),
@@ -28,7 +28,7 @@ func TestLinearGolden(t *testing.T) {
 		{dl.New([]float32{0, 0, 1, 0, 0, 1, 2, 2}, 2, 2, 2), []float32{0.5, -1, 0, 1.5, 2, 5, 2.5, 3, 6, 6.5, 13, 22}, []int{2, 2, 3}},
 	} {
 		y := l.Forward(tc.x)
-		if !slicesEqual(y.Shape(), tc.shape) {
+		if !slices.Equal(y.Shape(), tc.shape) {
 			t.Errorf("case %d: Linear: shape %v, want %v", i, y.Shape(), tc.shape)
 		}
 		numtest.Close(t, "Linear", y.Data(), tc.want, numtest.Exact, 0)
@@ -36,18 +36,6 @@ func TestLinearGolden(t *testing.T) {
 	if err := numtest.PanicsWith(func() { l.Forward(dl.Zeros(2, 3)) }); !errors.Is(err, dl.ErrShape) {
 		t.Errorf("Linear with wrong input: got %v, want a shape error", err)
 	}
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestLinearGrad(t *testing.T) {
@@ -64,7 +52,6 @@ func TestLinearGrad(t *testing.T) {
 }
 
 func TestCrossEntropyGolden(t *testing.T) {
-	t.Parallel()
 	lse := math.Log(math.Exp(1) + math.Exp(2) + math.Exp(3))
 	for i, tc := range []struct {
 		logits []float32
@@ -94,7 +81,6 @@ func TestCrossEntropyGolden(t *testing.T) {
 }
 
 func TestLossPanics(t *testing.T) {
-	t.Parallel()
 	for i, tc := range []struct {
 		f    func()
 		want string
@@ -115,7 +101,6 @@ func TestLossPanics(t *testing.T) {
 }
 
 func TestLossValues(t *testing.T) {
-	t.Parallel()
 	a := dl.New([]float32{1, 2, 3, 4}, 2, 2)
 	b := dl.New([]float32{1, 0, 3, 0}, 2, 2)
 	for i, tc := range []struct {
@@ -137,11 +122,10 @@ func TestLossValues(t *testing.T) {
 }
 
 func TestGramGolden(t *testing.T) {
-	t.Parallel()
 	// F = [[1 2] [3 4]] as [C=2, H=1, W=2]: F·Fᵀ = [[5 11] [11 25]], divided by C·H·W = 4.
 	f := dl.New([]float32{1, 2, 3, 4}, 2, 1, 2)
 	g := nn.Gram(f)
-	if !slicesEqual(g.Shape(), []int{2, 2}) {
+	if !slices.Equal(g.Shape(), []int{2, 2}) {
 		t.Fatalf("Gram: shape %v, want [2 2]", g.Shape())
 	}
 	numtest.Close(t, "Gram", g.Data(), []float32{1.25, 2.75, 2.75, 6.25}, numtest.Exact, 0)

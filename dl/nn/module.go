@@ -122,20 +122,9 @@ type Sequential struct {
 // NewSequential returns a Sequential of the given layers.
 func NewSequential(layers ...Module) *Sequential { return &Sequential{Layers: layers} }
 
-// Forward applies the layers in order. A ReLU directly followed by a MaxPool2D runs after the
-// pooling instead, on a k² times smaller tensor: max pooling (padding counts as −∞) commutes
-// with any nondecreasing function, so the values are the same, and so are the gradients, up to
-// which of several tied maxima receives a zero gradient.
+// Forward applies the layers in the order they were written, each to the previous one's output.
 func (s *Sequential) Forward(x *dl.Tensor) *dl.Tensor {
-	for i := 0; i < len(s.Layers); i++ {
-		l := s.Layers[i]
-		if _, ok := l.(ReLU); ok && i+1 < len(s.Layers) {
-			if p, ok := s.Layers[i+1].(*MaxPool2D); ok {
-				x = p.Forward(x).ReLU()
-				i++
-				continue
-			}
-		}
+	for _, l := range s.Layers {
 		x = l.Forward(x)
 	}
 	return x

@@ -47,7 +47,7 @@ func (w *RecurrentWeights) HiddenSize() int { return w.WeightHH.Dim(1) }
 
 func newRecurrentWeights(op string, rng *rand.Rand, gates, in, hidden int) RecurrentWeights {
 	if in <= 0 || hidden <= 0 {
-		panic(&dl.ShapeError{Op: op, A: []int{in, hidden}, Msg: "sizes must be positive"})
+		panic(&dl.ArgError{Op: op, Arg: "sizes", Value: []int{in, hidden}, Msg: "must be positive"})
 	}
 	b := float32(1 / math.Sqrt(float64(hidden)))
 	return RecurrentWeights{

@@ -20,7 +20,6 @@ func rw(wih, whh, bih, bhh []float32) nn.RecurrentWeights {
 // TestCellsGolden checks one step of each cell with In = H = 1 against values worked out by
 // hand from the equations in the doc comments (the numbers below were computed in float64).
 func TestCellsGolden(t *testing.T) {
-	t.Parallel()
 	x, h, c := dl.New([]float32{1}, 1, 1), dl.New([]float32{0.5}, 1, 1), dl.New([]float32{0.2}, 1, 1)
 
 	// LSTM: a = [0.5 −0.5 1 2]·1 + [0.1 0.2 0.3 0.4]·0.5 + [0.1 0 0 −0.1] = [0.65 −0.4 1.15 2.1];
@@ -43,7 +42,6 @@ func TestCellsGolden(t *testing.T) {
 
 // TestSequenceMatchesCells checks that the sequence layers equal their cells stepped by hand.
 func TestSequenceMatchesCells(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	const B, T, In, H = 3, 4, 5, 6
 	x := dl.RandN(rng, B, T, In)

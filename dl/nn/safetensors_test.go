@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,7 +25,6 @@ func stFile(header string, data []byte) []byte {
 }
 
 func TestSafetensorsKnownBytes(t *testing.T) {
-	t.Parallel()
 	// Written by hand: a = [1 2] (F32), b = 3.5 (scalar), with metadata.
 	header := `{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[],"data_offsets":[8,12]}}`
 	for len(header)%8 != 0 {
@@ -59,7 +59,6 @@ func TestSafetensorsKnownBytes(t *testing.T) {
 }
 
 func TestReadSafetensorsErrors(t *testing.T) {
-	t.Parallel()
 	f32 := func(n int) []byte { return make([]byte, 4*n) }
 	for i, tc := range []struct {
 		file []byte
@@ -127,7 +126,6 @@ func mlp(seed uint64, hidden int) *nn.Sequential {
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {
-	t.Parallel()
 	src, dst := mlp(1, 4), mlp(2, 4)
 	var buf bytes.Buffer
 	if err := nn.Save(&buf, src); err != nil {
@@ -157,7 +155,6 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 }
 
 func TestLoadMismatch(t *testing.T) {
-	t.Parallel()
 	var buf bytes.Buffer
 	if err := nn.Save(&buf, mlp(1, 4)); err != nil {
 		t.Fatal(err)
@@ -211,7 +208,6 @@ func TestLoadMismatch(t *testing.T) {
 }
 
 func TestSaveLoadFile(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "m.safetensors")
 	if err := nn.SaveFile(path, mlp(1, 3)); err != nil {
@@ -227,7 +223,6 @@ func TestSaveLoadFile(t *testing.T) {
 }
 
 func TestTrainOnce(t *testing.T) {
-	t.Parallel()
 	path := filepath.Join(t.TempDir(), "sub", "ckpt.safetensors")
 	calls := 0
 	train := func(m nn.Module) func() error {
@@ -242,12 +237,12 @@ func TestTrainOnce(t *testing.T) {
 		}
 	}
 	m1 := mlp(1, 4)
-	if err := nn.TrainOnce(path, m1, train(m1)); err != nil {
-		t.Fatal(err)
+	if loaded, err := nn.TrainOnce(path, m1, train(m1)); loaded || err != nil {
+		t.Fatalf("TrainOnce, first call: loaded %v, err %v; want false, nil", loaded, err)
 	}
 	m2 := mlp(1, 4) // a fresh run of the cell: same seed, untrained
-	if err := nn.TrainOnce(path, m2, train(m2)); err != nil {
-		t.Fatal(err)
+	if loaded, err := nn.TrainOnce(path, m2, train(m2)); !loaded || err != nil {
+		t.Fatalf("TrainOnce, second call: loaded %v, err %v; want true, nil", loaded, err)
 	}
 	if calls != 1 {
 		t.Errorf("train called %d times, want 1", calls)
@@ -258,20 +253,19 @@ func TestTrainOnce(t *testing.T) {
 	// A failing train saves nothing and returns the error.
 	bad := filepath.Join(t.TempDir(), "bad.safetensors")
 	wantErr := errors.New("diverged")
-	if err := nn.TrainOnce(bad, m1, func() error { return wantErr }); err != wantErr {
-		t.Errorf("TrainOnce: got %v, want train's error", err)
+	if loaded, err := nn.TrainOnce(bad, m1, func() error { return wantErr }); loaded || err != wantErr {
+		t.Errorf("TrainOnce: got %v, %v, want false and train's error", loaded, err)
 	}
 	if _, err := os.Stat(bad); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("TrainOnce saved a checkpoint after a failed train")
 	}
 	// A changed architecture reports the mismatch and the file.
-	if err := nn.TrainOnce(path, mlp(1, 5), func() error { return nil }); err == nil || !strings.Contains(err.Error(), "shape") {
-		t.Errorf("TrainOnce with changed model: got %v", err)
+	if loaded, err := nn.TrainOnce(path, mlp(1, 5), func() error { calls++; return nil }); loaded || calls != 1 || err == nil || !strings.Contains(err.Error(), "shape") {
+		t.Errorf("TrainOnce with changed model: got %v, %v (train called %d times), want false, a shape error, 1 call", loaded, err, calls)
 	}
 }
 
 func TestTensorGob(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	in := []*dl.Tensor{dl.RandN(rng, 2, 3).SetRequiresGrad(true), dl.Scalar(-1.5), dl.Zeros(0, 4)}
 	var buf bytes.Buffer
@@ -286,7 +280,7 @@ func TestTensorGob(t *testing.T) {
 		t.Fatalf("gob: got %d tensors, want %d", len(out), len(in))
 	}
 	for i := range in {
-		if !slicesEqual(out[i].Shape(), in[i].Shape()) || out[i].RequiresGrad() != in[i].RequiresGrad() {
+		if !slices.Equal(out[i].Shape(), in[i].Shape()) || out[i].RequiresGrad() != in[i].RequiresGrad() {
 			t.Errorf("case %d: gob: got %v (grad %v), want %v (grad %v)", i, out[i].Shape(), out[i].RequiresGrad(), in[i].Shape(), in[i].RequiresGrad())
 		}
 		numtest.Close(t, "gob values", out[i].Data(), in[i].Data(), numtest.Exact, 0)
@@ -310,7 +304,6 @@ func TestTensorGob(t *testing.T) {
 }
 
 func TestSaveLoadBuffers(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	src := nn.NewSequential(nn.NewLinear(rng, 3, 4), nn.NewBatchNorm1D(4))
 	src.Forward(dl.RandN(rng, 8, 3)) // moves the running statistics

@@ -29,11 +29,10 @@ func moons(rng *rand.Rand, n int, noise float64) (*dl.Tensor, []float32) {
 // TestMLPLearnsMoons trains a seeded 2-16-16-1 MLP on two moons with Adam: it must reach 95%
 // training accuracy within 100 full-batch steps.
 func TestMLPLearnsMoons(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	x, y := moons(rng, 200, 0.1)
 	target := dl.New(y, 200, 1)
-	model := nn.NewSequential(nn.NewLinear(rng, 2, 16), nn.ReLU{}, nn.NewLinear(rng, 16, 16), nn.ReLU{}, nn.NewLinear(rng, 16, 1))
+	model := nn.NewSequential(nn.NewLinear(rng, 2, 16), nn.ReLU, nn.NewLinear(rng, 16, 16), nn.ReLU, nn.NewLinear(rng, 16, 1))
 	opt := optim.NewAdam(model.Parameters(), 0.05)
 	acc := 0.0
 	step := 0
@@ -60,11 +59,9 @@ func TestMLPLearnsMoons(t *testing.T) {
 // TestRecurrentLearnsToRemember trains each recurrent layer to output the previous input bit,
 // which needs memory across a step: the loss must fall below 0.1 (from ln 2 ≈ 0.69).
 func TestRecurrentLearnsToRemember(t *testing.T) {
-	t.Parallel()
 	const B, T, H = 16, 10, 8
 	for _, kind := range []string{"RNN", "LSTM", "GRU"} {
 		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
 			rng := rand.New(rand.NewPCG(2, 2))
 			var layer interface {
 				nn.Module

@@ -8,7 +8,6 @@ import (
 
 // TestVec checks the vector helpers against plain loops over lengths around the 8-lane width.
 func TestVec(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	r := func(n int) []float32 {
 		s := make([]float32, n)

@@ -8,7 +8,7 @@
 // returns the History of losses and accuracies:
 //
 //	rng := rand.New(rand.NewPCG(1, 1))
-//	model := nn.NewSequential(nn.Flatten{}, nn.NewLinear(rng, 784, 256), nn.ReLU{}, nn.NewLinear(rng, 256, 10))
+//	model := nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 784, 256), nn.ReLU, nn.NewLinear(rng, 256, 10))
 //	opt := optim.NewSGD(model.Parameters(), 0.1)
 //	opt.Momentum = 0.9
 //	loop := train.Loop{Model: model, Opt: opt, Epochs: 1}
@@ -24,10 +24,15 @@
 // Its hooks receive plain values (Step, Epoch), and a notebook wires them to widgets with a
 // one-line closure, as above.
 //
-// After training, Predict gives the model's class for every example of a set, Mistakes finds
-// the wrong ones (with captions "predicted (true)" for a grid of images), and Once trains a model
-// only the first time, keeping its weights in a checkpoint file (nn.TrainOnce) and reporting
-// whether they were loaded.
+// Hooks may stop training: OnStep and OnEpoch return an error, and ErrStop ends the run early
+// as planned (early stopping, a time budget) while any other error is returned by Run.
+// widgets/trainview attaches the lectures' live chart, progress bar and per-epoch test accuracy
+// to a Loop in one call.
+//
+// After training, Predict gives the model's class for every example of a set and Mistakes finds
+// the wrong ones (with captions "predicted (true)" for a grid of images); nn.TrainOnce trains a
+// model only the first time, keeping its weights in a checkpoint file and reporting whether they
+// were loaded.
 //
 // Introduced in notebooks/02-deep-learning-in-go.
 //

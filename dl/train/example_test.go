@@ -30,12 +30,15 @@ func bars(n int, seed uint64) *datasets.Set {
 
 func ExampleLoop_Run() {
 	rng := rand.New(rand.NewPCG(1, 1))
-	model := nn.NewSequential(nn.Flatten{}, nn.NewLinear(rng, 9, 16), nn.ReLU{}, nn.NewLinear(rng, 16, 3))
+	model := nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 9, 16), nn.ReLU, nn.NewLinear(rng, 16, 3))
 	opt := optim.NewSGD(model.Parameters(), 0.1)
 	opt.Momentum = 0.9
 
 	loop := train.Loop{Model: model, Opt: opt, Epochs: 2}
-	loop.OnEpoch = func(e train.Epoch) { fmt.Printf("epoch %d: test accuracy %.4f\n", e.Epoch, e.TestAccuracy) }
+	loop.OnEpoch = func(e train.Epoch) error {
+		fmt.Printf("epoch %d: test accuracy %.4f\n", e.Epoch, e.TestAccuracy)
+		return nil
+	}
 	hist, err := loop.Run(bars(320, 1), bars(100, 2), 32, 1)
 	if err != nil {
 		fmt.Println(err)
@@ -50,12 +53,12 @@ func ExampleLoop_Run() {
 
 func ExampleLoop_Run_errors() {
 	rng := rand.New(rand.NewPCG(1, 1))
-	model := nn.NewSequential(nn.Flatten{}, nn.NewLinear(rng, 8, 3)) // the images have 9 pixels
+	model := nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 8, 3)) // the images have 9 pixels
 	loop := train.Loop{Model: model, Opt: optim.NewSGD(model.Parameters(), 0.1)}
 	_, err := loop.Run(bars(64, 1), nil, 32, 1)
 	fmt.Println(errors.Is(err, dl.ErrShape))
 
-	model = nn.NewSequential(nn.Flatten{}, nn.NewLinear(rng, 9, 16), nn.ReLU{}, nn.NewLinear(rng, 16, 3))
+	model = nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 9, 16), nn.ReLU, nn.NewLinear(rng, 16, 3))
 	loop = train.Loop{Model: model, Opt: optim.NewSGD(model.Parameters(), 1e12), Epochs: 10} // far too large
 	_, err = loop.Run(bars(64, 1), nil, 32, 1)
 	fmt.Println(errors.Is(err, train.ErrNaNLoss))
@@ -74,4 +77,21 @@ func ExampleEvery() {
 	// Output:
 	// step 3 (0.60 epochs): mean loss 3.0000, accuracy 0.2000
 	// step 5 (1.00 epochs): mean loss 0.7500, accuracy 0.7000
+}
+
+// A hook stops training early by returning ErrStop: here after the second epoch, as an early
+// stopping rule or a time budget would.
+func ExampleErrStop() {
+	rng := rand.New(rand.NewPCG(1, 1))
+	model := nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 9, 3))
+	loop := train.Loop{Model: model, Opt: optim.NewSGD(model.Parameters(), 0.1), Epochs: 10}
+	loop.OnEpoch = func(e train.Epoch) error {
+		if e.Epoch == 2 {
+			return train.ErrStop
+		}
+		return nil
+	}
+	hist, err := loop.Run(bars(60, 1), nil, 20, 1)
+	fmt.Println(len(hist.Epochs), "epochs,", len(hist.Loss), "steps, error:", err)
+	// Output: 2 epochs, 6 steps, error: <nil>
 }

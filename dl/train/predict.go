@@ -67,20 +67,3 @@ func Captions(classes []int) []string {
 	}
 	return out
 }
-
-// Once trains model once and keeps its weights in the checkpoint file at path, as nn.TrainOnce:
-// if the file exists, Once loads the weights from it and does not call fit; otherwise it calls
-// fit and saves the weights. It reports whether the weights were loaded (loaded is false when
-// fit ran, and whenever err is not nil), so a notebook cell can say which happened:
-//
-//	loaded, err := train.Once(path, model, func() error { _, err := loop.Run(trainSet, testSet, 64, 1); return err })
-//
-// Once returns fit's error, or nn.TrainOnce's error naming the file if loading or saving fails.
-func Once(path string, model nn.Params, fit func() error) (loaded bool, err error) {
-	trained := false
-	err = nn.TrainOnce(path, model, func() error {
-		trained = true
-		return fit()
-	})
-	return err == nil && !trained, err
-}

@@ -92,7 +92,6 @@ func TestPredictPanics(t *testing.T) {
 }
 
 func TestMistakes(t *testing.T) {
-	t.Parallel()
 	for i, tc := range []struct {
 		pred, labels []int
 		k            int
@@ -123,7 +122,6 @@ func TestMistakes(t *testing.T) {
 }
 
 func TestCaptions(t *testing.T) {
-	t.Parallel()
 	if got, want := train.Captions([]int{7, 0, 12}), []string{"7", "0", "12"}; !slices.Equal(got, want) {
 		t.Errorf("Captions: got %q, want %q", got, want)
 	}
@@ -132,7 +130,7 @@ func TestCaptions(t *testing.T) {
 	}
 }
 
-func TestOnce(t *testing.T) {
+func TestTrainOnceWithLoop(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "mlp.safetensors")
 	weights := func(m nn.Params) [][]float32 {
@@ -145,7 +143,7 @@ func TestOnce(t *testing.T) {
 
 	// A failing fit: nothing loaded, nothing saved, fit's error returned.
 	boom := errors.New("boom")
-	loaded, err := train.Once(path, mlp(1, 16, 8, 4), func() error { return boom })
+	loaded, err := nn.TrainOnce(path, mlp(1, 16, 8, 4), func() error { return boom })
 	if loaded || !errors.Is(err, boom) {
 		t.Errorf("Once with a failing fit: loaded %v, err %v; want false, %v", loaded, err, boom)
 	}
@@ -162,7 +160,7 @@ func TestOnce(t *testing.T) {
 		_, err := loop.Run(synth(128, 1), nil, 32, 1)
 		return err
 	}
-	loaded, err = train.Once(path, model, fit)
+	loaded, err = nn.TrainOnce(path, model, fit)
 	if loaded || err != nil || calls != 1 {
 		t.Fatalf("Once, first call: loaded %v, err %v, fit called %d times; want false, nil, 1", loaded, err, calls)
 	}
@@ -173,7 +171,7 @@ func TestOnce(t *testing.T) {
 	if reflect.DeepEqual(weights(fresh), trained) {
 		t.Fatal("a fresh model has the trained weights")
 	}
-	loaded, err = train.Once(path, fresh, func() error { calls++; return nil })
+	loaded, err = nn.TrainOnce(path, fresh, func() error { calls++; return nil })
 	if !loaded || err != nil || calls != 1 {
 		t.Errorf("Once, second call: loaded %v, err %v, fit called %d times; want true, nil, 1", loaded, err, calls)
 	}
@@ -182,7 +180,7 @@ func TestOnce(t *testing.T) {
 	}
 
 	// A checkpoint of another architecture: an error, not loaded.
-	loaded, err = train.Once(path, mlp(1, 16, 9, 4), func() error { calls++; return nil })
+	loaded, err = nn.TrainOnce(path, mlp(1, 16, 9, 4), func() error { calls++; return nil })
 	if loaded || err == nil || calls != 1 {
 		t.Errorf("Once with another architecture: loaded %v, err %v, fit called %d times; want false, an error, 1", loaded, err, calls)
 	}

@@ -16,6 +16,11 @@ import (
 // spread NaNs through the weights.
 var ErrNaNLoss = errors.New("train: loss is NaN or infinite")
 
+// ErrStop is what a hook returns to end training early as planned (early stopping, a time
+// budget): Run stops after the step or epoch whose hook returned it and returns the History so
+// far with a nil error.
+var ErrStop = errors.New("train: stop")
+
 // Loop trains a classifier with mini-batch gradient descent. Model, Opt and Run's arguments are
 // required; the other fields have documented defaults, so the zero value of each is usable.
 type Loop struct {
@@ -29,10 +34,12 @@ type Loop struct {
 	Epochs int
 	// EvalBatch is the batch size of the test-set evaluation after each epoch (default 1000).
 	EvalBatch int
-	// OnStep, if set, is called after every optimizer step (see Every for averaging).
-	OnStep func(Step)
-	// OnEpoch, if set, is called after every epoch, once the test accuracy is known.
-	OnEpoch func(Epoch)
+	// OnStep, if set, is called after every optimizer step (see Every for averaging). An error
+	// stops training after this step (ErrStop: as planned; any other error: Run returns it).
+	OnStep func(Step) error
+	// OnEpoch, if set, is called after every epoch, once the test accuracy is known. An error
+	// stops training after this epoch, as for OnStep.
+	OnEpoch func(Epoch) error
 }
 
 // Step describes one training step, as passed to Loop.OnStep.
@@ -98,6 +105,8 @@ func epochSeed(seed uint64, e int) uint64 {
 // Run returns the History so far and an error:
 //   - wrapping ErrNaNLoss if a batch's loss is NaN or ±Inf, naming the epoch and step; that
 //     batch's step is not applied, and OnStep is not called for it;
+//   - wrapping the error a hook returned, naming the epoch and step (nil for ErrStop, which ends
+//     training early as planned);
 //   - wrapping the value dl panicked with (recovered by dl.Try, so errors.Is(err, dl.ErrShape)
 //     holds for a model whose layers do not fit the data), naming the epoch and step;
 //   - if the Loop is invalid: Model or Opt nil, batch < 1, Epochs < 0, or an empty trainSet.
@@ -129,7 +138,7 @@ func (l *Loop) Run(trainSet, test *datasets.Set, batch int, seed uint64) (Histor
 	batches := (trainSet.Len() + batch - 1) / batch
 
 	var epoch, step int
-	var nanErr error
+	var nanErr, hookErr error
 	defer nn.SetTrain(l.Model, false)
 	err := dl.Try(func() {
 		for epoch = 1; epoch <= epochs; epoch++ {
@@ -155,7 +164,9 @@ func (l *Loop) Run(trainSet, test *datasets.Set, batch int, seed uint64) (Histor
 				seen += len(y)
 				hist.Loss = append(hist.Loss, v)
 				if l.OnStep != nil {
-					l.OnStep(Step{Epoch: epoch, Batch: b, Batches: batches, Step: step, Size: len(y), Loss: v, Correct: c})
+					if hookErr = l.OnStep(Step{Epoch: epoch, Batch: b, Batches: batches, Step: step, Size: len(y), Loss: v, Correct: c}); hookErr != nil {
+						return
+					}
 				}
 			}
 			e := Epoch{Epoch: epoch, Steps: step, Loss: sum / float64(seen), TrainAccuracy: float64(correct) / float64(seen)}
@@ -164,12 +175,20 @@ func (l *Loop) Run(trainSet, test *datasets.Set, batch int, seed uint64) (Histor
 			}
 			hist.Epochs = append(hist.Epochs, e)
 			if l.OnEpoch != nil {
-				l.OnEpoch(e)
+				if hookErr = l.OnEpoch(e); hookErr != nil {
+					return
+				}
 			}
 		}
 	})
 	if nanErr != nil {
 		return hist, nanErr
+	}
+	if errors.Is(hookErr, ErrStop) {
+		return hist, nil
+	}
+	if hookErr != nil {
+		return hist, fmt.Errorf("train: epoch %d, step %d: %w", epoch, step, hookErr)
 	}
 	if err != nil {
 		return hist, fmt.Errorf("train: epoch %d, step %d: %w", epoch, step, err)
@@ -226,14 +245,17 @@ func Accuracy(model nn.Module, s *datasets.Set, batch int) float64 {
 // smooth and ends where the epoch ends. s is the last step averaged (use s.Epochs() or s.Step for
 // the x axis). n < 1 is taken as 1.
 //
-// Package train does not import widgets; a notebook wires them together in one line:
+// Package train does not import widgets; widgets/trainview wires a live chart and a progress
+// bar to a Loop with Every, or a notebook does it in one line:
 //
 //	loop.OnStep = train.Every(50, func(s train.Step, loss, acc float64) { m.Add(s.Epochs(), widgets.Values{"train loss": loss}) })
-func Every(n int, f func(s Step, loss, accuracy float64)) func(Step) {
+//
+// The hook Every returns never stops training (it returns nil).
+func Every(n int, f func(s Step, loss, accuracy float64)) func(Step) error {
 	n = max(n, 1)
 	var sum float64
 	var k, correct, seen int
-	return func(s Step) {
+	return func(s Step) error {
 		sum += float64(s.Loss)
 		correct += s.Correct
 		seen += s.Size
@@ -246,5 +268,6 @@ func Every(n int, f func(s Step, loss, accuracy float64)) func(Step) {
 			f(s, sum/float64(k), acc)
 			sum, k, correct, seen = 0, 0, 0, 0
 		}
+		return nil
 	}
 }

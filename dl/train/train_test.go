@@ -2,6 +2,7 @@ package train_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -42,7 +43,7 @@ func synth(n int, seed uint64) *datasets.Set {
 // mlp returns Flatten → Linear(in, hidden) → ReLU → Linear(hidden, out), seeded.
 func mlp(seed uint64, in, hidden, out int) *nn.Sequential {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	return nn.NewSequential(nn.Flatten{}, nn.NewLinear(rng, in, hidden), nn.ReLU{}, nn.NewLinear(rng, hidden, out))
+	return nn.NewSequential(nn.Flatten, nn.NewLinear(rng, in, hidden), nn.ReLU, nn.NewLinear(rng, hidden, out))
 }
 
 func sgd(m nn.Module, lr, momentum float32) optim.Optimizer {
@@ -127,7 +128,7 @@ func TestRunNaNLoss(t *testing.T) {
 	} {
 		model := mlp(2, 16, 16, 4)
 		steps := 0
-		loop := train.Loop{Model: model, Opt: sgd(model, tc.lr, 0.9), Epochs: 5, OnStep: func(train.Step) { steps++ }}
+		loop := train.Loop{Model: model, Opt: sgd(model, tc.lr, 0.9), Epochs: 5, OnStep: func(train.Step) error { steps++; return nil }}
 		hist, err := loop.Run(synth(256, 3), nil, 16, 1)
 		if tc.wantOK {
 			if err != nil {
@@ -157,7 +158,7 @@ func TestRunErrors(t *testing.T) {
 	good := mlp(3, 16, 8, 4)
 	wrongIn := mlp(3, 15, 8, 4)  // Linear expects 15 features, the images have 16
 	wrongOut := mlp(3, 16, 8, 3) // 3 logits: label 3 is out of range
-	seq := nn.NewSequential(nn.Flatten{}, nn.NewLinear(rand.New(rand.NewPCG(1, 1)), 16, 4))
+	seq := nn.NewSequential(nn.Flatten, nn.NewLinear(rand.New(rand.NewPCG(1, 1)), 16, 4))
 	smallImages := &datasets.Set{X: dl.Zeros(10, 1, 2, 4), Y: make([]int, 10)} // 8 pixels, not 16
 	for i, tc := range []struct {
 		name      string
@@ -213,8 +214,8 @@ func TestHooks(t *testing.T) {
 		every := train.Every(tc.every, func(s train.Step, loss, acc float64) { avgs = append(avgs, avg{s.Step, loss, acc}) })
 		loop := train.Loop{
 			Model: model, Opt: sgd(model, 0.05, 0), Epochs: tc.epochs,
-			OnStep:  func(s train.Step) { steps = append(steps, s); every(s) },
-			OnEpoch: func(e train.Epoch) { epochs = append(epochs, e) },
+			OnStep:  func(s train.Step) error { steps = append(steps, s); return every(s) },
+			OnEpoch: func(e train.Epoch) error { epochs = append(epochs, e); return nil },
 		}
 		hist, err := loop.Run(synth(tc.n, 5), synth(20, 6), tc.batch, 9)
 		if err != nil {
@@ -304,7 +305,7 @@ func TestAccuracy(t *testing.T) {
 	// A fixed linear model on 1×1×2 "images": logits = x itself, so the prediction is the larger pixel.
 	x := []float32{1, 0, 0, 1, 2, 3, 5, 4, 7, 7}
 	set := &datasets.Set{X: dl.New(x, 5, 1, 1, 2), Y: []int{0, 1, 0, 0, 0}}
-	id := nn.NewSequential(nn.Flatten{})
+	id := nn.NewSequential(nn.Flatten)
 	for i, tc := range []struct {
 		set   *datasets.Set
 		batch int
@@ -354,7 +355,7 @@ func TestRunModes(t *testing.T) {
 		probe := synth(20, 9)
 		loop := train.Loop{Model: m, Opt: sgd(m, 0.05, 0), Epochs: 2}
 		if tc.evalInHook {
-			loop.OnStep = func(train.Step) { train.Accuracy(m, probe, 10) }
+			loop.OnStep = func(train.Step) error { train.Accuracy(m, probe, 10); return nil }
 		}
 		var test *datasets.Set
 		if tc.test {
@@ -386,6 +387,50 @@ func TestRunModes(t *testing.T) {
 		}
 		if m.train {
 			t.Errorf("case %d: the model is left in training mode", i)
+		}
+	}
+}
+
+// TestHooksStop checks that a hook's error stops training after its step or epoch: ErrStop as
+// planned (nil from Run), another error returned wrapped with the epoch and step.
+func TestHooksStop(t *testing.T) {
+	data := synth(64, 1) // 4 batches of 16 per epoch
+	boom := errors.New("over budget")
+	for i, tc := range []struct {
+		onStep              func(train.Step) error
+		onEpoch             func(train.Epoch) error
+		wantErr             error // nil: Run returns nil
+		wantSteps, wantEpcs int
+		wantMsg             string
+	}{
+		{onStep: func(s train.Step) error {
+			if s.Step == 3 {
+				return train.ErrStop
+			}
+			return nil
+		}, wantSteps: 3},
+		{onEpoch: func(e train.Epoch) error {
+			if e.Epoch == 2 {
+				return fmt.Errorf("early stopping: %w", train.ErrStop)
+			}
+			return nil
+		}, wantSteps: 8, wantEpcs: 2},
+		{onStep: func(s train.Step) error {
+			if s.Step == 6 {
+				return boom
+			}
+			return nil
+		}, wantErr: boom, wantSteps: 6, wantEpcs: 1, wantMsg: "train: epoch 2, step 6: over budget"},
+		{onEpoch: func(train.Epoch) error { return boom }, wantErr: boom, wantSteps: 4, wantEpcs: 1, wantMsg: "train: epoch 1, step 4: over budget"},
+	} {
+		model := mlp(1, 16, 8, 4)
+		loop := train.Loop{Model: model, Opt: sgd(model, 0.1, 0.9), Epochs: 5, OnStep: tc.onStep, OnEpoch: tc.onEpoch}
+		hist, err := loop.Run(data, nil, 16, 1)
+		if tc.wantErr == nil && err != nil || tc.wantErr != nil && (!errors.Is(err, tc.wantErr) || err.Error() != tc.wantMsg) {
+			t.Errorf("case %d: Run error %v, want %v %q", i, err, tc.wantErr, tc.wantMsg)
+		}
+		if len(hist.Loss) != tc.wantSteps || len(hist.Epochs) != tc.wantEpcs {
+			t.Errorf("case %d: %d steps and %d epochs in History, want %d and %d", i, len(hist.Loss), len(hist.Epochs), tc.wantSteps, tc.wantEpcs)
 		}
 	}
 }

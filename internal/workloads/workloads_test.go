@@ -11,7 +11,6 @@ import (
 
 // TestParameterCounts checks each model has the size of its PyTorch twin.
 func TestParameterCounts(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
 	for i, tc := range []struct {
 		name string
@@ -56,7 +55,6 @@ func TestMLPLearns(t *testing.T) {
 
 // TestStepsLowerLoss runs a few steps of each per-step workload; they must run without panics.
 func TestStepsRun(t *testing.T) {
-	t.Parallel()
 	for _, step := range []func(){CharLMStep("lstm"), CharLMStep("rnn"), StyleStep(), AttentionStep(true)} {
 		step()
 		step()

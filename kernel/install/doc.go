@@ -1,7 +1,8 @@
-// Package install sets up the deepnb Jupyter kernel: it builds the pinned GoNB, goimports and gopls
-// into the project's bin folder, writes a Jupyter kernelspec named "deepnb" and pre-warms the Go build
-// cache so that the first cell of a lecture does not compile the world. It also checks an installation
-// (see [Doctor]).
+// Package install sets up the deepnb Jupyter kernel: while online it downloads every module a cell
+// can need ([DownloadModules]), builds the pinned GoNB, goimports and gopls and the go wrapper into the
+// project's bin folder, writes a Jupyter kernelspec named "deepnb", proves that a cell builds offline
+// ([Probe]) and pre-warms the Go build cache so that the first cell of a lecture does not compile the
+// world. It also checks an installation (see [Doctor]).
 //
 // # Overview
 //
@@ -24,6 +25,19 @@
 // GoNB's gonbui and cache) at the versions in the project's go.mod. The kernel's environment puts
 // <root>/.bin first on PATH (GoNB runs goimports and gopls from PATH) and sets GOPROXY=off, GOFLAGS=""
 // and GOTOOLCHAIN=local (see [KernelEnv]), so cells never reach the network.
+//
+// # A fresh machine
+//
+// The kernel runs Go with GOPROXY=off, so every module a cell build loads must be in the module cache
+// beforehand — not only the modules whose packages compile: in workspace mode the go command also
+// reads the go.mod of every module in the graph (goczmq, an indirect requirement of zmq4, is one).
+// [DownloadModules] fetches the full module graphs of the project and of kernel/tools (`go mod
+// download all`, on a copy of go.mod so go.sum is untouched) and datasets.Modules, after checking
+// with GOPROXY=off whether anything is missing at all. [Probe] then builds a probe cell importing
+// [ProbePackages] (what the notebooks import, and [PrewarmPackages]) exactly as GoNB does — the
+// temporary module, `go get`, `go build -o`, the kernelspec's environment — and a failure names the
+// missing modules. The kernelspec's PATH starts with <root>/.bin, where <root>/.bin/go is the
+// wrapper of package gohint: a cell that meets a missing module is told which one and the fix.
 //
 // # Pre-warming
 //

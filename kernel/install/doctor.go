@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/deepnb/deepnb/kernel/gohint"
 )
 
 // MinGo is the oldest Go toolchain the project builds with.
@@ -71,11 +73,11 @@ func PrintReport(w io.Writer, results []Result) {
 
 // Doctor checks an installation: the Go toolchain (≥ [MinGo]), the pinned tools in <root>/.bin,
 // the kernelspec Jupyter would start (or the one opts.Prefix / opts.SysPrefix selects), Jupyter
-// itself (jupyter, nbconvert, notebook, and that Jupyter lists the deepnb kernel) and whether the
-// module cache holds everything needed, with GOPROXY=off, to build and test the project's packages
-// (`go list -deps -test ./...`) and to build the tools (`go list -deps` of the tools in
-// kernel/tools). Every failed [Result] carries the command that fixes it. Doctor does not use the
-// network.
+// itself (jupyter, nbconvert, notebook, and that Jupyter lists the deepnb kernel), whether the
+// module cache holds every module of [ModuleSets] (`go mod download` with GOPROXY=off), and
+// whether a cell builds offline ([Probe], with the installed kernelspec's environment). Every
+// failed [Result] carries the command that fixes it; for missing modules that is the install
+// command, which downloads them. Doctor does not use the network.
 func Doctor(ctx context.Context, opts Options) []Result {
 	installFix := installCommand(opts)
 	root := opts.Root
@@ -114,24 +116,9 @@ func Doctor(ctx context.Context, opts Options) []Result {
 
 	results = append(results, checkJupyter(ctx, opts, dir)...)
 
-	results = append(results,
-		checkOffline("module cache", root, "go mod download",
-			goRun(ctx, root, "list", "-deps", "-test", "./...")),
-		checkOffline("tools cache", filepath.Join(root, ToolsModDir), "cd "+ToolsModDir+" && go mod download",
-			goRun(ctx, filepath.Join(root, ToolsModDir), append([]string{"list", "-deps"}, toolPackages(tools)...)...)),
-	)
+	results = append(results, checkModules(ctx, root, installFix)...)
+	results = append(results, checkProbe(ctx, root, spec, installFix))
 	return results
-}
-
-func toolPackages(tools []Tool) []string {
-	var p []string
-	for _, t := range tools {
-		p = append(p, t.Package)
-	}
-	if len(p) == 0 {
-		p = []string{"tool"} // the tool meta-pattern: every tool directive
-	}
-	return p
 }
 
 // installCommand returns the install command matching opts' kernelspec location.
@@ -144,18 +131,6 @@ func installCommand(opts Options) string {
 		c += " --sys-prefix"
 	}
 	return c
-}
-
-// goRun runs `go args...` in dir offline (GOPROXY=off, GOFLAGS=-mod=readonly) and returns its error
-// with the output.
-func goRun(ctx context.Context, dir string, args ...string) error {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly", "GOTOOLCHAIN=local")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go %s: %w: %s", strings.Join(args, " "), err, firstLines(string(b), 3))
-	}
-	return nil
 }
 
 func lastLines(s string, n int) string {
@@ -377,20 +352,68 @@ func checkKernelList(out string, err error, wantDir, installFix string) Result {
 	return r
 }
 
-// checkOffline turns the errors of offline `go mod download` / `go list -deps` runs in dir into a
-// Result whose fix is fix (run with network access to the module proxy).
-func checkOffline(name, dir, fix string, errs ...error) Result {
-	r := Result{Check: name, Fix: fix + "   (once, with access to the Go module proxy)"}
-	var msgs []string
-	for _, err := range errs {
-		if err != nil {
-			msgs = append(msgs, err.Error())
-		}
+// checkModules checks, with GOPROXY=off, that the module cache holds every module of each of
+// [ModuleSets](root); a failure names the missing modules and gives fix (the install command).
+func checkModules(ctx context.Context, root, fix string) []Result {
+	var results []Result
+	for _, set := range ModuleSets(root) {
+		results = append(results, modulesResult(set, goModDownload(ctx, set, offlineEnv()), fix))
 	}
-	if len(msgs) > 0 {
-		r.Detail = dir + ": offline (GOPROXY=off): " + strings.Join(msgs, "; ")
+	return results
+}
+
+// modulesResult turns the error of an offline `go mod download` of set into a Result.
+func modulesResult(set ModuleSet, err error, fix string) Result {
+	r := Result{Check: "modules " + set.Name}
+	what := set.Name + " module graph"
+	if set.Dir == "" {
+		what = strings.Join(set.Modules, ", ")
+	}
+	if err == nil {
+		r.OK, r.Detail = true, what+": in the module cache"
 		return r
 	}
-	r.OK, r.Detail, r.Fix = true, dir+": complete offline (GOPROXY=off)", ""
+	r.Fix = fix + "   (while online: it downloads them)"
+	if mods := gohint.MissingModules([]byte(err.Error())); len(mods) > 0 {
+		r.Detail = what + ": not in the module cache: " + strings.Join(mods, ", ")
+	} else {
+		r.Detail = what + ": " + lastLines(err.Error(), 3)
+	}
+	return r
+}
+
+// checkProbe runs [Probe] with the environment of the installed kernelspec spec (nil: the one
+// install would write) and turns its outcome into a Result.
+func checkProbe(ctx context.Context, root string, spec *KernelSpec, fix string) Result {
+	if spec == nil {
+		goBinDir := ""
+		if p, err := exec.LookPath("go"); err == nil {
+			goBinDir = filepath.Dir(p)
+		}
+		spec = NewKernelSpec(root, goBinDir)
+	}
+	res, err := Probe(ctx, root, spec, nil)
+	return probeResult(res, err, fix)
+}
+
+// probeResult turns [Probe]'s outcome into a Result; missing modules get fix.
+func probeResult(res *ProbeResult, err error, fix string) Result {
+	r := Result{Check: "cell probe"}
+	var pe *ProbeError
+	switch {
+	case err == nil:
+		r.OK, r.Detail = true, fmt.Sprintf("a cell importing %d packages builds offline with the kernel's environment", len(res.Packages))
+	case errors.As(err, &pe) && pe.Missing != nil:
+		r.Detail = "a cell does not build offline: "
+		if len(pe.Missing) > 0 {
+			r.Detail += "not in the module cache: " + strings.Join(pe.Missing, ", ")
+		} else {
+			r.Detail += lastLines(pe.Output, 3)
+		}
+		r.Fix = fix + "   (while online: it downloads them)"
+	default:
+		r.Detail = "a cell does not build: " + lastLines(err.Error(), 6)
+		r.Fix = "fix the compile error above (go build ./... shows it)"
+	}
 	return r
 }

@@ -149,21 +149,47 @@ func TestCheckKernelList(t *testing.T) {
 	}
 }
 
-func TestCheckOffline(t *testing.T) {
+func TestModulesResult(t *testing.T) {
 	t.Parallel()
+	project := ModuleSet{Name: "project", Dir: "/root"}
+	data := ModuleSet{Name: "data", Modules: []string{"example.com/data@v1.0.0"}}
 	for i, tc := range []struct {
-		errs   []error
+		set    ModuleSet
+		err    error
 		ok     bool
 		detail string
 	}{
-		{nil, true, "complete offline"},
-		{[]error{nil, nil}, true, "complete offline"},
-		{[]error{errors.New("go list: module lookup disabled by GOPROXY=off")}, false, "module lookup disabled"},
-		{[]error{nil, errors.New("b")}, false, "offline (GOPROXY=off): b"},
+		{project, nil, true, "project module graph: in the module cache"},
+		{data, nil, true, "example.com/data@v1.0.0: in the module cache"},
+		{project, errors.New("go mod download all (in /root): exit status 1\ngo: github.com/go-zeromq/goczmq/v4@v4.2.2: module lookup disabled by GOPROXY=off"),
+			false, "not in the module cache: github.com/go-zeromq/goczmq/v4@v4.2.2"},
+		{data, errors.New("go mod download: exit status 1\ndisk full"), false, "disk full"},
 	} {
-		r := checkOffline("module cache", "/root", "go mod download", tc.errs...)
-		if r.OK != tc.ok || !strings.Contains(r.Detail, tc.detail) || (!r.OK && !strings.HasPrefix(r.Fix, "go mod download")) {
-			t.Errorf("case %d: checkOffline = %+v, want OK=%v detail containing %q", i, r, tc.ok, tc.detail)
+		r := modulesResult(tc.set, tc.err, "go run ./kernel/cmd/deepnb install")
+		if r.OK != tc.ok || !strings.Contains(r.Detail, tc.detail) || (!r.OK && !strings.HasPrefix(r.Fix, "go run ./kernel/cmd/deepnb install")) {
+			t.Errorf("case %d: modulesResult = %+v, want OK=%v detail containing %q", i, r, tc.ok, tc.detail)
+		}
+	}
+}
+
+func TestProbeResult(t *testing.T) {
+	t.Parallel()
+	fix := "go run ./kernel/cmd/deepnb install"
+	for i, tc := range []struct {
+		res    *ProbeResult
+		err    error
+		ok     bool
+		detail string
+		fix    string
+	}{
+		{&ProbeResult{Packages: []string{"a.b/c", "d.e/f"}}, nil, true, "importing 2 packages builds offline", ""},
+		{nil, &ProbeError{Step: "go build", Output: "go: gonum.org/v1/plot@v0.15.2: module lookup disabled by GOPROXY=off",
+			Missing: []string{"gonum.org/v1/plot@v0.15.2"}}, false, "not in the module cache: gonum.org/v1/plot@v0.15.2", fix},
+		{nil, &ProbeError{Step: "go build", Output: "./x.go:3:1: syntax error"}, false, "syntax error", "fix the compile error"},
+	} {
+		r := probeResult(tc.res, tc.err, fix)
+		if r.OK != tc.ok || !strings.Contains(r.Detail, tc.detail) || !strings.HasPrefix(r.Fix, tc.fix) {
+			t.Errorf("case %d: probeResult = %+v, want OK=%v detail containing %q, fix %q", i, r, tc.ok, tc.detail, tc.fix)
 		}
 	}
 }

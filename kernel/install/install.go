@@ -7,6 +7,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // Options configures [Install].
@@ -21,7 +22,7 @@ type Options struct {
 	SysPrefix bool
 	// Force rebuilds the tools even when they are up to date.
 	Force bool
-	// NoPrewarm skips [Prewarm].
+	// NoPrewarm skips [Probe] and [Prewarm] (the modules are still downloaded).
 	NoPrewarm bool
 	// Out receives one line per step; nil discards.
 	Out io.Writer
@@ -52,10 +53,15 @@ func (o Options) SpecDir(ctx context.Context) (string, error) {
 	return filepath.Join(d, "kernels", KernelName), nil
 }
 
-// Install builds the pinned kernel programs into <root>/.bin ([BuildTools]), writes the deepnb
-// kernelspec ([NewKernelSpec], [WriteKernelSpec]) into the directory chosen by opts ([Options.SpecDir])
-// and pre-warms the Go build cache ([Prewarm]). It is idempotent, prints what it did to opts.Out and
-// returns the kernelspec directory.
+// Install makes the machine ready to run cells offline: it downloads every module a cell build,
+// the kernel's tools and the datasets can need ([DownloadModules]; nothing when the module cache is
+// complete), builds the pinned kernel programs and the go wrapper into <root>/.bin ([BuildTools],
+// [BuildGoWrapper]), writes the deepnb kernelspec ([NewKernelSpec], [WriteKernelSpec]) into the
+// directory chosen by opts ([Options.SpecDir]), proves that a cell builds offline with the kernel's
+// environment ([Probe]) and pre-warms the Go build cache ([Prewarm]). It is idempotent, prints what
+// it did to opts.Out and returns the kernelspec directory. A probe that fails because modules are
+// missing is an error; one that fails otherwise (a project package that does not compile) is
+// reported as a warning.
 //
 // A test that needs the kernel installs it into a temporary prefix:
 //
@@ -86,7 +92,20 @@ func Install(ctx context.Context, opts Options) (specDir string, err error) {
 	if goPath, err = filepath.Abs(goPath); err != nil {
 		return "", err
 	}
+	if filepath.Dir(goPath) == BinDir(root) { // <root>/.bin on PATH: that go is the wrapper
+		goroot, err := exec.CommandContext(ctx, goPath, "env", "GOROOT").Output()
+		if err != nil {
+			return "", fmt.Errorf("install: go env GOROOT: %w", err)
+		}
+		goPath = filepath.Join(strings.TrimSpace(string(goroot)), "bin", "go")
+	}
+	if _, err := DownloadModules(ctx, root, out); err != nil {
+		return "", err
+	}
 	if _, err := BuildTools(ctx, root, opts.Force, out); err != nil {
+		return "", err
+	}
+	if err := BuildGoWrapper(ctx, root, out); err != nil {
 		return "", err
 	}
 	specDir, err = opts.SpecDir(ctx)
@@ -104,6 +123,16 @@ func Install(ctx context.Context, opts Options) (specDir string, err error) {
 		fmt.Fprintf(out, "kernelspec: up to date at %s\n", specDir)
 	}
 	if !opts.NoPrewarm {
+		res, err := Probe(ctx, root, spec, nil)
+		var pe *ProbeError
+		switch {
+		case errors.As(err, &pe) && pe.Missing == nil:
+			fmt.Fprintf(out, "probe: warning: the probe cell does not build, for a reason other than a missing module:\n%v\n", err)
+		case err != nil:
+			return specDir, err
+		default:
+			reportProbe(out, res)
+		}
 		if _, err := Prewarm(ctx, root, spec, out); err != nil {
 			return specDir, err
 		}

@@ -204,7 +204,7 @@ func TestKernelSpec(t *testing.T) {
 	env := spec.Environ([]string{"HOME=/root", "PATH=/usr/bin:/bin", "GOFLAGS=-mod=mod", "GOPROXY=https://proxy.golang.org"})
 	slices.Sort(env)
 	want := []string{
-		"GOFLAGS=", "GOPROXY=off", "GOTOOLCHAIN=local", "HOME=/root",
+		"DEEPNB_GO=/usr/local/go/bin/go", "GOFLAGS=", "GOPROXY=off", "GOTOOLCHAIN=local", "HOME=/root",
 		"PATH=/src/deepnb/.bin:/usr/local/go/bin:/usr/bin:/bin",
 	}
 	if !slices.Equal(env, want) {
@@ -316,7 +316,7 @@ func TestInstallIdempotent(t *testing.T) {
 	if !strings.Contains(outs[0], "kernelspec: written at") {
 		t.Errorf("first Install output %q, want \"kernelspec: written at\"", outs[0])
 	}
-	for _, want := range []string{"tools: up to date", "kernelspec: up to date"} {
+	for _, want := range []string{"0 modules downloaded", "tools: up to date", "go wrapper: ", "kernelspec: up to date"} {
 		if !strings.Contains(outs[1], want) {
 			t.Errorf("second Install output %q, want %q", outs[1], want)
 		}

@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/deepnb/deepnb/kernel/gohint"
 )
 
 // KernelName is the kernelspec's name: the directory name under kernels/ and the name clients
@@ -45,8 +47,10 @@ var (
 // KernelEnv returns the environment the kernelspec gives GoNB, with ${PATH} standing for the
 // environment the client starts the kernel with (jupyter_client substitutes it):
 //
-//	PATH=<root>/.bin:<goBinDir>:${PATH}  GoNB runs goimports and gopls from PATH, and the same go
-//	                                     that installed the kernel even when Jupyter's PATH lacks it
+//	PATH=<root>/.bin:<goBinDir>:${PATH}  GoNB runs goimports, gopls and go from PATH: <root>/.bin/go
+//	                                     is the hinting wrapper (package gohint) around the go that
+//	                                     installed the kernel, found even when Jupyter's PATH lacks it
+//	DEEPNB_GO=<goBinDir>/go              the real go the wrapper runs (only when goBinDir is set)
 //	GOPROXY=off                          cells never download modules
 //	GOFLAGS=                             no inherited -mod=mod (workspace mode rejects it)
 //	GOTOOLCHAIN=local                    never download a toolchain
@@ -58,12 +62,16 @@ func KernelEnv(root, goBinDir string) map[string]string {
 		path = append(path, goBinDir)
 	}
 	path = append(path, "${PATH}")
-	return map[string]string{
+	env := map[string]string{
 		"PATH":        strings.Join(path, string(os.PathListSeparator)),
 		"GOPROXY":     "off",
 		"GOFLAGS":     "",
 		"GOTOOLCHAIN": "local",
 	}
+	if goBinDir != "" {
+		env[gohint.RealGoEnv] = filepath.Join(goBinDir, "go")
+	}
+	return env
 }
 
 // NewKernelSpec returns the deepnb kernelspec for the project at root (an absolute path), running

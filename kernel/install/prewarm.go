@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 )
@@ -28,10 +27,6 @@ var PrewarmPackages = []string{
 	"github.com/janpfeifer/gonb/cache",
 }
 
-// cellModule names the temporary module like GoNB's (gonb_ + 8 characters of a UUID); the name
-// does not enter the cache keys of the packages a cell imports.
-const cellModule = "gonb_prewarm"
-
 // Prewarm fills the Go build cache with the packages lecture cells import, compiled the way GoNB
 // compiles a cell: in a fresh temporary module whose go.work uses root and "." and whose go.mod
 // replaces the project module by root (GoNB's InitializeGoWork and GoWorkFix), with no extra build
@@ -41,31 +36,12 @@ const cellModule = "gonb_prewarm"
 // (work in progress) are reported to out and skipped. Prewarm returns how long it took.
 func Prewarm(ctx context.Context, root string, spec *KernelSpec, out io.Writer) (time.Duration, error) {
 	start := time.Now()
-	dir, err := os.MkdirTemp("", "gonb_prewarm_")
+	c, err := newCellDir(ctx, root, "gonb_prewarm_", spec.Environ(os.Environ()))
 	if err != nil {
-		return 0, fmt.Errorf("install: prewarm: %w", err)
+		return 0, err
 	}
-	defer os.RemoveAll(dir)
-	env := spec.Environ(os.Environ())
-	run := func(args ...string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, "go", args...)
-		cmd.Dir, cmd.Env = dir, env
-		b, err := cmd.CombinedOutput()
-		if err != nil {
-			return b, fmt.Errorf("install: prewarm: go %s (in %s): %w\n%s", strings.Join(args, " "), dir, err, b)
-		}
-		return b, nil
-	}
-	for _, args := range [][]string{
-		{"mod", "init", cellModule},
-		{"work", "init"},
-		{"work", "use", root, "."},
-		{"mod", "edit", "-replace=" + ModulePath + "=" + root},
-	} {
-		if _, err := run(args...); err != nil {
-			return 0, err
-		}
-	}
+	defer c.remove()
+	run := c.run
 	// A cell is compiled and linked as a main package; compiling the packages it imports fills the
 	// same cache entries without the link.
 	if _, err := run(append([]string{"build"}, PrewarmPackages...)...); err != nil {
@@ -86,8 +62,8 @@ func Prewarm(ctx context.Context, root string, spec *KernelSpec, out io.Writer) 
 		pkgs = append(pkgs, p)
 	}
 	if len(pkgs) > 0 {
-		if b, err := run(append([]string{"build"}, pkgs...)...); err != nil {
-			fmt.Fprintf(out, "prewarm: warning: some project packages do not build (cells importing them will show the error):\n%s", b)
+		if _, err := run(append([]string{"build"}, pkgs...)...); err != nil {
+			fmt.Fprintf(out, "prewarm: warning: some project packages do not build (cells importing them will show the error):\n%v\n", err)
 		}
 	}
 	d := time.Since(start)

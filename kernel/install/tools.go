@@ -207,3 +207,33 @@ func describeTools(tools []Tool) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// GoWrapperPackage is the package of the go wrapper (see package gohint) that [BuildGoWrapper]
+// builds as <root>/.bin/go.
+const GoWrapperPackage = ModulePath + "/kernel/cmd/gohint"
+
+// BuildGoWrapper builds the go wrapper, [GoWrapperPackage], as <root>/.bin/go: the kernelspec
+// puts <root>/.bin first on GoNB's PATH, so every go command the kernel runs goes through it and a
+// cell that meets a module missing from the module cache is told which one and how to fix it.
+// The build goes through the Go build cache, so a rebuild of an unchanged wrapper is quick.
+func BuildGoWrapper(ctx context.Context, root string, out io.Writer) error {
+	if err := os.MkdirAll(BinDir(root), 0o755); err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
+	tmp, err := os.MkdirTemp(BinDir(root), ".build-")
+	if err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(tmp, "go"), GoWrapperPackage)
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("install: building the go wrapper (go build -o %s/go %s): %w\n%s", BinDirName, GoWrapperPackage, err, b)
+	}
+	dst := filepath.Join(BinDir(root), "go")
+	if err := os.Rename(filepath.Join(tmp, "go"), dst); err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
+	fmt.Fprintf(out, "go wrapper: %s (runs go and names a module missing from the module cache)\n", dst)
+	return nil
+}

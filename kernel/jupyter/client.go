@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/deepnb/deepnb/kernel/internal/proc"
 	"github.com/go-zeromq/zmq4"
 )
 
@@ -55,6 +56,10 @@ func (o *Options) defaults() {
 		o.HeartbeatTimeout = 30 * time.Second
 	}
 }
+
+// tempPrefix names the private temporary folders of kernels started by
+// [Start] (with the starter's pid, see proc.TempDir).
+const tempPrefix = "deepnb-kernel"
 
 // DeadError reports that the kernel died: its process exited or it stopped
 // answering heartbeats.
@@ -116,6 +121,7 @@ type Client struct {
 	connFile string // written by Start, removed by Close
 	tmpDir   string
 	cmd      *exec.Cmd
+	watchdog *proc.Watchdog
 	logTail  *tailBuffer
 
 	ctx    context.Context // life of the sockets
@@ -128,19 +134,47 @@ type Client struct {
 	replies map[string]chan *Message // by parent msg_id (shell and control)
 	subs    map[string]*subscription // iopub, by parent msg_id
 
-	dead     chan struct{} // closed when the kernel is found dead
-	deadOnce sync.Once
-	deadErr  error
-	exited   chan struct{} // closed when the process has been reaped
+	dead      latch         // the kernel was found dead; its error is a *DeadError
+	exited    chan struct{} // closed when the process has been reaped
+	proto     latch         // the first rejected message; its error is a *ProtocolError
+	iopubSeen latch         // the first iopub message arrived
 
-	protoErr     chan struct{} // closed at the first rejected message
-	protoOnce    sync.Once
-	protoErrVal  error
-	closeOnce    sync.Once
-	kernelInfo   json.RawMessage
-	readersDone  sync.WaitGroup
-	iopubAnySeen chan struct{}
-	iopubOnce    sync.Once
+	closeOnce   sync.Once
+	kernelInfo  json.RawMessage
+	readersDone sync.WaitGroup
+}
+
+// latch is a one-time event: the first set closes its channel and fixes its error, later
+// sets do nothing. Its zero value is not ready: make one with newLatch.
+type latch struct {
+	once sync.Once
+	ch   chan struct{}
+	err  error
+}
+
+func newLatch() latch { return latch{ch: make(chan struct{})} }
+
+// set fires the latch with the error mk returns (mk runs once, on the first set).
+func (l *latch) set(mk func() error) {
+	l.once.Do(func() {
+		if mk != nil {
+			l.err = mk()
+		}
+		close(l.ch)
+	})
+}
+
+// done is closed once the latch has fired.
+func (l *latch) done() <-chan struct{} { return l.ch }
+
+// fired reports whether set has been called.
+func (l *latch) fired() bool {
+	select {
+	case <-l.ch:
+		return true
+	default:
+		return false
+	}
 }
 
 type subscription struct {
@@ -161,7 +195,9 @@ func Start(ctx context.Context, spec *KernelSpec, opts Options) (*Client, error)
 		return nil, err
 	}
 	ci.KernelName = spec.Name
-	tmp, err := os.MkdirTemp("", "deepnb-kernel-")
+	// Folders left by runners killed before they could clean up go first.
+	proc.CleanStale(tempPrefix)
+	tmp, err := proc.TempDir(tempPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("jupyter: %w", err)
 	}
@@ -191,6 +227,11 @@ func Start(ctx context.Context, spec *KernelSpec, opts Options) (*Client, error)
 	}
 	c := newClient(ci, opts)
 	c.Spec, c.cmd, c.connFile, c.tmpDir, c.logTail = spec, cmd, connFile, tmp, tail
+	// Should this process die without closing the client (SIGKILL), the
+	// watchdog stops the kernel and everything it started, and removes tmp.
+	// Without one (no /bin/sh), the kernel still gets SIGTERM when this
+	// process dies (Linux), and the next Start removes tmp.
+	c.watchdog, _ = proc.Watch(cmd.Process.Pid, tmp, 3*time.Second)
 	go func() {
 		err := cmd.Wait()
 		reason := "kernel process exited"
@@ -224,18 +265,18 @@ func Connect(ctx context.Context, ci *ConnectionInfo, opts Options) (*Client, er
 func newClient(ci *ConnectionInfo, opts Options) *Client {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Client{
-		Conn:         ci,
-		Session:      NewID(),
-		opts:         opts,
-		key:          []byte(ci.Key),
-		ctx:          ctx,
-		cancel:       cancel,
-		replies:      map[string]chan *Message{},
-		subs:         map[string]*subscription{},
-		dead:         make(chan struct{}),
-		exited:       make(chan struct{}),
-		protoErr:     make(chan struct{}),
-		iopubAnySeen: make(chan struct{}),
+		Conn:      ci,
+		Session:   NewID(),
+		opts:      opts,
+		key:       []byte(ci.Key),
+		ctx:       ctx,
+		cancel:    cancel,
+		replies:   map[string]chan *Message{},
+		subs:      map[string]*subscription{},
+		dead:      newLatch(),
+		exited:    make(chan struct{}),
+		proto:     newLatch(),
+		iopubSeen: newLatch(),
 	}
 }
 
@@ -249,7 +290,7 @@ func (c *Client) connect(ctx context.Context) error {
 	defer stop()
 	go func() {
 		select {
-		case <-c.dead:
+		case <-c.dead.done():
 			cancel()
 		case <-ctx.Done():
 		}
@@ -300,7 +341,7 @@ func (c *Client) connect(ctx context.Context) error {
 		if err == nil {
 			c.kernelInfo = reply.Content
 			select {
-			case <-c.iopubAnySeen:
+			case <-c.iopubSeen.done():
 				go c.heartbeatLoop()
 				return nil
 			case <-time.After(500 * time.Millisecond):
@@ -324,15 +365,15 @@ func (c *Client) startErr(ctx context.Context, err error) error {
 	if c.cmd != nil && !c.isDead() {
 		// Give a dying process a moment to be reaped, for a better message.
 		select {
-		case <-c.dead:
+		case <-c.dead.done():
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
 	if c.isDead() {
-		return c.deadErr
+		return c.dead.err
 	}
 	if c.protoFailed() {
-		return c.protoErrVal
+		return c.proto.err
 	}
 	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 		return fmt.Errorf("kernel did not answer within %v: %w", c.opts.StartTimeout, err)
@@ -344,16 +385,16 @@ func (c *Client) startErr(ctx context.Context, err error) error {
 func (c *Client) KernelInfo() json.RawMessage { return c.kernelInfo }
 
 // Dead is closed when the kernel is found dead; [Client.Err] then says why.
-func (c *Client) Dead() <-chan struct{} { return c.dead }
+func (c *Client) Dead() <-chan struct{} { return c.dead.done() }
 
 // Err returns the *DeadError once the kernel is dead, or the *ProtocolError
 // of the first rejected message, or nil.
 func (c *Client) Err() error {
 	if c.isDead() {
-		return c.deadErr
+		return c.dead.err
 	}
 	if c.protoFailed() {
-		return c.protoErrVal
+		return c.proto.err
 	}
 	return nil
 }
@@ -366,40 +407,22 @@ func (c *Client) Log() string {
 	return c.logTail.String()
 }
 
-func (c *Client) isDead() bool {
-	select {
-	case <-c.dead:
-		return true
-	default:
-		return false
-	}
-}
+func (c *Client) isDead() bool { return c.dead.fired() }
 
-func (c *Client) protoFailed() bool {
-	select {
-	case <-c.protoErr:
-		return true
-	default:
-		return false
-	}
-}
+func (c *Client) protoFailed() bool { return c.proto.fired() }
 
 func (c *Client) markDead(reason string) {
-	c.deadOnce.Do(func() {
+	c.dead.set(func() error {
 		e := &DeadError{Reason: reason}
 		if c.logTail != nil {
 			e.Log = lastLines(c.logTail.String(), 20)
 		}
-		c.deadErr = e
-		close(c.dead)
+		return e
 	})
 }
 
 func (c *Client) reject(channel string, err error) {
-	c.protoOnce.Do(func() {
-		c.protoErrVal = &ProtocolError{Channel: channel, Err: err}
-		close(c.protoErr)
-	})
+	c.proto.set(func() error { return &ProtocolError{Channel: channel, Err: err} })
 }
 
 func (c *Client) readLoop(name string, sock zmq4.Socket, route func(*Message)) {
@@ -444,7 +467,7 @@ func (c *Client) routeReply(m *Message) {
 }
 
 func (c *Client) routeIOPub(m *Message) {
-	c.iopubOnce.Do(func() { close(c.iopubAnySeen) })
+	c.iopubSeen.set(nil)
 	c.mu.Lock()
 	s := c.subs[m.ParentHeader.MsgID]
 	c.mu.Unlock()
@@ -490,10 +513,10 @@ func (c *Client) request(ctx context.Context, sock zmq4.Socket, m *Message) (*Me
 		return r, nil
 	case <-ctx.Done():
 		return nil, fmt.Errorf("waiting for the reply to %s: %w", m.Header.MsgType, ctx.Err())
-	case <-c.dead:
-		return nil, c.deadErr
-	case <-c.protoErr:
-		return nil, c.protoErrVal
+	case <-c.dead.done():
+		return nil, c.dead.err
+	case <-c.proto.done():
+		return nil, c.proto.err
 	}
 }
 
@@ -515,8 +538,11 @@ type ExecuteOptions struct {
 	// InterruptGrace is how long to keep collecting output after the
 	// interrupt. Default 10s.
 	InterruptGrace time.Duration
-	// IOPubTimeout is how long to wait for the idle status after the
-	// execute_reply. Default 10s.
+	// IOPubTimeout, if positive, bounds the wait for the idle status after
+	// the execute_reply; output arriving later is then not the execution's.
+	// The default, 0, waits for the idle status as nbclient does, however
+	// long the output lags behind the reply, within Timeout: a kernel
+	// streaming a large output is never cut short.
 	IOPubTimeout time.Duration
 	// OnIOPub is called, in order, for each iopub message the execution
 	// causes (status, execute_input, stream, display_data, ...).
@@ -535,9 +561,6 @@ func (c *Client) Execute(ctx context.Context, code string, opts ExecuteOptions) 
 	}
 	if opts.InterruptGrace == 0 {
 		opts.InterruptGrace = 10 * time.Second
-	}
-	if opts.IOPubTimeout == 0 {
-		opts.IOPubTimeout = 10 * time.Second
 	}
 	onIOPub := opts.OnIOPub
 	if onIOPub == nil {
@@ -596,7 +619,7 @@ func (c *Client) Execute(ctx context.Context, code string, opts ExecuteOptions) 
 			}
 		case r := <-replyCh:
 			reply = r
-			if !idle {
+			if !idle && opts.IOPubTimeout > 0 {
 				iopubWait = time.After(opts.IOPubTimeout)
 			}
 		case <-iopubWait:
@@ -617,16 +640,16 @@ func (c *Client) Execute(ctx context.Context, code string, opts ExecuteOptions) 
 			// Errors are reflected by the grace period running out.
 		case <-ctx.Done():
 			return reply, ctx.Err()
-		case <-c.dead:
+		case <-c.dead.done():
 			c.drain(sub, onIOPub)
-			return reply, c.deadErr
-		case <-c.protoErr:
-			return reply, c.protoErrVal
+			return reply, c.dead.err
+		case <-c.proto.done():
+			return reply, c.proto.err
 		}
 	}
 	if c.protoFailed() {
 		// A rejected message came before the idle status.
-		return reply, c.protoErrVal
+		return reply, c.proto.err
 	}
 	if timedOut {
 		return reply, &TimeoutError{Timeout: opts.Timeout, Interrupted: true}
@@ -722,6 +745,9 @@ func (c *Client) Close() error {
 		if c.tmpDir != "" {
 			os.RemoveAll(c.tmpDir)
 		}
+		if c.watchdog != nil {
+			c.watchdog.Stop()
+		}
 	})
 	return nil
 }
@@ -733,7 +759,7 @@ func (c *Client) heartbeatLoop() {
 		select {
 		case <-c.ctx.Done():
 			return
-		case <-c.dead:
+		case <-c.dead.done():
 			return
 		case <-time.After(c.opts.HeartbeatInterval):
 		}
@@ -749,7 +775,7 @@ func (c *Client) heartbeatLoop() {
 		select {
 		case <-c.ctx.Done():
 			return
-		case <-c.dead:
+		case <-c.dead.done():
 			return
 		case err := <-replies:
 			if err == nil {

@@ -14,6 +14,9 @@ import (
 
 func TestMain(m *testing.M) {
 	fakekernel.MainIfKernel()
+	if os.Getenv(starterEnv) != "" {
+		starterMain()
+	}
 	os.Exit(m.Run())
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"slices"
 	"testing"
 )
 
@@ -138,7 +139,7 @@ func TestKernelSpecEnvAndArgv(t *testing.T) {
 	s := &KernelSpec{Dir: "/k/deepnb", Argv: []string{"gonb", "--kernel", "{connection_file}", "-r={resource_dir}"},
 		Env: map[string]string{"PATH": "/root/.bin:${PATH}", "GOPROXY": "off", "X": "$UNSET_VAR_FOR_TEST"}}
 	argv := s.command("/tmp/c.json")
-	if want := []string{"gonb", "--kernel", "/tmp/c.json", "-r=/k/deepnb"}; !equal(argv, want) {
+	if want := []string{"gonb", "--kernel", "/tmp/c.json", "-r=/k/deepnb"}; !slices.Equal(argv, want) {
 		t.Errorf("command: got %q, want %q", argv, want)
 	}
 	env := s.environ([]string{"PATH=/usr/bin", "HOME=/h", "GOPROXY=direct"})
@@ -158,14 +159,22 @@ func TestKernelSpecEnvAndArgv(t *testing.T) {
 	}
 }
 
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
+// TestLatch: the first set fixes the error and closes the channel; later sets change nothing.
+func TestLatch(t *testing.T) {
+	l := newLatch()
+	if l.fired() {
+		t.Fatal("a new latch has fired")
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
+	first, second := errors.New("first"), errors.New("second")
+	l.set(func() error { return first })
+	calls := 0
+	l.set(func() error { calls++; return second })
+	select {
+	case <-l.done():
+	default:
+		t.Fatal("done not closed after set")
 	}
-	return true
+	if !l.fired() || l.err != first || calls != 0 {
+		t.Errorf("after two sets: fired %v, err %v, later mk called %d times", l.fired(), l.err, calls)
+	}
 }

@@ -7,7 +7,10 @@ import (
 	"syscall"
 )
 
-func setDeathSignal(a *syscall.SysProcAttr) { a.Pdeathsig = syscall.SIGKILL }
+// setDeathSignal has the kernel sent SIGTERM when the client process dies,
+// so that it can stop its helpers and remove its folders (GoNB does); the
+// watchdog (see proc.Watch) kills what is left after a grace period.
+func setDeathSignal(a *syscall.SysProcAttr) { a.Pdeathsig = syscall.SIGTERM }
 
 // killSession SIGKILLs every process whose session id is sid (the kernel's
 // pid: it was started with Setsid).

@@ -3,6 +3,7 @@ package kerneltest_test
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"image"
 	"image/png"
 	"testing"
@@ -52,4 +53,21 @@ func TestHelpers(t *testing.T) {
 	if got := kerneltest.Errors(nb); len(got) != 1 || got[0] != `cell "plot": E: v` {
 		t.Errorf("Errors: got %q", got)
 	}
+	kerneltest.CheckCells(t, nb, []kerneltest.CellCheck{{Cell: "plot", Images: 1, Want: []string{"a\nb"}, Re: []string{`^a\s+b\s*$`}}})
+	rec := &recorder{TB: t}
+	kerneltest.CheckCells(rec, nb, []kerneltest.CellCheck{{Cell: "plot", Images: 2, Want: []string{"c"}, Re: []string{`^b`}}})
+	if len(rec.errs) != 3 {
+		t.Errorf("CheckCells: %d errors for three unmet expectations: %q", len(rec.errs), rec.errs)
+	}
 }
+
+// recorder keeps the errors reported to it instead of failing the test.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Helper() {}

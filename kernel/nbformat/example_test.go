@@ -20,6 +20,7 @@ func ExampleRecorder() {
 			panic(err)
 		}
 	}
+	r.Flush() // stream text is collected in buffers until then
 	for _, o := range cell.Outputs {
 		fmt.Printf("%s %q %v\n", o.OutputType, o.Text, o.Data["text/plain"])
 	}

@@ -1,12 +1,15 @@
 package nbformat
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -234,7 +237,9 @@ func parseOutput(m map[string]any) (*Output, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.Data = joinData(data)
+		if o.Data, err = joinData(data); err != nil {
+			return nil, err
+		}
 		if o.Metadata, err = takeObject(m, "metadata", "output"); err != nil {
 			return nil, err
 		}
@@ -269,25 +274,44 @@ func isJSONMIME(mime string) bool {
 	return mime == "application/json" || strings.HasSuffix(mime, "+json")
 }
 
-func joinData(data map[string]any) map[string]any {
+// joinData joins the multi-line strings of data's non-JSON MIME types; an item of such a
+// list that is not a string is an error naming the MIME type and the item.
+func joinData(data map[string]any) (map[string]any, error) {
 	for k, v := range data {
 		if isJSONMIME(k) {
 			continue
 		}
 		if list, ok := v.([]any); ok {
-			data[k] = joinLines(list)
+			s, err := joinLines(k, list)
+			if err != nil {
+				return nil, err
+			}
+			data[k] = s
 		}
 	}
-	return data
+	return data, nil
 }
 
-func joinLines(list []any) string {
+// joinLines joins a multi-line string stored as a list of strings; any other item is an error
+// naming key and the item's index.
+func joinLines(key string, list []any) (string, error) {
 	var sb strings.Builder
-	for _, l := range list {
-		s, _ := l.(string)
+	for i, l := range list {
+		s, ok := l.(string)
+		if !ok {
+			return "", fmt.Errorf("%s[%d] is %s, want a string", key, i, jsonKind(l))
+		}
 		sb.WriteString(s)
 	}
-	return sb.String()
+	return sb.String(), nil
+}
+
+// jsonKind names the type of a decoded JSON value for error messages.
+func jsonKind(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 // SplitLines splits s after each "\n", as nbformat stores multi-line strings.
@@ -315,6 +339,9 @@ func decodeObject(b []byte, what string) (map[string]any, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%s: not a JSON object", what)
 	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%s: invalid JSON: trailing data after the object at offset %d", what, d.InputOffset())
+	}
 	return m, nil
 }
 
@@ -341,7 +368,7 @@ func takeText(m map[string]any, key string) (string, error) {
 	case string:
 		return v, nil
 	case []any:
-		return joinLines(v), nil
+		return joinLines(key, v)
 	case nil:
 		return "", nil
 	}
@@ -416,6 +443,28 @@ func (nb *Notebook) EnsureIDs() {
 // writes it (sorted keys, one-space indent, lists of lines, trailing
 // newline). It adds missing cell ids (see [Notebook.EnsureIDs]).
 func (nb *Notebook) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := nb.encode(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// encode writes the notebook's JSON to w (see Marshal).
+func (nb *Notebook) encode(w io.Writer) error {
+	e := &jsonWriter{w: w}
+	e.enc = json.NewEncoder(&e.scratch)
+	e.enc.SetEscapeHTML(false)
+	e.value(nb.top(), "")
+	e.write("\n")
+	if e.err != nil {
+		return fmt.Errorf("nbformat: encode notebook: %w", e.err)
+	}
+	return nil
+}
+
+// top returns the notebook as the JSON object it is written as.
+func (nb *Notebook) top() map[string]any {
 	nb.EnsureIDs()
 	if nb.NBFormat == 0 {
 		nb.NBFormat = Major
@@ -432,14 +481,99 @@ func (nb *Notebook) Marshal() ([]byte, error) {
 		cells[i] = c.toMap()
 	}
 	top["cells"] = cells
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(top); err != nil {
-		return nil, fmt.Errorf("nbformat: encode notebook: %w", err)
+	return top
+}
+
+// jsonWriter writes a value as encoding/json's Encoder with SetIndent("", " ") and
+// SetEscapeHTML(false) does, byte for byte, but piece by piece: a notebook with large
+// outputs is written without being held in memory as a whole (twice, with the indentation).
+type jsonWriter struct {
+	w       io.Writer
+	enc     *json.Encoder
+	scratch bytes.Buffer
+	err     error
+}
+
+func (e *jsonWriter) write(s string) {
+	if e.err == nil {
+		_, e.err = io.WriteString(e.w, s)
 	}
-	return buf.Bytes(), nil
+}
+
+// value writes v, whose first line the caller has begun; prefix is the indentation of the
+// line v starts on.
+func (e *jsonWriter) value(v any, prefix string) {
+	if e.err != nil {
+		return
+	}
+	in := prefix + " "
+	switch v := v.(type) {
+	case map[string]any:
+		if len(v) == 0 {
+			e.write("{}")
+			return
+		}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		e.write("{")
+		for i, k := range keys {
+			if i > 0 {
+				e.write(",")
+			}
+			e.write("\n" + in)
+			e.scalar(k, in)
+			e.write(": ")
+			e.value(v[k], in)
+		}
+		e.write("\n" + prefix + "}")
+	case []any:
+		e.list(len(v), func(i int) any { return v[i] }, prefix)
+	case []string:
+		e.list(len(v), func(i int) any { return v[i] }, prefix)
+	default:
+		e.scalar(v, prefix)
+	}
+}
+
+func (e *jsonWriter) list(n int, item func(int) any, prefix string) {
+	if n == 0 {
+		e.write("[]")
+		return
+	}
+	in := prefix + " "
+	e.write("[")
+	for i := range n {
+		if i > 0 {
+			e.write(",")
+		}
+		e.write("\n" + in)
+		e.value(item(i), in)
+	}
+	e.write("\n" + prefix + "]")
+}
+
+// scalar writes a value of any other type through the Encoder (re-indented, should it be a
+// structure after all).
+func (e *jsonWriter) scalar(v any, prefix string) {
+	if e.err != nil {
+		return
+	}
+	e.scratch.Reset()
+	if e.err = e.enc.Encode(v); e.err != nil {
+		return
+	}
+	b := bytes.TrimSuffix(e.scratch.Bytes(), []byte("\n"))
+	if len(b) > 0 && (b[0] == '{' || b[0] == '[') {
+		var ind bytes.Buffer
+		if e.err = json.Indent(&ind, b, prefix, " "); e.err != nil {
+			return
+		}
+		b = ind.Bytes()
+	}
+	_, e.err = e.w.Write(b)
 }
 
 func (c *Cell) toMap() map[string]any {
@@ -538,36 +672,61 @@ func Write(w io.Writer, nb *Notebook) error {
 // temporary file is removed. An existing file's permissions are kept (new
 // files get 0644).
 func WriteFile(path string, nb *Notebook) error {
-	b, err := nb.Marshal()
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return WriteFileAtomic(path, b)
+	// Encoded straight into the file: a notebook with large outputs is not
+	// held in memory twice more.
+	return writeAtomic(path, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		if err := nb.encode(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 }
 
-// WriteFileAtomic writes data to path as [WriteFile] does.
+// WriteFileAtomic writes data to path as [WriteFile] does. If path is a symbolic link, the
+// file it points to is replaced (atomically, beside it) and the link is kept. Errors name path,
+// never the temporary file.
 func WriteFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomic is WriteFileAtomic with the content written by write.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("write %s: %w", path, bareError(err))
+		}
+	}()
+	target, err := resolveLink(path)
+	if err != nil {
+		return err
+	}
+	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
 	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
+	if fi, err := os.Stat(target); err == nil {
+		if fi.IsDir() {
+			return errors.New("is a directory")
+		}
 		mode = fi.Mode().Perm()
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return err
 	}
 	tmp := f.Name()
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(tmp)
-			err = fmt.Errorf("write %s: %w", path, err)
 		}
 	}()
-	if _, err = f.Write(data); err != nil {
+	if err = write(f); err != nil {
 		return err
 	}
 	if err = f.Chmod(mode); err != nil {
@@ -579,7 +738,7 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err = os.Rename(tmp, target); err != nil {
 		return err
 	}
 	if d, derr := os.Open(dir); derr == nil {
@@ -587,4 +746,63 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 		d.Close()
 	}
 	return nil
+}
+
+// CheckWritable reports whether a notebook could be written to path with [WriteFile] (its
+// folder exists and takes a new file, path is not a folder), by creating and removing a
+// temporary file beside it. Runners call it before a long run so that a bad --out fails at
+// once. The error names path.
+func CheckWritable(path string) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("cannot write %s: %w", path, bareError(err))
+		}
+	}()
+	target, err := resolveLink(path)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return errors.New("is a directory")
+	}
+	dir, base := filepath.Split(target)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// resolveLink returns the file path names: path itself, or the target of a symbolic link
+// (followed to the end, relative targets taken from the link's folder).
+func resolveLink(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		path = dest
+	}
+	return "", errors.New("too many levels of symbolic links")
+}
+
+// bareError drops the file name from a *fs.PathError (the temporary file's, which means
+// nothing to the user) and keeps what went wrong.
+func bareError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -1,18 +1,140 @@
 package nbformat
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // Recorder applies kernel output messages to notebook cells as a Jupyter
 // front end (or nbclient) does. One Recorder serves a whole notebook run, so
 // that update_display_data reaches displays made by earlier cells. The zero
 // value is ready to use.
+//
+// Stream text is collected in buffers, in time and memory linear in its
+// size however many messages bring it; call [Recorder.Flush] before reading
+// the Text of stream outputs.
 type Recorder struct {
+	// MaxOutput, if positive, bounds the text kept of each stream output
+	// (a runaway print): its first MaxOutput/2 and last MaxOutput/2 bytes
+	// are kept, cut at line ends where possible, with a line between them
+	// saying how many bytes were left out (see [Recorder.Omitted]).
+	MaxOutput int
+
 	displays     map[string][]*Output // transient display_id → outputs showing it
 	pendingClear map[*Cell]bool       // clear_output(wait=True) not yet applied
+	streams      map[*Output]*streamBuf
+	omitted      map[*Output]int64
+}
+
+// streamBuf collects the text of one stream output.
+type streamBuf struct {
+	head    []byte // the text, or its first part once over MaxOutput
+	tail    []byte // once over MaxOutput: the latest text
+	capped  bool
+	omitted int64 // bytes dropped between head and tail
+}
+
+// TruncatedFormat is the line a stream output cut by Recorder.MaxOutput
+// holds where text was left out.
+const TruncatedFormat = "\n… output truncated: %d bytes omitted …\n"
+
+// Flush brings the Text of every stream output up to date with what Apply
+// collected.
+func (r *Recorder) Flush() {
+	for o, b := range r.streams {
+		if !b.capped {
+			// The buffer is dropped below and never written again: the text
+			// can share it instead of being copied (a large output would
+			// otherwise be in memory twice).
+			o.Text = unsafe.String(unsafe.SliceData(b.head), len(b.head))
+		} else {
+			b.trimTail(r.MaxOutput - len(b.head))
+			o.Text = string(b.head) + fmt.Sprintf(TruncatedFormat, b.omitted) + string(b.tail)
+			if r.omitted == nil {
+				r.omitted = map[*Output]int64{}
+			}
+			r.omitted[o] = b.omitted
+		}
+		delete(r.streams, o)
+	}
+}
+
+// Omitted returns how many bytes of c's stream outputs MaxOutput left out
+// (as of the last Flush).
+func (r *Recorder) Omitted(c *Cell) int64 {
+	var n int64
+	for _, o := range c.Outputs {
+		n += r.omitted[o]
+	}
+	return n
+}
+
+// appendText appends a stream's text to b, applying carriage returns and
+// backspaces to its last line (see appendStream) and MaxOutput.
+func (b *streamBuf) appendText(text string, maxOutput int) {
+	if !b.capped {
+		b.head = appendStreamBytes(b.head, text)
+		if maxOutput <= 0 || len(b.head) <= maxOutput {
+			return
+		}
+		// Over the limit: keep the head up to a line end within half of it.
+		half := maxOutput / 2
+		cut := half
+		if i := bytes.LastIndexByte(b.head[:half], '\n'); i >= 0 {
+			cut = i + 1
+		} else {
+			cut = runeStart(b.head, cut)
+		}
+		b.tail = append([]byte(nil), b.head[cut:]...)
+		b.head = b.head[:cut:cut]
+		b.capped = true
+	} else {
+		b.tail = appendStreamBytes(b.tail, text)
+	}
+	// Drop from the tail's front once it is twice the size it keeps (so that
+	// the copying stays linear); Flush trims it to size.
+	if keep := maxOutput - len(b.head); len(b.tail) > 2*keep {
+		b.trimTail(keep)
+	}
+}
+
+// trimTail drops text from the front of the tail, at a line start where
+// possible, to leave at most keep bytes.
+func (b *streamBuf) trimTail(keep int) {
+	if len(b.tail) <= keep {
+		return
+	}
+	drop := len(b.tail) - keep
+	if i := bytes.IndexByte(b.tail[drop:], '\n'); i >= 0 && i < keep/2 {
+		drop += i + 1
+	} else {
+		drop = runeStart(b.tail, drop)
+	}
+	b.omitted += int64(drop)
+	b.tail = append(b.tail[:0], b.tail[drop:]...)
+}
+
+// runeStart moves i back to the start of the UTF-8 sequence it falls in.
+func runeStart(b []byte, i int) int {
+	for i > 0 && i < len(b) && !utf8.RuneStart(b[i]) {
+		i--
+	}
+	return i
+}
+
+// appendStreamBytes is appendStream on a byte buffer: the earlier lines are
+// not copied again.
+func appendStreamBytes(buf []byte, text string) []byte {
+	keep := bytes.LastIndexByte(buf, '\n') + 1
+	if !strings.ContainsAny(text, "\r\b") && bytes.IndexAny(buf[keep:], "\r\b") < 0 {
+		return append(buf, text...)
+	}
+	last := appendStream("", string(buf[keep:])+text)
+	return append(buf[:keep], last...)
 }
 
 // Apply records one iopub message of type msgType with JSON content into
@@ -71,9 +193,12 @@ func (r *Recorder) Apply(c *Cell, msgType string, content []byte) error {
 	if err != nil {
 		return fmt.Errorf("nbformat: %s metadata: %w", msgType, err)
 	}
+	if data, err = joinData(data); err != nil {
+		return fmt.Errorf("nbformat: %s data: %w", msgType, err)
+	}
 	if msgType == "update_display_data" {
 		for _, o := range r.displays[m.Transient.DisplayID] {
-			o.Data, o.Metadata = joinData(data), meta
+			o.Data, o.Metadata = data, meta
 			if o.Data == nil {
 				o.Data = map[string]any{}
 			}
@@ -86,17 +211,27 @@ func (r *Recorder) Apply(c *Cell, msgType string, content []byte) error {
 	}
 	switch msgType {
 	case "stream":
+		var o *Output
 		if n := len(c.Outputs); n > 0 && c.Outputs[n-1].OutputType == "stream" && c.Outputs[n-1].Name == m.Name {
-			last := c.Outputs[n-1]
-			last.Text = appendStream(last.Text, m.Text)
-			return nil
+			o = c.Outputs[n-1]
+		} else {
+			o = &Output{OutputType: "stream", Name: m.Name}
+			c.Outputs = append(c.Outputs, o)
 		}
-		c.Outputs = append(c.Outputs, &Output{OutputType: "stream", Name: m.Name, Text: appendStream("", m.Text)})
+		if r.streams == nil {
+			r.streams = map[*Output]*streamBuf{}
+		}
+		b := r.streams[o]
+		if b == nil {
+			b = &streamBuf{head: []byte(o.Text)}
+			r.streams[o] = b
+		}
+		b.appendText(m.Text, r.MaxOutput)
 	case "display_data", "execute_result":
 		if data == nil {
 			data = map[string]any{}
 		}
-		o := &Output{OutputType: msgType, Data: joinData(data), Metadata: meta}
+		o := &Output{OutputType: msgType, Data: data, Metadata: meta}
 		if msgType == "execute_result" {
 			o.ExecutionCount = m.ExecutionCount
 		} else if id := m.Transient.DisplayID; id != "" {

@@ -12,6 +12,7 @@ func apply(t *testing.T, r *Recorder, c *Cell, msgType, content string) {
 	if err := r.Apply(c, msgType, []byte(content)); err != nil {
 		t.Fatalf("Apply(%s, %s): %v", msgType, content, err)
 	}
+	r.Flush()
 }
 
 func TestRecorderStreams(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -225,6 +226,19 @@ func literal(typ, value string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%q is not a %s", value, typ)
 		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			// Not Go literals: NaN and Inf render as the math calls that make them.
+			call := "math.NaN()"
+			if math.IsInf(f, 1) {
+				call = "math.Inf(1)"
+			} else if math.IsInf(f, -1) {
+				call = "math.Inf(-1)"
+			}
+			if typ == "float32" {
+				call = "float32(" + call + ")"
+			}
+			return call, nil
+		}
 		return strconv.FormatFloat(f, 'g', -1, bits), nil
 	case "time.Duration":
 		d, err := time.ParseDuration(value)
@@ -279,6 +293,9 @@ func RenderParams(paramsSrc string, params []Param) (string, error) {
 		kw := "var"
 		if d.Const {
 			kw = "const"
+			if strings.Contains(lit, "math.") {
+				return "", fmt.Errorf("parameter %s: %s: a constant cannot be NaN or infinite; declare it with var", p.Name, p.Value)
+			}
 		}
 		fmt.Fprintf(&sb, "%s %s %s = %s\n", kw, p.Name, typ, lit)
 	}

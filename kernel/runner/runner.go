@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/deepnb/deepnb/kernel/jupyter"
@@ -65,6 +67,12 @@ type Options struct {
 	// Name is how errors and Progress name the notebook (default: RunFile's
 	// path, or "notebook").
 	Name string
+	// MaxOutput, if positive, bounds the bytes kept of each stream output
+	// of a cell (a runaway print): its head and tail are kept, with a line
+	// "… output truncated: N bytes omitted …" between them, and a warning
+	// in Result.Warnings (and to Warnings). Zero keeps everything; output is
+	// never dropped otherwise.
+	MaxOutput int
 }
 
 // Result describes one run.
@@ -207,47 +215,75 @@ func Run(ctx context.Context, nb *nbformat.Notebook, opts Options) (*Result, err
 			return fail(&Error{Kind: "kernel start", Message: err.Error(), Err: err})
 		}
 	}
+	// mu guards rec, cellOf and the cells' outputs, which the late-output
+	// goroutine below writes too.
+	var (
+		mu     sync.Mutex
+		rec    = nbformat.Recorder{MaxOutput: opts.MaxOutput}
+		cellOf = map[string]*nbformat.Cell{} // execute_request msg_id → cell
+	)
 	// Output a kernel publishes after a cell's idle status (GoNB may, for
-	// displays sent by the cell's program) is queued by the client's reader
-	// and applied to its cell here, in order, on this goroutine.
-	late := make(chan *jupyter.Message, 4096)
+	// displays sent by the cell's program) is handed over by the client's
+	// reader and applied to its cell, in order, by this goroutine. Nothing is
+	// dropped: a full queue holds the reader back (and so the kernel).
+	late := make(chan *jupyter.Message, 256)
+	var lastLate atomic.Int64 // when late output last arrived, in Unix nanoseconds
+	lateDone := make(chan struct{})
+	go func() {
+		defer close(lateDone)
+		for m := range late {
+			mu.Lock()
+			if c := cellOf[m.ParentHeader.MsgID]; c != nil {
+				rec.Apply(c, m.Header.MsgType, m.Content)
+			}
+			mu.Unlock()
+		}
+	}()
 	client, err := jupyter.Start(ctx, spec, jupyter.Options{
 		Dir: opts.Dir, Env: opts.Env, Log: opts.Log, StartTimeout: opts.StartTimeout,
 		Unrouted: func(m *jupyter.Message) {
-			select {
-			case late <- m:
-			default: // dropped: nobody is reading that fast
-			}
+			lastLate.Store(time.Now().UnixNano())
+			late <- m
 		},
 	})
 	if err != nil {
+		close(late)
+		<-lateDone
 		return fail(&Error{Kind: "kernel start", Message: err.Error(), Err: err})
 	}
-	var rec nbformat.Recorder
-	cellOf := map[string]*nbformat.Cell{} // execute_request msg_id → cell
-	applyLate := func() {
-		for {
-			select {
-			case m := <-late:
-				if c := cellOf[m.ParentHeader.MsgID]; c != nil {
-					rec.Apply(c, m.Header.MsgType, m.Content)
-				}
-			default:
-				return
+	defer func() {
+		// Late output still flowing is let in before the kernel is shut down,
+		// until it pauses for LateQuiet (at most LateWait).
+		for deadline := time.Now().Add(LateWait); time.Now().Before(deadline); {
+			wait := time.Until(time.Unix(0, lastLate.Load()).Add(LateQuiet))
+			if wait <= 0 {
+				break
 			}
+			time.Sleep(wait)
+		}
+		client.Close() // waits for the channel readers to stop: no more late output
+		close(late)
+		<-lateDone
+		rec.Flush()
+	}()
+	// truncated reports a cell whose output MaxOutput cut.
+	truncated := func(i int, c *nbformat.Cell) {
+		n := rec.Omitted(c)
+		if n == 0 {
+			return
+		}
+		w := fmt.Sprintf("cell %d: output truncated: %d bytes omitted (the limit is %d bytes per output)", i+1, n, opts.MaxOutput)
+		res.Warnings = append(res.Warnings, w)
+		if opts.Warnings != nil {
+			fmt.Fprintf(opts.Warnings, "%s: warning: %s\n", name, w)
 		}
 	}
-	defer func() {
-		client.Close() // waits for the channel readers to stop
-		applyLate()
-	}()
 
 	var firstErr *Error
 	for i, c := range nb.Cells {
 		if c.CellType != "code" || strings.TrimSpace(c.Source) == "" || c.HasTag("skip-execution") {
 			continue
 		}
-		applyLate()
 		cellTimeout := timeout
 		if t, err := timeoutSeconds(c.Metadata); err != nil {
 			return fail(cellError(i, c, "bad metadata", err.Error(), err))
@@ -262,7 +298,8 @@ func Run(ctx context.Context, nb *nbformat.Notebook, opts Options) (*Result, err
 		reply, err := client.Execute(ctx, c.Source, jupyter.ExecuteOptions{
 			Timeout: cellTimeout,
 			OnIOPub: func(m *jupyter.Message) {
-				applyLate()
+				mu.Lock()
+				defer mu.Unlock()
 				cellOf[m.ParentHeader.MsgID] = c
 				switch m.Header.MsgType {
 				case "status":
@@ -293,58 +330,70 @@ func Run(ctx context.Context, nb *nbformat.Notebook, opts Options) (*Result, err
 		})
 		elapsed := time.Since(start)
 		res.CellTimes = append(res.CellTimes, elapsed)
-		var status string
-		if reply != nil {
-			times["shell.execute_reply"] = stamp(reply.Header.Date, reply.Received)
-			var r struct {
-				Status         string `json:"status"`
-				ExecutionCount *int   `json:"execution_count"`
-				EName          string `json:"ename"`
-				EValue         string `json:"evalue"`
+		// The outputs are read under mu: late output may still reach this cell.
+		stop, cellErr := func() (stop, cellErr *Error) {
+			mu.Lock()
+			defer mu.Unlock()
+			rec.Flush()
+			truncated(i, c)
+			var status string
+			if reply != nil {
+				times["shell.execute_reply"] = stamp(reply.Header.Date, reply.Received)
+				var r struct {
+					Status         string `json:"status"`
+					ExecutionCount *int   `json:"execution_count"`
+					EName          string `json:"ename"`
+					EValue         string `json:"evalue"`
+				}
+				json.Unmarshal(reply.Content, &r)
+				status = r.Status
+				if r.ExecutionCount != nil {
+					c.ExecutionCount = r.ExecutionCount
+				}
+				var meta struct {
+					Started string `json:"started"`
+				}
+				if json.Unmarshal(reply.Metadata, &meta) == nil && meta.Started != "" {
+					times["shell.execute_reply.started"] = stamp(meta.Started, busyAt)
+				}
 			}
-			json.Unmarshal(reply.Content, &r)
-			status = r.Status
-			if r.ExecutionCount != nil {
-				c.ExecutionCount = r.ExecutionCount
+			if c.Metadata == nil {
+				c.Metadata = map[string]any{}
 			}
-			var meta struct {
-				Started string `json:"started"`
+			c.Metadata["execution"] = times
+			if opts.Progress != nil {
+				st := status
+				if err != nil {
+					st = "failed"
+				}
+				fmt.Fprintf(opts.Progress, "%s: cell %d/%d done in %.2fs: %s\n", name, i+1, len(nb.Cells), elapsed.Seconds(), st)
 			}
-			if json.Unmarshal(reply.Metadata, &meta) == nil && meta.Started != "" {
-				times["shell.execute_reply.started"] = stamp(meta.Started, busyAt)
-			}
-		}
-		if c.Metadata == nil {
-			c.Metadata = map[string]any{}
-		}
-		c.Metadata["execution"] = times
-		if opts.Progress != nil {
-			st := status
 			if err != nil {
-				st = "failed"
+				return executeError(i, c, err), nil
 			}
-			fmt.Fprintf(opts.Progress, "%s: cell %d/%d done in %.2fs: %s\n", name, i+1, len(nb.Cells), elapsed.Seconds(), st)
+			if applyErr != nil {
+				return cellError(i, c, "protocol", applyErr.Error(), applyErr), nil
+			}
+			if status == "error" || status == "aborted" {
+				e := cellError(i, c, "error", errorMessage(c), nil)
+				if status == "aborted" {
+					e.Kind = "aborted"
+				}
+				if c.HasTag("raises-exception") {
+					return nil, nil
+				}
+				if !opts.AllowErrors {
+					return e, nil
+				}
+				return nil, e
+			}
+			return nil, nil
+		}()
+		if stop != nil {
+			return fail(stop)
 		}
-		if err != nil {
-			return fail(executeError(i, c, err))
-		}
-		if applyErr != nil {
-			return fail(cellError(i, c, "protocol", applyErr.Error(), applyErr))
-		}
-		if status == "error" || status == "aborted" {
-			e := cellError(i, c, "error", errorMessage(c), nil)
-			if status == "aborted" {
-				e.Kind = "aborted"
-			}
-			if c.HasTag("raises-exception") {
-				continue
-			}
-			if !opts.AllowErrors {
-				return fail(e)
-			}
-			if firstErr == nil {
-				firstErr = e
-			}
+		if cellErr != nil && firstErr == nil {
+			firstErr = cellErr
 		}
 	}
 	if firstErr != nil {
@@ -397,6 +446,14 @@ func executeError(i int, c *nbformat.Cell, err error) *Error {
 	}
 	return cellError(i, c, "error", join(out, err.Error()), err)
 }
+
+// LateQuiet and LateWait bound how long [Run] waits, after the last cell,
+// for output that a kernel publishes after a cell's idle status: until none
+// has come for LateQuiet, at most LateWait.
+const (
+	LateQuiet = 250 * time.Millisecond
+	LateWait  = 10 * time.Second
+)
 
 // SourceLines is how many lines of a failing cell's source errors quote.
 const SourceLines = 6
@@ -596,8 +653,11 @@ func timeoutSeconds(meta map[string]any) (time.Duration, error) {
 // RunFile reads the notebook at path, injects opts.Params, runs it (see
 // [Run]) in a kernel started in the notebook's directory, and writes the
 // executed notebook, failed or not, atomically to opts.Out (or over path if
-// opts.InPlace). The input is never overwritten otherwise. It returns the
-// run's result and error; a write error is returned if the run succeeded.
+// opts.InPlace; through a symbolic link to its target). The input is never
+// overwritten otherwise. The output path is checked for writability (see
+// [nbformat.CheckWritable]) before the kernel starts. It returns the run's
+// result and error; a write error is returned too, joined to the run's error
+// if the run failed.
 //
 // As papermill does, it warns (in Result.Warnings and to opts.Warnings) of
 // parameters that the cell tagged "parameters" does not declare, and of
@@ -618,6 +678,12 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	if err != nil {
 		return &Result{Name: opts.Name, Err: err}, err
 	}
+	if out != "" {
+		// A bad --out fails now, not after the whole run.
+		if err := nbformat.CheckWritable(out); err != nil {
+			return &Result{Name: opts.Name, Err: err}, err
+		}
+	}
 	warnings, err := injectParams(nb, opts.Params)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", path, err)
@@ -636,9 +702,10 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	res, runErr := Run(ctx, nb, opts)
 	res.Warnings = append(warnings, res.Warnings...)
 	if out != "" {
-		if werr := nbformat.WriteFile(out, nb); werr != nil && runErr == nil {
-			res.Err = werr
-			return res, werr
+		if werr := nbformat.WriteFile(out, nb); werr != nil {
+			// Never lost: with a failed run, both are reported.
+			res.Err = errors.Join(runErr, werr)
+			return res, res.Err
 		}
 	}
 	return res, runErr

@@ -94,10 +94,24 @@ func randomMDP(rng *rand.Rand) *MDP {
 //
 // Introduced in notebooks/05-reinforcement-learning.
 func CheckBellmanBackup(backup func(m *MDP, V []float64, s int) float64) CheckResult {
-	res := CheckResult{Name: "Bellman backup"}
+	return CheckBellmanBackupCases("Bellman backup", bellmanCases(), backup)
+}
+
+// BellmanCase is one case of a Bellman backup check: the backup of state S of MDP under the
+// values V.
+type BellmanCase struct {
+	MDP *MDP
+	V   []float64
+	S   int
+}
+
+// bellmanCases are CheckBellmanBackup's 300 cases: the 16 states of the 4×4 grid world and 4
+// more of its states, then random MDPs, all under random values.
+func bellmanCases() []BellmanCase {
 	rng := rand.New(rand.NewPCG(5, 5))
 	grid := SuttonBarto4x4().MDP()
-	for i := range 300 {
+	cases := make([]BellmanCase, 300)
+	for i := range cases {
 		m := grid
 		if i >= 20 {
 			m = randomMDP(rng)
@@ -110,10 +124,23 @@ func CheckBellmanBackup(backup func(m *MDP, V []float64, s int) float64) CheckRe
 		if i < 16 {
 			s = i
 		}
+		cases[i] = BellmanCase{MDP: m, V: V, S: s}
+	}
+	return cases
+}
+
+// CheckBellmanBackupCases checks a student's Bellman optimality backup (see
+// CheckBellmanBackup) on the given cases, in order, against MDP.BellmanOptimalityBackup; name
+// names the check in the result. Graded (hidden) tests use it with cases aimed at one mistake
+// each.
+func CheckBellmanBackupCases(name string, cases []BellmanCase, backup func(m *MDP, V []float64, s int) float64) CheckResult {
+	res := CheckResult{Name: name}
+	for i, c := range cases {
+		m, V, s := c.MDP, c.V, c.S
 		res.Cases = i + 1
 		want := m.BellmanOptimalityBackup(V, s)
 		var got float64
-		if err := callSafely(func() { got = backup(m, V, s) }); err != nil {
+		if err := callSafely(func() { got = backup(m, slicesClone(V), s) }); err != nil {
 			res.Case, res.Got, res.Want = describeMDPCase(m, V, s), err.Error(), fmt.Sprint(want)
 			res.Hint = "replace the TODO with the backup: loop over the actions, sum prob·(reward + γ·V[next]) over m.P[s][a], keep the largest"
 			return res
@@ -201,12 +228,19 @@ func bellmanHint(m *MDP, V []float64, s int, got float64) string {
 //
 // Introduced in notebooks/05-reinforcement-learning.
 func CheckEpsilonGreedy(choose func(rng *rand.Rand, q []float64, epsilon float64) int) CheckResult {
-	res := CheckResult{Name: "ε-greedy"}
 	rows := [][]float64{{0, 1, 0, 0}, {-3, -1, -2, -5}, {2, 0.5}, {-1, -1, -1, -0.5, -2}, {0, 0, 7}}
+	return CheckEpsilonGreedyCases("ε-greedy", rows, []float64{0, 0.1, 0.5, 1}, choose)
+}
+
+// CheckEpsilonGreedyCases checks a student's ε-greedy choice (see CheckEpsilonGreedy) on every
+// Q row in rows (each with a single largest value) with every ε in epsilons; name names the
+// check in the result. Graded (hidden) tests use it with cases aimed at one mistake each.
+func CheckEpsilonGreedyCases(name string, rows [][]float64, epsilons []float64, choose func(rng *rand.Rand, q []float64, epsilon float64) int) CheckResult {
+	res := CheckResult{Name: name}
 	const draws = 4000
 	rng := rand.New(rand.NewPCG(7, 7))
 	for _, q := range rows {
-		for _, eps := range []float64{0, 0.1, 0.5, 1} {
+		for _, eps := range epsilons {
 			res.Cases++
 			n := len(q)
 			g := argmax(q)
@@ -214,7 +248,7 @@ func CheckEpsilonGreedy(choose func(rng *rand.Rand, q []float64, epsilon float64
 			var err error
 			for range draws {
 				var a int
-				if err = callSafely(func() { a = choose(rng, q, eps) }); err != nil {
+				if err = callSafely(func() { a = choose(rng, slicesClone(q), eps) }); err != nil {
 					break
 				}
 				if a < 0 || a >= n {
@@ -294,9 +328,9 @@ func epsHint(q []float64, eps float64, freq []float64) string {
 //
 // Introduced in notebooks/05-reinforcement-learning.
 func CheckQUpdate(update func(qsa, r float64, qNext []float64, terminal bool, alpha, gamma float64) float64) CheckResult {
-	res := CheckResult{Name: "Q-learning update"}
 	rng := rand.New(rand.NewPCG(9, 9))
-	for i := range 200 {
+	cases := make([]QUpdateCase, 200)
+	for i := range cases {
 		n := 2 + rng.IntN(4)
 		qNext := make([]float64, n)
 		for a := range qNext {
@@ -304,9 +338,28 @@ func CheckQUpdate(update func(qsa, r float64, qNext []float64, terminal bool, al
 		}
 		qsa := float64(rng.IntN(41)-20) / 4
 		r := float64(rng.IntN(9) - 6)
-		terminal := i%4 == 3
 		alpha := []float64{0.1, 0.5, 1}[rng.IntN(3)]
 		gamma := []float64{1, 0.9, 0.5}[rng.IntN(3)]
+		cases[i] = QUpdateCase{Qsa: qsa, R: r, QNext: qNext, Terminal: i%4 == 3, Alpha: alpha, Gamma: gamma}
+	}
+	return CheckQUpdateCases("Q-learning update", cases, update)
+}
+
+// QUpdateCase is one case of a Q-learning update check: the arguments of the update.
+type QUpdateCase struct {
+	Qsa, R       float64
+	QNext        []float64
+	Terminal     bool
+	Alpha, Gamma float64
+}
+
+// CheckQUpdateCases checks a student's Q-learning update (see CheckQUpdate) on the given
+// cases, in order, against QLearningUpdate; name names the check in the result. Graded
+// (hidden) tests use it with cases aimed at one mistake each.
+func CheckQUpdateCases(name string, cases []QUpdateCase, update func(qsa, r float64, qNext []float64, terminal bool, alpha, gamma float64) float64) CheckResult {
+	res := CheckResult{Name: name}
+	for i, c := range cases {
+		qsa, r, qNext, terminal, alpha, gamma := c.Qsa, c.R, c.QNext, c.Terminal, c.Alpha, c.Gamma
 		res.Cases = i + 1
 		res.Case = fmt.Sprintf("Q(s,a) = %v, r = %v, Q(s′,·) = %v, terminal = %v, α = %v, γ = %v", qsa, r, qNext, terminal, alpha, gamma)
 		want := QLearningUpdate(qsa, r, qNext, terminal, alpha, gamma)

@@ -10,7 +10,6 @@ import (
 )
 
 func TestCheckBellmanBackup(t *testing.T) {
-	t.Parallel()
 	if r := rl.CheckBellmanBackup((*rl.MDP).BellmanOptimalityBackup); !r.Passed || !strings.HasPrefix(r.String(), "✓ Bellman backup: 300 cases pass") {
 		t.Errorf("reference: %v", r)
 	}
@@ -63,7 +62,6 @@ func TestCheckBellmanBackup(t *testing.T) {
 }
 
 func TestCheckEpsilonGreedy(t *testing.T) {
-	t.Parallel()
 	argmax := func(q []float64) int {
 		b := 0
 		for a := range q {
@@ -111,7 +109,6 @@ func TestCheckEpsilonGreedy(t *testing.T) {
 }
 
 func TestCheckQUpdate(t *testing.T) {
-	t.Parallel()
 	if r := rl.CheckQUpdate(rl.QLearningUpdate); !r.Passed {
 		t.Errorf("reference: %v", r)
 	}
@@ -146,6 +143,63 @@ func TestCheckQUpdate(t *testing.T) {
 		r := rl.CheckQUpdate(tc.f)
 		if r.Passed || !strings.Contains(r.String(), tc.hint) {
 			t.Errorf("case %d: wrong update gave %v; want a failure mentioning %q", i, r, tc.hint)
+		}
+	}
+}
+
+// The checks on given cases, as graded tests use them: each aimed at one mistake.
+func TestChecksOnCases(t *testing.T) {
+	grid := rl.SuttonBarto4x4().MDP()
+	V := make([]float64, grid.NumStates)
+	for s := range V {
+		V[s] = -5
+	}
+	terminalCases := []rl.BellmanCase{{MDP: grid, V: V, S: 1}, {MDP: grid, V: V, S: 6}}
+	noTerminal := func(m *rl.MDP, V []float64, s int) float64 {
+		best := math.Inf(-1)
+		for a := range m.NumActions {
+			q := 0.0
+			for _, tr := range m.P[s][a] {
+				q += tr.Prob * (tr.Reward + m.Gamma*V[tr.Next])
+			}
+			best = max(best, q)
+		}
+		return best
+	}
+	argmin := func(rng *rand.Rand, q []float64, eps float64) int {
+		if rng.Float64() < eps {
+			return rng.IntN(len(q))
+		}
+		best := 0
+		for a := range q {
+			if q[a] < q[best] {
+				best = a
+			}
+		}
+		return best
+	}
+	bootstrap := func(qsa, r float64, qNext []float64, terminal bool, alpha, gamma float64) float64 {
+		mx := math.Inf(-1)
+		for _, v := range qNext {
+			mx = max(mx, v)
+		}
+		return qsa + alpha*(r+gamma*mx-qsa)
+	}
+	terminalSteps := []rl.QUpdateCase{{Qsa: 1, R: -1, QNext: []float64{3, 5}, Terminal: true, Alpha: 0.5, Gamma: 0.9}}
+	for i, tc := range []struct {
+		r      rl.CheckResult
+		passed bool
+		want   string
+	}{
+		{rl.CheckBellmanBackupCases("terminal", terminalCases, (*rl.MDP).BellmanOptimalityBackup), true, "✓ terminal: 2 cases pass"},
+		{rl.CheckBellmanBackupCases("terminal", terminalCases, noTerminal), false, "do not bootstrap from a terminal next state"},
+		{rl.CheckEpsilonGreedyCases("ε = 1", [][]float64{{1, 4, 2}}, []float64{1}, argmin), true, "✓ ε = 1: 1 cases pass"},
+		{rl.CheckEpsilonGreedyCases("ε = 0", [][]float64{{1, 4, 2}}, []float64{0}, argmin), false, "argmax q, the largest value (not the smallest)"},
+		{rl.CheckQUpdateCases("terminal", terminalSteps, rl.QLearningUpdate), true, "✓ terminal: 1 cases pass"},
+		{rl.CheckQUpdateCases("terminal", terminalSteps, bootstrap), false, "the target is just r"},
+	} {
+		if tc.r.Passed != tc.passed || !strings.Contains(tc.r.String(), tc.want) {
+			t.Errorf("case %d: %v; want passed = %v and %q", i, tc.r, tc.passed, tc.want)
 		}
 	}
 }

@@ -26,7 +26,6 @@ var (
 )
 
 func TestRandomPolicyValues(t *testing.T) {
-	t.Parallel()
 	m := rl.SuttonBarto4x4().MDP()
 	pi := rl.UniformPolicy(m)
 	exact, err := rl.SolvePolicy(m, pi)
@@ -62,7 +61,6 @@ func TestRandomPolicyValues(t *testing.T) {
 }
 
 func TestOptimalValues(t *testing.T) {
-	t.Parallel()
 	m := rl.SuttonBarto4x4().MDP()
 	vi, viPi, sweeps := rl.ValueIteration(m, 1e-10)
 	pi, piPi, rounds := rl.PolicyIteration(m, 1e-10)
@@ -107,7 +105,6 @@ func TestOptimalValues(t *testing.T) {
 }
 
 func TestSlipperyAgreement(t *testing.T) {
-	t.Parallel()
 	for i, g := range []*rl.GridWorld{rl.SlipperyGrid(6, 0.2), rl.SlipperyGrid(5, 0)} {
 		m := g.MDP()
 		vi, viPi, _ := rl.ValueIteration(m, 1e-12)
@@ -129,7 +126,6 @@ func TestSlipperyAgreement(t *testing.T) {
 }
 
 func TestMDPTable(t *testing.T) {
-	t.Parallel()
 	g := rl.NewGridWorld(3, 4)
 	g.Terminals = []rl.Cell{{0, 3}}
 	g.Walls = []rl.Cell{{1, 1}}
@@ -169,7 +165,6 @@ func TestMDPTable(t *testing.T) {
 }
 
 func TestGridWorldEpisodes(t *testing.T) {
-	t.Parallel()
 	g := rl.SlipperyGrid(5, 0.3)
 	run := func(seed uint64) []int {
 		var states []int
@@ -214,7 +209,6 @@ func TestGridWorldEpisodes(t *testing.T) {
 }
 
 func TestGridWorldRendering(t *testing.T) {
-	t.Parallel()
 	g := rl.SuttonBarto4x4()
 	g.Walls = []rl.Cell{{1, 2}}
 	g.Starts = []rl.Cell{{2, 1}}
@@ -226,5 +220,30 @@ func TestGridWorldRendering(t *testing.T) {
 	img := g.Image()
 	if b := img.Bounds(); b.Dx() != 161 || b.Dy() != 161 {
 		t.Errorf("Image is %v, want 161×161", b)
+	}
+	// The agent's cell (row 2, column 1) has a blue disk at its centre; the wall (1, 2) is dark;
+	// an empty cell is white.
+	for i, tc := range []struct {
+		x, y    int
+		r, g, b uint32 // 8-bit
+	}{{60, 100, 30, 90, 200}, {101, 60, 0x40, 0x40, 0x40}, {20, 140, 255, 255, 255}} {
+		r, gg, b, _ := img.At(tc.x, tc.y).RGBA()
+		if r>>8 != tc.r || gg>>8 != tc.g || b>>8 != tc.b {
+			t.Errorf("case %d: pixel (%d, %d) is %d,%d,%d, want %d,%d,%d", i, tc.x, tc.y, r>>8, gg>>8, b>>8, tc.r, tc.g, tc.b)
+		}
+	}
+}
+
+// TestStartValue checks the optimum of the random-start return on Sutton and Barto's grid:
+// exactly −28/14 = −2 (4, 6 and 4 of the 14 start cells lie 1, 2 and 3 moves from a corner).
+func TestStartValue(t *testing.T) {
+	g := rl.SuttonBarto4x4()
+	V, _, _ := rl.ValueIteration(g.MDP(), 1e-12)
+	if got := g.StartValue(V); math.Abs(got-(-2)) > 1e-9 || len(g.StartStates()) != 14 {
+		t.Errorf("StartValue(V*) = %v over %d start states, want -2 over 14", got, len(g.StartStates()))
+	}
+	g.Starts = []rl.Cell{{3, 0}}
+	if got := g.StartValue(V); math.Abs(got-(-3)) > 1e-9 {
+		t.Errorf("StartValue(V*) from (3, 0) = %v, want -3", got)
 	}
 }

@@ -1,6 +1,7 @@
 package rl
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 
@@ -81,39 +82,17 @@ type DQNConfig struct {
 }
 
 func (c DQNConfig) defaults(env TabularEnv) DQNConfig {
-	if c.Steps == 0 {
-		c.Steps = 3000
-	}
-	if c.Hidden == 0 {
-		c.Hidden = 64
-	}
-	if c.LR == 0 {
-		c.LR = 1e-3
-	}
-	if c.Gamma == 0 {
-		c.Gamma = 1
-	}
-	if c.BatchSize == 0 {
-		c.BatchSize = 32
-	}
-	if c.BufferSize == 0 {
-		c.BufferSize = 10000
-	}
-	if c.TargetEvery == 0 {
-		c.TargetEvery = 100
-	}
-	if c.LearnStart == 0 {
-		c.LearnStart = 200
-	}
-	if c.EpsilonStart == 0 {
-		c.EpsilonStart = 1
-	}
-	if c.EpsilonEnd == 0 {
-		c.EpsilonEnd = 0.05
-	}
-	if c.EpsilonDecay == 0 {
-		c.EpsilonDecay = max(1, c.Steps/2)
-	}
+	c.Steps = cmp.Or(c.Steps, 3000)
+	c.Hidden = cmp.Or(c.Hidden, 64)
+	c.LR = cmp.Or(c.LR, 1e-3)
+	c.Gamma = cmp.Or(c.Gamma, 1)
+	c.BatchSize = cmp.Or(c.BatchSize, 32)
+	c.BufferSize = cmp.Or(c.BufferSize, 10000)
+	c.TargetEvery = cmp.Or(c.TargetEvery, 100)
+	c.LearnStart = cmp.Or(c.LearnStart, 200)
+	c.EpsilonStart = cmp.Or(c.EpsilonStart, 1)
+	c.EpsilonEnd = cmp.Or(c.EpsilonEnd, 0.05)
+	c.EpsilonDecay = cmp.Or(c.EpsilonDecay, max(1, c.Steps/2))
 	if c.Features == nil {
 		c.Features = OneHot(env.NumStates())
 	}

@@ -13,10 +13,6 @@ func newCanvas(w, h int, bg color.RGBA) *image.RGBA {
 	return img
 }
 
-func fillRect(img *image.RGBA, r image.Rectangle, c color.RGBA) {
-	draw.Draw(img, r.Intersect(img.Bounds()), &image.Uniform{c}, image.Point{}, draw.Src)
-}
-
 func strokeRect(img *image.RGBA, r image.Rectangle, c color.RGBA) {
 	for x := r.Min.X; x <= r.Max.X; x++ {
 		img.SetRGBA(x, r.Min.Y, c)

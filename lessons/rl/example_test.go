@@ -87,3 +87,12 @@ func ExampleSelfPlay() {
 	// as X against every line of minimax: worst result 0 (0 is a draw)
 	// as O against every line of minimax: worst result 0 (0 is a draw)
 }
+
+// The optimum a learning curve of returns approaches: the mean optimal value over the cells an
+// episode starts in, exactly −2 on Sutton and Barto's grid.
+func ExampleGridWorld_StartValue() {
+	g := rl.SuttonBarto4x4()
+	V, _, _ := rl.ValueIteration(g.MDP(), 1e-10)
+	fmt.Printf("%.4f over %d start cells\n", g.StartValue(V), len(g.StartStates()))
+	// Output: -2.0000 over 14 start cells
+}

@@ -3,10 +3,11 @@ package rl
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	"github.com/deepnb/deepnb/widgets"
 )
 
 // Grid-world actions, in the order of Sutton and Barto's example 4.1.
@@ -182,16 +183,38 @@ func (g *GridWorld) reward(next int) float64 { return g.StepReward + g.Rewards[g
 func (g *GridWorld) Reset(seed uint64) int {
 	g.rng = rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	g.steps = 0
-	starts := g.Starts
-	if len(starts) == 0 {
-		for s := range g.NumStates() {
-			if !g.IsTerminal(s) && !g.IsWall(s) {
-				starts = append(starts, g.Cell(s))
-			}
+	starts := g.StartStates()
+	g.state = starts[g.rng.IntN(len(starts))]
+	return g.state
+}
+
+// StartStates returns the states Reset draws its start from, uniformly: those of Starts in
+// order, or every cell that is neither terminal nor a wall.
+func (g *GridWorld) StartStates() []int {
+	var out []int
+	for _, c := range g.Starts {
+		out = append(out, g.State(c))
+	}
+	for s := range g.NumStates() {
+		if len(g.Starts) == 0 && !g.IsTerminal(s) && !g.IsWall(s) {
+			out = append(out, s)
 		}
 	}
-	g.state = g.State(starts[g.rng.IntN(len(starts))])
-	return g.state
+	return out
+}
+
+// StartValue returns the expected return of an episode from a random start, the mean of V over
+// StartStates. With V = V* (ValueIteration) it is the optimum a learning curve of returns per
+// episode approaches: −28/14 = −2 exactly on SuttonBarto4x4, whose 14 start cells lie 1, 2 and 3
+// moves from the nearest corner for 4, 6 and 4 of them. It panics if V has fewer entries than
+// states.
+func (g *GridWorld) StartValue(V []float64) float64 {
+	starts := g.StartStates()
+	sum := 0.0
+	for _, s := range starts {
+		sum += V[s]
+	}
+	return sum / float64(len(starts))
 }
 
 // SetState puts the agent on state s (for exploring starts and tests) without resetting the
@@ -259,23 +282,16 @@ func (g *GridWorld) String() string {
 	return b.String()
 }
 
-// Image draws the grid, 40 pixels a cell: walls dark, terminals grey, the agent a blue disk.
+// Image draws the grid as widgets.GridWorld does, 40 pixels a cell, with no values: walls dark,
+// terminals with a double border, the agent (after Reset) a blue disk.
 func (g *GridWorld) Image() image.Image {
-	const cell = 40
-	img := newCanvas(g.Cols*cell+1, g.Rows*cell+1, color.RGBA{255, 255, 255, 255})
-	for s := range g.NumStates() {
-		c := g.Cell(s)
-		r := image.Rect(c.Col*cell, c.Row*cell, (c.Col+1)*cell, (c.Row+1)*cell)
-		switch {
-		case g.IsWall(s):
-			fillRect(img, r, color.RGBA{60, 60, 60, 255})
-		case g.IsTerminal(s):
-			fillRect(img, r, color.RGBA{190, 190, 190, 255})
-		}
-		strokeRect(img, r, color.RGBA{0, 0, 0, 255})
-		if g.rng != nil && s == g.state {
-			fillDisk(img, r.Min.X+cell/2, r.Min.Y+cell/2, cell/3, color.RGBA{30, 90, 200, 255})
-		}
+	opts := widgets.GridWorldOpts{Terminal: widgetCells(g.Terminals), Walls: widgetCells(g.Walls), CellSize: 40}
+	if g.rng != nil {
+		opts.Agents = widgetCells([]Cell{g.Cell(g.state)})
+	}
+	img, err := widgets.GridWorld(nil, g.Rows, g.Cols, opts)
+	if err != nil {
+		panic(fmt.Sprintf("rl: GridWorld.Image: %v", err)) // a cell of g outside its own grid
 	}
 	return img
 }

@@ -12,7 +12,6 @@ import (
 )
 
 func TestQNetSaveLoad(t *testing.T) {
-	t.Parallel()
 	a := rl.NewQNet(rand.New(rand.NewPCG(1, 1)), 16, 8, 4)
 	b := rl.NewQNet(rand.New(rand.NewPCG(2, 2)), 16, 8, 4)
 	var buf bytes.Buffer
@@ -32,7 +31,6 @@ func TestQNetSaveLoad(t *testing.T) {
 }
 
 func TestFeatures(t *testing.T) {
-	t.Parallel()
 	g := rl.NewGridWorld(2, 3)
 	if got, want := rl.GridFeatures(g)(4), []float32{0, 1, 0, 1, 0}; !slices.Equal(got, want) {
 		t.Errorf("GridFeatures(state 4 = (1,1)) = %v, want %v", got, want)
@@ -43,7 +41,6 @@ func TestFeatures(t *testing.T) {
 }
 
 func TestPanics(t *testing.T) {
-	t.Parallel()
 	g := rl.NewGridWorld(2, 2)
 	for i, tc := range []struct {
 		f    func()

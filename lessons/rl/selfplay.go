@@ -1,6 +1,7 @@
 package rl
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 )
@@ -93,21 +94,11 @@ func (a *TTTAgent) target(b Board, eps float64) float64 {
 //
 // Introduced in notebooks/05-reinforcement-learning.
 func SelfPlay(cfg SelfPlayConfig) (*TTTAgent, []SelfPlayPoint) {
-	if cfg.Episodes == 0 {
-		cfg.Episodes = 20000
-	}
-	if cfg.Alpha == 0 {
-		cfg.Alpha = 0.5
-	}
-	if cfg.Epsilon == 0 {
-		cfg.Epsilon = 0.5
-	}
-	if cfg.TargetEpsilon == 0 {
-		cfg.TargetEpsilon = 0.1
-	}
-	if cfg.EvalGames == 0 {
-		cfg.EvalGames = 100
-	}
+	cfg.Episodes = cmp.Or(cfg.Episodes, 20000)
+	cfg.Alpha = cmp.Or(cfg.Alpha, 0.5)
+	cfg.Epsilon = cmp.Or(cfg.Epsilon, 0.5)
+	cfg.TargetEpsilon = cmp.Or(cfg.TargetEpsilon, 0.1)
+	cfg.EvalGames = cmp.Or(cfg.EvalGames, 100)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 2))
 	a := &TTTAgent{V: map[uint32]float64{}}
 	var curve []SelfPlayPoint

@@ -1,6 +1,7 @@
 package rl
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 )
@@ -66,15 +67,9 @@ func QLearningUpdate(qsa, r float64, qNext []float64, terminal bool, alpha, gamm
 
 func (c *TabularConfig) defaults() TabularConfig {
 	cfg := *c
-	if cfg.Alpha == 0 {
-		cfg.Alpha = 0.1
-	}
-	if cfg.Epsilon == 0 {
-		cfg.Epsilon = 0.1
-	}
-	if cfg.Gamma == 0 {
-		cfg.Gamma = 1
-	}
+	cfg.Alpha = cmp.Or(cfg.Alpha, 0.1)
+	cfg.Epsilon = cmp.Or(cfg.Epsilon, 0.1)
+	cfg.Gamma = cmp.Or(cfg.Gamma, 1)
 	if cfg.Episodes < 0 || cfg.Alpha < 0 || cfg.Alpha > 1 || cfg.Epsilon < 0 || cfg.Epsilon > 1 {
 		panic(fmt.Sprintf("rl: bad TabularConfig %+v", *c))
 	}

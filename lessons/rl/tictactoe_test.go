@@ -2,6 +2,7 @@ package rl_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,7 +25,6 @@ func board(s string) rl.Board {
 }
 
 func TestBoard(t *testing.T) {
-	t.Parallel()
 	for i, tc := range []struct {
 		b      string
 		turn   rl.Mark
@@ -69,7 +69,6 @@ func TestBoard(t *testing.T) {
 }
 
 func TestMinimax(t *testing.T) {
-	t.Parallel()
 	cases := []struct {
 		b     string
 		value int
@@ -83,7 +82,7 @@ func TestMinimax(t *testing.T) {
 	}
 	for i, tc := range cases {
 		v, best := rl.Minimax(board(tc.b))
-		if v != tc.value || !slicesEqual(best, tc.best) {
+		if v != tc.value || !slices.Equal(best, tc.best) {
 			t.Errorf("case %d: %q: Minimax = %d %v, want %d %v", i, tc.b, v, best, tc.value, tc.best)
 		}
 	}
@@ -103,20 +102,7 @@ func TestMinimax(t *testing.T) {
 	}
 }
 
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestSelfPlayNeverLoses(t *testing.T) {
-	t.Parallel()
 	a := agent()
 	for _, me := range []rl.Mark{rl.X, rl.O} {
 		// Every game against minimax with all its tie-breaks (all its openings included) …
@@ -131,7 +117,6 @@ func TestSelfPlayNeverLoses(t *testing.T) {
 }
 
 func TestSelfPlayBeatsRandom(t *testing.T) {
-	t.Parallel()
 	a := agent()
 	x, o := rl.Evaluate(a.Move, rl.RandomPlayer(rand.New(rand.NewPCG(1, 1))), 1000)
 	t.Logf("vs random: as X %v, as O %v", x, o)
@@ -150,7 +135,6 @@ func TestSelfPlaySeeds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains several agents")
 	}
-	t.Parallel()
 	for seed := uint64(2); seed <= 4; seed++ {
 		a, curve := rl.SelfPlay(rl.SelfPlayConfig{Seed: seed, EvalEvery: 5000})
 		if len(curve) != 4 {
@@ -169,7 +153,6 @@ func TestSelfPlaySeeds(t *testing.T) {
 }
 
 func TestPlayable(t *testing.T) {
-	t.Parallel()
 	if n := len(rl.Reachable()); n != 5478 {
 		t.Errorf("Reachable: %d boards, want 5478", n)
 	}

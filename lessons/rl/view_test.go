@@ -34,7 +34,6 @@ func pixels(img image.Image) []uint8 {
 }
 
 func TestGreedyArrows(t *testing.T) {
-	t.Parallel()
 	g, _, _, Qstar := optimum()
 	got := rl.GreedyArrows(g, Qstar)
 	for i, tc := range []struct {
@@ -66,7 +65,6 @@ func TestGreedyArrows(t *testing.T) {
 }
 
 func TestView(t *testing.T) {
-	t.Parallel()
 	g, _, Vstar, Qstar := optimum()
 	img := rl.View(g, Vstar, Qstar, "%.1f")
 	if b := img.Bounds(); b.Dx() < 4*rl.ViewCellSize || b.Dy() < 4*rl.ViewCellSize {
@@ -112,7 +110,6 @@ func TestView(t *testing.T) {
 }
 
 func TestViewPanics(t *testing.T) {
-	t.Parallel()
 	g, _, Vstar, Qstar := optimum()
 	nan := slices.Clone(Vstar)
 	nan[5] = math.NaN()
@@ -141,7 +138,6 @@ func TestViewPanics(t *testing.T) {
 }
 
 func TestMaxQAndMaxAbsDiff(t *testing.T) {
-	t.Parallel()
 	Q := [][]float64{{1, -2, 3}, {-5, -4, -6}, {0, 0, 0}}
 	if got, want := rl.MaxQ(Q), []float64{3, -4, 0}; !slices.Equal(got, want) {
 		t.Errorf("MaxQ: got %v, want %v", got, want)
@@ -162,7 +158,6 @@ func TestMaxQAndMaxAbsDiff(t *testing.T) {
 }
 
 func TestOptimalStatesAndCompareQ(t *testing.T) {
-	t.Parallel()
 	g, m, _, Qstar := optimum()
 	off := make([][]float64, len(Qstar)) // Q* shifted by 0.5 in state 1: same greedy actions
 	for s := range Qstar {
@@ -201,7 +196,6 @@ func TestOptimalStatesAndCompareQ(t *testing.T) {
 }
 
 func TestFormatValues(t *testing.T) {
-	t.Parallel()
 	g, _, Vstar, _ := optimum()
 	want := "   0.00  -1.00  -2.00  -3.00\n  -1.00  -2.00  -3.00  -2.00\n  -2.00  -3.00  -2.00  -1.00\n  -3.00  -2.00  -1.00   0.00\n"
 	if got := g.FormatValues(Vstar); got != want {
@@ -214,7 +208,6 @@ func TestFormatValues(t *testing.T) {
 }
 
 func TestWinRates(t *testing.T) {
-	t.Parallel()
 	curve := []rl.SelfPlayPoint{
 		{Episode: 10, VsRandomX: rl.Record{Wins: 1, Draws: 1, Losses: 2}, VsRandomO: rl.Record{Wins: 0, Draws: 4}},
 		{Episode: 20, VsRandomX: rl.Record{Wins: 3, Losses: 1}, VsRandomO: rl.Record{Wins: 2, Draws: 2}},

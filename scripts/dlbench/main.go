@@ -1,7 +1,7 @@
 // Command dlbench runs dl's versions of the reference workloads of ../shared/bench/torch_bench.py
 // and prints one line per figure, `name value unit`, in that script's format with a go_ prefix:
 //
-//	go run ./scripts/dlbench [sgemm mlp cnn lstm style attention]
+//	go run ./scripts/dlbench [sgemm mlp cnn lstm style attention tinyyolo]
 //
 // Diagnostics go to stderr prefixed with '#'. scripts/bench.sh runs it beside torch_bench.py.
 //
@@ -16,8 +16,10 @@ import (
 	"runtime"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/deepnb/deepnb/datasets"
+	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/optim"
 	"github.com/deepnb/deepnb/internal/workloads"
 )
@@ -74,16 +76,43 @@ var run = map[string]func(){
 	"style": func() {
 		out("style_iter", workloads.StepRate(workloads.StyleStep(), 5, 30)*1e3, "ms")
 	},
+	"tinyyolo": func() {
+		// One 416×416 forward pass of Tiny YOLOv2 (COCO), as scripts/tinyyolo_torch.py times it.
+		net, err := datasets.TinyYOLO(2)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "dlbench:", err)
+			os.Exit(1)
+		}
+		x := dl.Full(0.5, 1, 3, net.Height, net.Width)
+		var y *dl.Tensor
+		fastest := time.Hour
+		dl.NoGrad(func() {
+			out("tinyyolo_forward", workloads.StepRate(func() {
+				t0 := time.Now()
+				y = net.Forward(x)
+				fastest = min(fastest, time.Since(t0))
+			}, 3, 20)*1e3, "ms")
+		})
+		note("tinyyolo output sum %.4f; fastest pass %.2f ms", sum(y.Data()), fastest.Seconds()*1e3)
+	},
 	"attention": func() {
 		out("attention_fwdbwd", 1/workloads.StepRate(workloads.AttentionStep(false), 10, 50), "steps/s")
 		out("attention_train", 1/workloads.StepRate(workloads.AttentionStep(true), 10, 50), "steps/s")
 	},
 }
 
+func sum(xs []float32) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += float64(x)
+	}
+	return s
+}
+
 func main() {
 	names := os.Args[1:]
 	if len(names) == 0 {
-		names = []string{"sgemm", "mlp", "cnn", "lstm", "style", "attention"}
+		names = []string{"sgemm", "mlp", "cnn", "lstm", "style", "attention", "tinyyolo"}
 	}
 	// The training loops allocate their activations and gradients afresh at every step, and the
 	// default GOGC=100 lets the heap grow to twice the live data (MNIST alone is 220 MB of

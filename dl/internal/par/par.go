@@ -2,7 +2,9 @@
 package par
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 )
 
@@ -23,7 +25,11 @@ func For(n, grain int, f func(lo, hi int)) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		panicked any
+	)
 	chunk := (n + w - 1) / w
 	// The caller runs the first chunk itself: one goroutine fewer to start and wake.
 	for lo := chunk; lo < n; lo += chunk {
@@ -31,9 +37,51 @@ func For(n, grain int, f func(lo, hi int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A panic in a worker would kill the process, out of reach of the caller's
+			// recover (dl.Try, a notebook cell): keep it and re-raise it in the caller.
+			defer func() {
+				if r := recover(); r != nil {
+					once.Do(func() { panicked = workerPanic(r) })
+				}
+			}()
 			f(lo, hi)
 		}()
 	}
-	f(0, min(chunk, n))
-	wg.Wait()
+	func() {
+		defer wg.Wait() // the workers finish even when the caller's own chunk panics
+		f(0, min(chunk, n))
+	}()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+// Panic is what For re-raises in the caller for a worker's panic that is not a plain error
+// value (a runtime error such as an index out of range, or a non-error value): the value and
+// the worker's stack, which the caller's own stack would not show.
+type Panic struct {
+	Value any    // what the worker panicked with
+	Stack []byte // the worker goroutine's stack at the panic
+}
+
+// Error gives the value and the worker's stack.
+func (p *Panic) Error() string {
+	return fmt.Sprintf("%v [in a worker goroutine]\n\nworker goroutine stack:\n%s", p.Value, p.Stack)
+}
+
+// Unwrap returns the value if it is an error (a runtime.Error, say).
+func (p *Panic) Unwrap() error {
+	e, _ := p.Value.(error)
+	return e
+}
+
+// workerPanic returns the value For re-raises for r: r itself if it is an error of the program
+// (dl's *ShapeError, say), else a *Panic holding r and the worker's stack.
+func workerPanic(r any) any {
+	if e, ok := r.(error); ok {
+		if _, rt := e.(runtime.Error); !rt {
+			return r
+		}
+	}
+	return &Panic{Value: r, Stack: debug.Stack()}
 }

@@ -5,17 +5,26 @@
 //	go run ./kernel/cmd/deepnb install [--prefix DIR | --sys-prefix] [--force] [--no-prewarm]
 //	go run ./kernel/cmd/deepnb doctor  [--prefix DIR | --sys-prefix]
 //	go run ./kernel/cmd/deepnb run     [flags] NOTEBOOK...
+//	go run ./kernel/cmd/deepnb student --out-dir DIR NOTEBOOK...
+//	go run ./kernel/cmd/deepnb grade   --key INSTRUCTOR.ipynb [flags] SUBMISSION...
 //	go run ./kernel/cmd/deepnb help
 //
-// install builds the pinned GoNB, goimports and gopls (kernel/tools/go.mod) into <root>/.bin, writes the
-// Jupyter kernelspec "deepnb" (display name "Go (deepnb)") into the user's Jupyter data directory (or
-// DIR/share/jupyter with --prefix, or Jupyter's sys.prefix with --sys-prefix) and pre-warms the Go build
-// cache. It is idempotent.
+// install makes the machine ready for offline cells while it is online: it downloads, through the Go
+// module proxy, every module a cell build can need (the project's and kernel/tools' full module graphs
+// and the data modules of package datasets; nothing when the module cache is complete), builds the
+// pinned GoNB, goimports and gopls (kernel/tools/go.mod) and the go wrapper that names missing modules
+// into <root>/.bin, writes the Jupyter kernelspec "deepnb" (display name "Go (deepnb)") into the user's
+// Jupyter data directory (or DIR/share/jupyter with --prefix, or Jupyter's sys.prefix with
+// --sys-prefix), proves that a probe cell importing what the notebooks import builds offline with the
+// kernel's environment, and pre-warms the Go build cache. It is idempotent.
 //
-// doctor checks the Go version, the tools, the kernelspec, Jupyter and the offline module cache, and
-// prints the command that fixes each problem; it exits with status 1 when it finds one.
+// doctor checks the Go version, the tools, the kernelspec, Jupyter, the module cache and the probe cell,
+// offline, and prints the command that fixes each problem; it exits with status 1 when it finds one.
 //
 // run executes notebooks headlessly through the kernel.
+//
+// student writes the student versions of instructor notebooks and grade grades students' submissions
+// against an instructor's notebook (the conventions are in package kernel/grade).
 package main
 
 import (
@@ -26,6 +35,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/deepnb/deepnb/kernel/install"
@@ -37,16 +47,20 @@ Usage:
   go run ./kernel/cmd/deepnb <command> [flags]
 
 Commands:
-  install   build the pinned GoNB, goimports and gopls into <root>/.bin, write the
-            Jupyter kernelspec "deepnb" and pre-warm the Go build cache (idempotent)
-  doctor    check Go, the tools, the kernelspec, Jupyter and the offline module cache;
-            print the fix for each problem (exit status 1 if any)
+  install   while online: download every module cells can need, build the pinned
+            GoNB, goimports and gopls into <root>/.bin, write the Jupyter kernelspec
+            "deepnb", prove a probe cell builds offline, pre-warm the Go build cache
+            (idempotent)
+  doctor    check Go, the tools, the kernelspec, Jupyter, the module cache and the
+            probe cell, offline; print the fix for each problem (exit status 1 if any)
   run       execute notebooks headlessly through the kernel
+  student   write student versions of instructor notebooks (solutions stubbed, hidden tests removed)
+  grade     grade submissions against an instructor notebook: gradebook CSV/JSON and feedback
   help      show this help, or "help <command>" for a command's flags
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	switch {
@@ -75,6 +89,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return doctorCmd(ctx, rest, stdout, stderr)
 	case "run":
 		return runMain(ctx, rest, stdout, stderr)
+	case "student":
+		return studentMain(rest, stdout, stderr)
+	case "grade":
+		return gradeMain(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] != "help" {
 			return dispatch(ctx, []string{rest[0], "-h"}, stdout, stderr)
@@ -100,7 +118,7 @@ func installCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	prefixFlags(fs, &o)
 	fs.BoolVar(&o.Force, "force", false, "rebuild the tools even if they are up to date")
-	fs.BoolVar(&o.NoPrewarm, "no-prewarm", false, "do not pre-warm the Go build cache")
+	fs.BoolVar(&o.NoPrewarm, "no-prewarm", false, "do not build the probe cell nor pre-warm the Go build cache")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

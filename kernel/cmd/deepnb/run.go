@@ -6,12 +6,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
+	"github.com/deepnb/deepnb/kernel/nbformat"
 	"github.com/deepnb/deepnb/kernel/runner"
 )
 
@@ -66,26 +71,16 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		jobs         = fs.Int("j", 1, "run up to `N` notebooks at once, each in its own kernel")
 		junit        = fs.String("junit", "", "write a JUnit XML report to `FILE`")
 		allowErrors  = fs.Bool("allow-errors", false, "keep running cells after one raises an error (the notebook still fails)")
+		maxOutput    byteSize
 		verbose      = fs.Bool("v", false, "print a line per executed cell, and the kernel's log, to stderr")
 	)
 	fs.Var(&params, "p", "set parameter `name=value` (repeatable)")
+	fs.Var(&maxOutput, "max-output", "keep at most `SIZE` bytes (e.g. 2M, 500k) of each stream output of a cell, its head and tail,\nsaying in the notebook and on stderr how much was left out (default: keep everything)")
 	// Flags may come before, between or after the notebooks (`run a.ipynb --out b.ipynb`);
 	// a lone "--" ends the flags.
-	var paths []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			paths = append(paths, rest...)
-			break
-		}
-		paths = append(paths, rest[0])
-		args = rest[1:]
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(paths) == 0 {
 		fs.Usage()
@@ -124,7 +119,16 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	if *junit != "" {
+		// Fail now, not after the whole run.
+		if err := nbformat.CheckWritable(*junit); err != nil {
+			return fmt.Errorf("deepnb run: --junit: %w", err)
+		}
+	}
+
+	// SIGTERM (kill, a CI job's cancel, docker stop) stops the run as Ctrl-C does: the
+	// kernel is shut down and what has run is written.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Notebooks run with -j write warnings, progress and kernel logs at once.
 	stderr = &lockedWriter{w: stderr}
@@ -136,6 +140,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		AllowErrors:  *allowErrors,
 		InPlace:      *inplace,
 		Warnings:     stderr,
+		MaxOutput:    int(maxOutput),
 	}
 	if *verbose {
 		base.Progress = stderr
@@ -176,6 +181,36 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if failed > 0 {
 		return fmt.Errorf("%w: %d of %d notebooks failed", errRunFailed, failed, len(results))
 	}
+	return nil
+}
+
+// byteSize is a flag value of bytes: a number, maybe followed by k, M or G
+// (powers of 1024) and an optional B.
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(s string) error {
+	num := strings.TrimSuffix(strings.TrimSuffix(s, "B"), "b")
+	mult := int64(1)
+	if n := len(num); n > 0 {
+		switch num[n-1] {
+		case 'k', 'K':
+			mult = 1 << 10
+		case 'm', 'M':
+			mult = 1 << 20
+		case 'g', 'G':
+			mult = 1 << 30
+		}
+		if mult > 1 {
+			num = num[:n-1]
+		}
+	}
+	v, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || v < 0 || v > math.MaxInt32/mult {
+		return fmt.Errorf("%q is not a size (want e.g. 2M, 500k or 100000)", s)
+	}
+	*b = byteSize(v * mult)
 	return nil
 }
 

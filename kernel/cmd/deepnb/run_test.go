@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/deepnb/deepnb/kernel/jupyter/fakekernel"
 	"github.com/deepnb/deepnb/kernel/nbformat"
@@ -15,7 +19,72 @@ import (
 
 func TestMain(m *testing.M) {
 	fakekernel.MainIfKernel()
+	if os.Getenv("DEEPNB_TEST_MAIN") == "1" {
+		main() // the test binary as the deepnb command
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
+}
+
+// TestRunSIGTERM: SIGTERM stops `deepnb run` as Ctrl-C does: the kernel is shut down, the
+// cells run so far are written to --out and the run fails (issue 16, case 6).
+func TestRunSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	dir := t.TempDir()
+	if _, err := fakekernel.WriteSpec(dir, "fake", "message", nil); err != nil {
+		t.Fatal(err)
+	}
+	nb := nbformat.New()
+	nb.Cells = []*nbformat.Cell{nbformat.NewCodeCell("print before"), nbformat.NewCodeCell("hang-hard")}
+	in, out := filepath.Join(dir, "in.ipynb"), filepath.Join(dir, "out.ipynb")
+	if err := nbformat.WriteFile(in, nb); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "run", "-v", "--kernel", "fake", "--out", out, in)
+	cmd.Env = append(os.Environ(), "DEEPNB_TEST_MAIN=1", "JUPYTER_PATH="+dir)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "cell 1/2 done") {
+			break
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // cell 2 is running
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() {
+		for sc.Scan() {
+			log.WriteString(sc.Text() + "\n")
+		}
+		done <- cmd.Wait()
+	}()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("deepnb run still running 30 s after SIGTERM:\n%s", log.String())
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Errorf("exit: %v, want status 1 (not killed by the signal)\n%s", err, log.String())
+	}
+	if !strings.Contains(log.String(), "canceled") {
+		t.Errorf("stderr does not say the run was canceled:\n%s", log.String())
+	}
+	got, err := nbformat.ReadFile(out)
+	if err != nil || len(got.Cells[0].Outputs) != 1 || got.Cells[0].Outputs[0].Text != "before\n" {
+		t.Errorf("--out after SIGTERM: %v, %v", got, err)
+	}
 }
 
 func TestRunFlags(t *testing.T) {
@@ -40,7 +109,11 @@ func TestRunFlags(t *testing.T) {
 		{[]string{"--out", "x.ipynb", "--inplace", nb}, "exclude one another", "", ""},
 		{[]string{"--out-dir", dir, nb, filepath.Join(dir, "sub", "a.ipynb")}, "would both be written", "", ""},
 		{[]string{"-p", "noequals", nb}, "want name=value", "", ""},
+		{[]string{"--max-output", "lots", nb}, "is not a size", "", ""},
 		{[]string{"--inplace", nb, filepath.Join(dir, ".", "a.ipynb")}, "is given twice", "", ""},
+		// A --junit or --out that cannot be written fails before any kernel starts, naming it.
+		{[]string{"--kernel", "no-such-kernel-for-test", "--junit", filepath.Join(dir, "missing", "j.xml"), nb}, "cannot write " + filepath.Join(dir, "missing", "j.xml"), "", ""},
+		{[]string{"--kernel", "no-such-kernel-for-test", "--out", filepath.Join(dir, "missing", "o.ipynb"), nb}, "1 of 1 notebooks failed", "", "cannot write " + filepath.Join(dir, "missing", "o.ipynb")},
 		{[]string{"--kernel", "no-such-kernel-for-test", "--junit", junit, nb}, "1 of 1 notebooks failed", "a.ipynb  0/0", "no such kernelspec \"no-such-kernel-for-test\""},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -135,5 +208,18 @@ func TestRunMixedBatch(t *testing.T) {
 	}
 	if b, err := os.ReadFile(junit); err != nil || !strings.Contains(string(b), `tests="2" failures="1"`) {
 		t.Errorf("--junit: got %s, %v", b, err)
+	}
+}
+
+func TestByteSize(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{{"0", 0}, {"100000", 100000}, {"500k", 500 << 10}, {"2M", 2 << 20}, {"2MB", 2 << 20}, {"1G", 1 << 30}, {"-1", -1}, {"2T", -1}, {"k", -1}} {
+		var b byteSize
+		err := b.Set(tc.in)
+		if tc.want < 0 && err == nil || tc.want >= 0 && (err != nil || int64(b) != tc.want) {
+			t.Errorf("Set(%q) = %d, %v; want %d", tc.in, b, err, tc.want)
+		}
 	}
 }

@@ -16,6 +16,13 @@
 //	hang-hard           block forever, ignoring interrupts
 //	die                 exit the process with status 3
 //	badsig              publish a stream message with a wrong signature
+//	flood N SIZE        print N numbered lines of SIZE bytes each ("line
+//	                    000001 xxx…"), in stream messages of about 64 KiB
+//	reply               send the execute_reply now; the commands after it
+//	                    still run, and the idle status follows them (as a
+//	                    kernel whose output lags behind its reply)
+//	spawn               start a child process (sleep 600) in a process group
+//	                    of its own, as GoNB starts gopls, and print its pid
 //	late CMD ARGS       run print, display or update CMD 50ms after the
 //	                    execution is over (after its idle status), as GoNB
 //	                    may for displays sent by a cell's program
@@ -41,6 +48,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -262,6 +270,7 @@ func (k *kernel) execute(sock zmq4.Socket, m *jupyter.Message) {
 		k.status(m, "idle")
 	}
 	var lateLines []string
+	replied := false
 	defer func() {
 		if len(lateLines) == 0 {
 			return
@@ -326,12 +335,48 @@ func (k *kernel) execute(sock zmq4.Socket, m *jupyter.Message) {
 		case "die":
 			time.Sleep(300 * time.Millisecond) // let the outputs so far go out
 			os.Exit(3)
+		case "flood":
+			a, b, _ := strings.Cut(arg, " ")
+			n, _ := strconv.Atoi(a)
+			size, _ := strconv.Atoi(b)
+			flood(stream, n, size)
+		case "reply":
+			k.reply(sock, m, "execute_reply", map[string]any{"status": "ok", "execution_count": k.count, "user_expressions": map[string]any{}})
+			replied = true
+		case "spawn":
+			cmd := exec.Command("sleep", "600")
+			setOwnProcessGroup(cmd)
+			if err := cmd.Start(); err != nil {
+				stream("stderr", err.Error()+"\n")
+				break
+			}
+			go cmd.Wait()
+			stream("stdout", fmt.Sprintf("pid %d\n", cmd.Process.Pid))
 		case "badsig":
 			k.publishKey([]byte("not-the-key"), m, "stream", map[string]string{"name": "stdout", "text": "forged\n"})
 		default:
 			stream("stdout", line+"\n")
 		}
 	}
-	k.reply(sock, m, "execute_reply", map[string]any{"status": "ok", "execution_count": k.count, "user_expressions": map[string]any{}})
+	if !replied {
+		k.reply(sock, m, "execute_reply", map[string]any{"status": "ok", "execution_count": k.count, "user_expressions": map[string]any{}})
+	}
 	k.status(m, "idle")
+}
+
+// flood streams n numbered lines of size bytes to stdout, about 64 KiB a message.
+func flood(stream func(name, text string), n, size int) {
+	var b strings.Builder
+	for i := range n {
+		line := fmt.Sprintf("line %06d ", i)
+		line += strings.Repeat("x", max(size-len(line)-1, 0)) + "\n"
+		b.WriteString(line)
+		if b.Len() >= 64<<10 {
+			stream("stdout", b.String())
+			b.Reset()
+		}
+	}
+	if b.Len() > 0 {
+		stream("stdout", b.String())
+	}
 }

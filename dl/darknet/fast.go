@@ -1,0 +1,199 @@
+package darknet
+
+import (
+	"github.com/deepnb/deepnb/dl"
+	"github.com/deepnb/deepnb/dl/internal/gemm"
+	"github.com/deepnb/deepnb/dl/internal/par"
+)
+
+// Inference without gradients takes a faster path than dl's general operations for the layers
+// that cost the time: a convolution is im2col and one GEMM per band of output rows (or per
+// group of filters for small maps) with the bias and activation applied to the band while it is
+// in cache, and max pooling computes no argmax for a backward pass. Outputs that do not leave
+// the call are written into buffers the Net keeps between calls (see Net.Forward). The tests
+// check both paths against each other and against Darknet.
+
+// needsGrad reports whether a forward pass from x must record the graph: gradients are enabled
+// and x or a parameter requires one.
+func (n *Net) needsGrad(x *dl.Tensor) bool {
+	if !dl.GradEnabled() {
+		return false
+	}
+	if x.RequiresGrad() {
+		return true
+	}
+	for _, p := range n.Parameters() {
+		if p.RequiresGrad() {
+			return true
+		}
+	}
+	return false
+}
+
+// bandFloats is the size of the im2col matrix built and multiplied at once (512 KiB).
+const bandFloats = 128 << 10
+
+// convInfer computes the convolutional layer l on x [N, C, H, W] into out (N·F·OH·OW floats).
+func convInfer(l *Layer, x *dl.Tensor, out []float32) *dl.Tensor {
+	s := x.Shape()
+	N, C, H, W := s[0], s[1], s[2], s[3]
+	F, k, st, p := l.Filters, l.Size, l.Stride, l.Padding
+	OH, OW := l.Out[1], l.Out[2]
+	P, K := OH*OW, C*k*k
+	xd, wd, bd := x.Data(), l.Weight.Data(), l.Bias.Data()
+	identity := k == 1 && st == 1 && p == 0
+	act := l.Activation
+	// epilogue adds the bias and applies the activation to rows f0…f1 of columns [c0, c0+cols).
+	epilogue := func(o []float32, f0, f1, c0, cols int) {
+		for f := f0; f < f1; f++ {
+			b := bd[f]
+			row := o[f*P+c0 : f*P+c0+cols]
+			switch act {
+			case "leaky":
+				for i, v := range row {
+					v += b
+					row[i] = max(v, 0.1*v)
+				}
+			case "relu":
+				for i, v := range row {
+					row[i] = max(v+b, 0)
+				}
+			default:
+				for i := range row {
+					row[i] += b
+				}
+			}
+		}
+		if act == "logistic" {
+			for f := f0; f < f1; f++ {
+				t := dl.New(o[f*P+c0:f*P+c0+cols], cols).Sigmoid()
+				copy(o[f*P+c0:], t.Data())
+			}
+		}
+	}
+	for n := range N {
+		img := xd[n*C*H*W : (n+1)*C*H*W]
+		o := out[n*F*P : (n+1)*F*P]
+		rows := max(1, bandFloats/max(1, K*OW)) // output rows per band
+		if P >= 64*par.Workers && (OH+rows-1)/rows >= 2*par.Workers {
+			// Large maps: bands of output rows, in parallel, each with its own columns.
+			nb := (OH + rows - 1) / rows
+			par.For(nb, 1, func(lo, hi int) {
+				var col []float32
+				if !identity {
+					col = make([]float32, K*rows*OW)
+				}
+				for b := lo; b < hi; b++ {
+					oy0, oy1 := b*rows, min(OH, (b+1)*rows)
+					cols := (oy1 - oy0) * OW
+					src, ldb := img[oy0*OW:], P
+					if !identity {
+						im2col(img, col, C, H, W, k, st, p, OW, oy0, oy1)
+						src, ldb = col, cols
+					}
+					gemm.SgemmSerial(false, false, F, cols, K, 1, wd, K, src, ldb, 0, o[oy0*OW:], P)
+					epilogue(o, 0, F, oy0*OW, cols)
+				}
+			})
+			continue
+		}
+		// Small maps (13×13, 26×26): one im2col and one GEMM.
+		src, ldb := img, P
+		if !identity {
+			col := make([]float32, K*P)
+			im2col(img, col, C, H, W, k, st, p, OW, 0, OH)
+			src = col
+		}
+		// gemm.Sgemm splits the product between the workers itself.
+		gemm.Sgemm(false, false, F, P, K, 1, wd, K, src, ldb, 0, o, P)
+		par.For(F, 64, func(f0, f1 int) { epilogue(o, f0, f1, 0, P) })
+	}
+	return dl.New(out, N, F, OH, OW)
+}
+
+// im2col writes the columns of output rows [oy0, oy1) of a convolution (k×k, stride s,
+// padding p) of img [C, H, W] into col, a (C·k·k)×((oy1−oy0)·OW) matrix; taps outside the
+// image read 0.
+func im2col(img, col []float32, C, H, W, k, s, p, OW, oy0, oy1 int) {
+	cols := (oy1 - oy0) * OW
+	r := 0
+	for c := range C {
+		plane := img[c*H*W : (c+1)*H*W]
+		for u := range k {
+			for v := range k {
+				dst := col[r*cols : (r+1)*cols]
+				r++
+				// Output columns whose tap falls inside the image: 0 ≤ ox·s − p + v < W.
+				lo := 0
+				if v < p {
+					lo = (p - v + s - 1) / s
+				}
+				hi := OW
+				if last := W - 1 + p - v; last < 0 {
+					hi = 0
+				} else {
+					hi = min(OW, last/s+1)
+				}
+				lo = min(lo, hi)
+				for oy := oy0; oy < oy1; oy++ {
+					d := dst[(oy-oy0)*OW : (oy-oy0+1)*OW]
+					iy := oy*s - p + u
+					if iy < 0 || iy >= H {
+						clear(d)
+						continue
+					}
+					clear(d[:lo])
+					clear(d[hi:])
+					src := plane[iy*W:]
+					if s == 1 {
+						copy(d[lo:hi], src[lo-p+v:hi-p+v])
+						continue
+					}
+					for ox := lo; ox < hi; ox++ {
+						d[ox] = src[ox*s-p+v]
+					}
+				}
+			}
+		}
+	}
+}
+
+// poolInfer computes the maxpool layer l on x into out: Darknet's windows, reading only the
+// pixels inside the image (the −∞ padding), with no record of where the maxima were.
+func poolInfer(l *Layer, x *dl.Tensor, out []float32) *dl.Tensor {
+	s := x.Shape()
+	N, C, H, W := s[0], s[1], s[2], s[3]
+	OH, OW := l.Out[1], l.Out[2]
+	k, st, off := l.Size, l.Stride, -(l.PadTotal / 2)
+	xd := x.Data()
+	par.For(N*C, max(1, 4096/max(1, OH*OW)), func(lo, hi int) {
+		for pl := lo; pl < hi; pl++ {
+			in := xd[pl*H*W : (pl+1)*H*W]
+			o := out[pl*OH*OW : (pl+1)*OH*OW]
+			if k == 2 && st == 2 && off == 0 && 2*OH <= H && 2*OW <= W {
+				for i := range OH {
+					r0, r1 := in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW]
+					oi := o[i*OW : (i+1)*OW]
+					for j := range oi {
+						oi[j] = max(r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1])
+					}
+				}
+				continue
+			}
+			for i := range OH {
+				y0 := i*st + off
+				for j := range OW {
+					x0 := j*st + off
+					best := float32(-3.4028235e38)
+					for y := max(0, y0); y < min(H, y0+k); y++ {
+						for xx := max(0, x0); xx < min(W, x0+k); xx++ {
+							best = max(best, in[y*W+xx])
+						}
+					}
+					o[i*OW+j] = best
+				}
+			}
+		}
+	})
+	return dl.New(out, N, C, OH, OW)
+}

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package fakekernel
+
+import "os/exec"
+
+func setOwnProcessGroup(*exec.Cmd) {}
