@@ -8,7 +8,10 @@ import (
 
 // TestVec checks the kernels against plain loops over lengths around the 8-lane width, on the
 // portable path and on the one the CPU dispatches to (AVX2 where the CPU has it).
-func TestVec(t *testing.T) {
+func TestVec(t *testing.T) { bothPaths(t, checkVec) }
+
+// bothPaths runs check on the portable path and on the one the CPU dispatches to.
+func bothPaths(t *testing.T, check func(*testing.T)) {
 	dispatched := haveAVX2
 	defer func() { haveAVX2 = dispatched }()
 	for _, tc := range []struct {
@@ -17,7 +20,7 @@ func TestVec(t *testing.T) {
 	}{{"portable", false}, {"dispatched", dispatched}} {
 		t.Run(tc.name, func(t *testing.T) {
 			haveAVX2 = tc.avx2
-			checkVec(t)
+			check(t)
 		})
 	}
 }
