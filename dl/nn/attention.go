@@ -151,7 +151,7 @@ func additiveScores(pk, q, v *dl.Tensor) *dl.Tensor {
 			b := r / L
 			t := th[r*A : (r+1)*A]
 			vec.Add(t, pkd[r*A:(r+1)*A], qd[b*A:(b+1)*A])
-			logistic(t, t, 2, 2, -1)
+			vec.Logistic(t, t, 2, 2, -1)
 			e[r] = vec.Dot(t, vd)
 		}
 	})

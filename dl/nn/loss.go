@@ -32,7 +32,7 @@ func CrossEntropy(logits *dl.Tensor, labels []int) *dl.Tensor {
 		for i := lo; i < hi; i++ {
 			row, pr := x[i*c:(i+1)*c], p[i*c:(i+1)*c]
 			m := slices.Max(row)
-			expShift(pr, row, m)
+			vec.ExpShift(pr, row, m)
 			var s float64
 			for _, e := range pr {
 				s += float64(e)

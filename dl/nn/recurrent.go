@@ -398,7 +398,7 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 				}
 				switch kind {
 				case kindRNN:
-					logistic(a, a, 2, 2, -1) // tanh
+					vec.Logistic(a, a, 2, 2, -1) // tanh
 					copy(h, a)
 				case kindLSTM:
 					var cp []float32
@@ -408,9 +408,9 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 						cp = c0d[b*H : (b+1)*H]
 					}
 					c, tc := cs[r*H:(r+1)*H], tcs[r*H:(r+1)*H]
-					logistic(a[:2*H], a[:2*H], 1, 1, 0)        // i, f = σ(·)
-					logistic(a[2*H:3*H], a[2*H:3*H], 2, 2, -1) // g = tanh(·)
-					logistic(a[3*H:], a[3*H:], 1, 1, 0)        // o = σ(·)
+					vec.Logistic(a[:2*H], a[:2*H], 1, 1, 0)        // i, f = σ(·)
+					vec.Logistic(a[2*H:3*H], a[2*H:3*H], 2, 2, -1) // g = tanh(·)
+					vec.Logistic(a[3*H:], a[3*H:], 1, 1, 0)        // o = σ(·)
 					ai, af, ag := a[:H], a[H:2*H], a[2*H:3*H]
 					if cp != nil {
 						for j := range c {
@@ -421,7 +421,7 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 							c[j] = ai[j] * ag[j]
 						}
 					}
-					logistic(tc, c, 2, 2, -1) // tanh(c′)
+					vec.Logistic(tc, c, 2, 2, -1) // tanh(c′)
 					ao := a[3*H:]
 					for j := range h {
 						h[j] = ao[j] * tc[j]
@@ -431,12 +431,12 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 					for j := 0; j < 2*H; j++ {
 						a[j] += hwr[j]
 					}
-					logistic(a[:2*H], a[:2*H], 1, 1, 0) // r, z = σ(·)
+					vec.Logistic(a[:2*H], a[:2*H], 1, 1, 0) // r, z = σ(·)
 					ar, az, an := a[:H], a[H:2*H], a[2*H:]
 					for j := range an {
 						an[j] += ar[j] * hwr[2*H+j]
 					}
-					logistic(an, an, 2, 2, -1) // n = tanh(·)
+					vec.Logistic(an, an, 2, 2, -1) // n = tanh(·)
 					for j := range h {
 						var hpj float32
 						if hp != nil {

@@ -1,15 +1,11 @@
-package nn
+package vec
 
-import (
-	"math"
+import "math"
 
-	"github.com/deepnb/deepnb/dl/internal/vec"
-)
-
-// expf returns eᕽ in float32 to about 2 ulp (Cephes' expf polynomial after reduction by ln 2),
+// Expf returns eᕽ in float32 to about 2 ulp (Cephes' expf polynomial after reduction by ln 2),
 // several times faster than float64 math.Exp. Inputs are clamped to [−87, 88], so the result is
-// finite and normal: expf(−∞) ≈ 1.6e−38 and expf(+∞) ≈ 1.65e38. NaN gives NaN.
-func expf(x float32) float32 {
+// finite and normal: Expf(−∞) ≈ 1.6e−38 and Expf(+∞) ≈ 1.65e38. NaN gives NaN.
+func Expf(x float32) float32 {
 	if x != x {
 		return x
 	}
@@ -22,5 +18,5 @@ func expf(x float32) float32 {
 	}
 	n := float32(int32(x*log2e + h))
 	r := x - n*0.693359375 + n*2.12194440e-4
-	return vec.ExpReduced(r) * math.Float32frombits(uint32(int32(n)+127)<<23)
+	return ExpReduced(r) * math.Float32frombits(uint32(int32(n)+127)<<23)
 }

@@ -1,4 +1,4 @@
-package nn
+package vec
 
 import (
 	"math"
@@ -10,7 +10,7 @@ func TestExpf(t *testing.T) {
 	for x := -80.0; x <= 80; x += 0.001 {
 		xf := float32(x)
 		want := math.Exp(float64(xf))
-		worst = max(worst, math.Abs(float64(expf(xf))-want)/want)
+		worst = max(worst, math.Abs(float64(Expf(xf))-want)/want)
 	}
 	if worst > 3e-7 {
 		t.Errorf("expf: relative error %.3g, want ≤ 3e-7", worst)
@@ -20,12 +20,12 @@ func TestExpf(t *testing.T) {
 		{float32(math.Inf(-1)), 1.6458115e-38},
 		{0, 1},
 	} {
-		if e := expf(tc.x); math.Abs(float64(e-tc.want)) > 1e-6*float64(tc.want) {
-			t.Errorf("case %d: expf(%v) = %v, want %v", i, tc.x, e, tc.want)
+		if e := Expf(tc.x); math.Abs(float64(e-tc.want)) > 1e-6*float64(tc.want) {
+			t.Errorf("case %d: Expf(%v) = %v, want %v", i, tc.x, e, tc.want)
 		}
 	}
-	if e := expf(float32(math.NaN())); e == e {
-		t.Errorf("expf(NaN) = %v, want NaN", e)
+	if e := Expf(float32(math.NaN())); e == e {
+		t.Errorf("Expf(NaN) = %v, want NaN", e)
 	}
 }
 
@@ -33,7 +33,7 @@ func BenchmarkExpf(b *testing.B) {
 	var s float32
 	x := float32(-3)
 	for b.Loop() {
-		s += expf(x)
+		s += Expf(x)
 		x += 1e-6
 	}
 	sink = s
@@ -51,7 +51,9 @@ func BenchmarkMathExp(b *testing.B) {
 	sink = float32(s)
 }
 
-func TestLogistic(t *testing.T) {
+func TestLogistic(t *testing.T) { bothPaths(t, checkLogistic) }
+
+func checkLogistic(t *testing.T) {
 	src := make([]float32, 203) // not a multiple of 8: exercises the tail
 	for i := range src {
 		src[i] = float32(i-101) * 0.2
@@ -59,8 +61,8 @@ func TestLogistic(t *testing.T) {
 	src[0], src[1], src[2] = float32(math.Inf(1)), float32(math.Inf(-1)), 1e-7
 	sig := make([]float32, len(src))
 	tnh := make([]float32, len(src))
-	logistic(sig, src, 1, 1, 0)
-	logistic(tnh, src, 2, 2, -1)
+	Logistic(sig, src, 1, 1, 0)
+	Logistic(tnh, src, 2, 2, -1)
 	for i, x := range src {
 		ws := 1 / (1 + math.Exp(-float64(x)))
 		wt := math.Tanh(float64(x))
@@ -69,7 +71,7 @@ func TestLogistic(t *testing.T) {
 		}
 	}
 	// In place.
-	logistic(src, src, 1, 1, 0)
+	Logistic(src, src, 1, 1, 0)
 	for i := range src {
 		if src[i] != sig[i] {
 			t.Fatalf("in-place logistic differs at %d", i)
@@ -84,19 +86,21 @@ func BenchmarkLogistic(b *testing.B) {
 	}
 	y := make([]float32, 4096)
 	for b.Loop() {
-		logistic(y, x, 1, 1, 0)
+		Logistic(y, x, 1, 1, 0)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*4096), "ns/elem")
 }
 
-func TestExpShift(t *testing.T) {
+func TestExpShift(t *testing.T) { bothPaths(t, checkExpShift) }
+
+func checkExpShift(t *testing.T) {
 	src := make([]float32, 101)
 	for i := range src {
 		src[i] = float32(i-50) * 0.37
 	}
 	src[0] = float32(math.Inf(-1))
 	dst := make([]float32, len(src))
-	expShift(dst, src, 3)
+	ExpShift(dst, src, 3)
 	for i, x := range src {
 		want := math.Exp(float64(x - 3)) // the float32 difference, as expShift rounds it
 		if math.Abs(float64(dst[i])-want) > 3e-7*want+1e-37 {
