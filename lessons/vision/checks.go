@@ -85,3 +85,46 @@ func CheckSoftThreshold(soft func(a, t float64) float64) CheckResult {
 	res.Passed = true
 	return res
 }
+
+// CheckAscentStep checks a student's activation-maximisation step step(x, g, rate) (which
+// changes x in place) against AscentStep on seeded random inputs and gradients, including a
+// zero gradient and steps that leave [0, 1].
+func CheckAscentStep(step func(x, g []float32, rate float64)) CheckResult {
+	res := CheckResult{Name: "ascent step"}
+	rng := rand.New(rand.NewPCG(5, 5))
+	for c := range 100 {
+		n := 1 + rng.IntN(20)
+		x, g := make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i] = rng.Float32()
+			if c > 0 {
+				g[i] = float32(rng.NormFloat64() * 3)
+			}
+		}
+		rate := []float64{0.01, 0.1, 0.5}[c%3]
+		want, got := append([]float32(nil), x...), append([]float32(nil), x...)
+		AscentStep(want, g, rate)
+		res.Cases++
+		desc := fmt.Sprintf("x = %v, g = %v, rate = %g", x, g, rate)
+		if err := callSafely(func() { step(got, g, rate) }); err != nil {
+			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprint(want), "replace the panic(\"TODO\") with the step"
+			return res
+		}
+		for i := range want {
+			if math.Abs(float64(got[i]-want[i])) > 1e-5 {
+				res.Case, res.Got, res.Want = desc, fmt.Sprint(got), fmt.Sprint(want)
+				switch {
+				case got[i] < 0 || got[i] > 1:
+					res.Hint = "keep the pixels in [0, 1]"
+				case c == 0:
+					res.Hint = "a zero gradient leaves x unchanged (do not divide by zero)"
+				default:
+					res.Hint = "step by rate · g / mean|g|: up the gradient, normalised by its mean magnitude"
+				}
+				return res
+			}
+		}
+	}
+	res.Passed = true
+	return res
+}

@@ -10,5 +10,13 @@
 // comparison. FitGabor fits a 2-D Gabor function to a basis function and reports R²;
 // Kurtosis and MeanAbsCorrelation measure the sparseness and redundancy of a code.
 //
-// CheckSoftThreshold grades a student's shrinkage step, as lessons/rl grades its exercises.
+// # Inside Tiny YOLO
+//
+// FilterImages shows a first convolutional layer's filters as RGB images and FeatureMaps a
+// layer's feature maps for one photo, both ready for widgets.ImageGrid. A Unit is one channel of
+// one layer; ActivationMax finds an input that excites it by gradient ascent (AscentStep) with
+// optional natural-image priors (Prior: L2 decay, total variation, jitter, blur), and
+// Unit.BestPhoto and TotalVariation measure the result against the photographs.
+//
+// CheckSoftThreshold and CheckAscentStep grade a student's shrinkage and ascent steps, as lessons/rl grades its exercises.
 package vision

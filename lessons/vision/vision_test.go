@@ -177,3 +177,38 @@ func TestPatchesAndWhitening(t *testing.T) {
 		t.Errorf("unknown image: err = %v", err)
 	}
 }
+
+func TestCheckAscentStep(t *testing.T) {
+	t.Parallel()
+	if r := CheckAscentStep(AscentStep); !r.Passed {
+		t.Fatalf("reference fails its own check: %v", r)
+	}
+	for name, f := range map[string]func(x, g []float32, rate float64){
+		"descent": func(x, g []float32, rate float64) {
+			for i := range g {
+				g[i] = -g[i]
+			}
+			AscentStep(x, g, rate)
+			for i := range g {
+				g[i] = -g[i]
+			}
+		},
+		"no clip": func(x, g []float32, rate float64) {
+			m := float32(0)
+			for _, v := range g {
+				m += float32(math.Abs(float64(v))) / float32(len(g))
+			}
+			if m == 0 {
+				return
+			}
+			for i := range x {
+				x[i] += float32(rate) * g[i] / m
+			}
+		},
+		"todo": func(x, g []float32, rate float64) { panic("TODO") },
+	} {
+		if r := CheckAscentStep(f); r.Passed || !strings.Contains(r.String(), "hint") {
+			t.Errorf("%s: check passed or gave no hint: %v", name, r)
+		}
+	}
+}
