@@ -12,9 +12,11 @@
 #   GOROOT    the Go toolchain to copy (default: $(go env GOROOT)); it must be Go 1.26.x
 #   FORCE=1   rebuild even if TAG exists
 #
-# The apt settings of this machine that concern reaching the mirror (Acquire::http(s) proxies, a
-# snapshot mirror's Check-Valid-Until and Check-Date) are copied into the image, so that apt inside builds reaches Debian
-# the way the host does. The script needs root (debootstrap) and a running Docker engine.
+# The image reaches Debian's mirror and the Go module proxy the way the host does: the host's apt
+# settings for reaching mirrors (Acquire::http(s) proxies, a snapshot mirror's Check-Valid-Until
+# and Check-Date) and the certificate authorities the host trusts beyond Debian's (a company's or a
+# TLS-intercepting proxy's) are copied into it. The script needs root (debootstrap) and a running
+# Docker engine.
 set -euo pipefail
 
 tag=${1:-deepnb/base:bookworm-go1.26}
@@ -62,6 +64,24 @@ for f in /etc/apt/apt.conf /etc/apt/apt.conf.d/*; do
     cp "$f" "$root/etc/apt/apt.conf.d/90host-$(basename "$f")"
   fi
 done
+# Certificate authorities the host trusts beyond Debian's (a TLS-intercepting proxy's or a
+# company's), so that Go reaches the module proxy from the image as it does from the host.
+extra=$work/extra-ca
+mkdir -p "$extra"
+awk -v dir="$extra" '
+  FNR == 1 { file++ }
+  /-----BEGIN CERTIFICATE-----/ { pem = ""; inpem = 1 }
+  inpem { pem = pem $0 "\n" }
+  /-----END CERTIFICATE-----/ {
+    inpem = 0
+    if (file == 1) seen[pem] = 1
+    else if (!(pem in seen)) { n++; f = sprintf("%s/host-%d.crt", dir, n); printf "%s", pem > f; close(f) }
+  }' "$root/etc/ssl/certs/ca-certificates.crt" /etc/ssl/certs/ca-certificates.crt
+if compgen -G "$extra/*.crt" >/dev/null; then
+  echo "base: adding the host's extra certificate authorities: $(ls "$extra" | tr '\n' ' ')"
+  cp "$extra"/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null
+fi
 # Small image, like the official ones.
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* "$root"/usr/share/man/*
 

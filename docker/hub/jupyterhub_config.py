@@ -59,6 +59,10 @@ def class_network(name):
 c.JupyterHub.bind_url = "http://:8000"
 c.JupyterHub.hub_bind_url = f"http://{class_network(network)}:{os.environ.get('DEEPNB_HUB_API_PORT', '8081')}"
 c.JupyterHub.cleanup_servers = True
+# Debian's configurable-http-proxy keeps its JavaScript modules in /usr/share/nodejs, which a Node.js
+# from elsewhere (NodeSource's) does not search by itself.
+if os.path.isdir("/usr/share/nodejs") and "NODE_PATH" not in os.environ:
+    os.environ["NODE_PATH"] = "/usr/share/nodejs"
 
 try:
     import dockerspawner  # noqa: F401
