@@ -1,4 +1,5 @@
-// Package vision holds the building blocks of lecture 03, "Seeing inside a network".
+// Package vision holds the building blocks of lecture 03, "Seeing inside a network"
+// (notebooks/03-seeing-inside-a-network).
 //
 // # Olshausen & Field sparse coding
 //
