@@ -55,11 +55,15 @@ func (t *Tensor) gradData() []float32 {
 
 // newOp returns the result of op with the given values and shape. If gradients are enabled and
 // any input requires one, the result records its inputs and backward, which must add out.grad's
-// contribution into each input's gradData (only for inputs that require a gradient).
+// contribution into each input's gradData (only for inputs that require a gradient). Nil inputs
+// (an optional bias or scale that was not given) are skipped.
 func newOp(op string, data []float32, shape []int, backward func(out *Tensor), inputs ...*Tensor) *Tensor {
 	out := &Tensor{data: data, shape: shape, op: op}
 	if backward == nil || !GradEnabled() {
 		return out
+	}
+	if slices.Contains(inputs, nil) {
+		inputs = slices.DeleteFunc(slices.Clone(inputs), func(t *Tensor) bool { return t == nil })
 	}
 	for _, in := range inputs {
 		if in.requiresGrad {

@@ -29,7 +29,8 @@ func loop(b *testing.B, f func()) {
 	b.ReportMetric((cpuSeconds()-t0)*1e3/float64(b.N), "cpu-ms/op")
 }
 
-// convCase is one convolution of the reference workloads (shared/bench/README.md).
+// convCase is one convolution of the reference workloads (../shared/bench/README.md, beside
+// the repository; scripts/bench.sh runs them).
 type convCase struct {
 	name         string
 	x, w         []int

@@ -1,6 +1,10 @@
 package dl
 
-import "math"
+import (
+	"math"
+
+	"github.com/deepnb/deepnb/dl/internal/vec"
+)
 
 // expInto sets y[i] = eˣ⁽ⁱ⁾ in float32 to within 1 ulp (y may be x), about twice as fast as
 // math.Exp in float64. It reduces x = n·ln 2 + r with |r| ≤ ln2/2 (Cody–Waite, ln 2 split in
@@ -22,8 +26,7 @@ func expInto(y, x []float32) {
 		}
 		fn := (v*log2e + round) - round
 		r := v - fn*ln2hi - fn*ln2lo
-		p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
-		e := p*r*r + r + 1
+		e := vec.ExpReduced(r)
 		y[i] = math.Float32frombits(math.Float32bits(e) + uint32(int32(fn))<<23)
 	}
 }

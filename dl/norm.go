@@ -102,12 +102,6 @@ func BatchNorm(x, gamma, beta, runMean, runVar *Tensor, train bool, momentum, ep
 			}
 		}
 	})
-	inputs := []*Tensor{x}
-	for _, t := range []*Tensor{gamma, beta} {
-		if t != nil {
-			inputs = append(inputs, t)
-		}
-	}
 	backward := func(o *Tensor) {
 		dy := o.grad.data
 		var dx, dg, db []float32
@@ -160,7 +154,7 @@ func BatchNorm(x, gamma, beta, runMean, runVar *Tensor, train bool, momentum, ep
 			}
 		})
 	}
-	return newOp(op, out, slices.Clone(x.shape), backward, inputs...)
+	return newOp(op, out, slices.Clone(x.shape), backward, x, gamma, beta)
 }
 
 // LayerNorm normalises x over its last dims dimensions (each "row" of D = product of those
@@ -236,12 +230,6 @@ func LayerNorm(x *Tensor, dims int, gamma, beta *Tensor, eps float32) *Tensor {
 			}
 		}
 	})
-	inputs := []*Tensor{x}
-	for _, t := range []*Tensor{gamma, beta} {
-		if t != nil {
-			inputs = append(inputs, t)
-		}
-	}
 	backward := func(o *Tensor) {
 		dy := o.grad.data
 		needX := x.requiresGrad
@@ -252,7 +240,7 @@ func LayerNorm(x *Tensor, dims int, gamma, beta *Tensor, eps float32) *Tensor {
 		}
 		acc := newAccs(needG, D, needB, D)
 		defer acc.release()
-		forWorkers(rows, max(1, 8192/max(1, D)), func(wk, lo, hi int) {
+		par.ForWorkers(rows, max(1, 8192/max(1, D)), func(wk, lo, hi int) {
 			var ag, ab []float32
 			if needG {
 				ag = acc.w[wk]
@@ -302,5 +290,5 @@ func LayerNorm(x *Tensor, dims int, gamma, beta *Tensor, eps float32) *Tensor {
 			acc.reduceB(beta.gradData())
 		}
 	}
-	return newOp(op, out, slices.Clone(x.shape), backward, inputs...)
+	return newOp(op, out, slices.Clone(x.shape), backward, x, gamma, beta)
 }

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"github.com/deepnb/deepnb/dl/internal/vec"
 	"math"
 	"math/rand/v2"
 
@@ -78,7 +79,7 @@ func weightedSum(alpha, k *dl.Tensor) *dl.Tensor {
 			o := out[b*D : (b+1)*D]
 			for l := 0; l < L; l++ {
 				a := ad[b*L+l]
-				axpy(o, kd[(b*L+l)*D:(b*L+l+1)*D], a)
+				vec.Axpy(o, kd[(b*L+l)*D:(b*L+l+1)*D], a)
 			}
 		}
 	})
@@ -89,10 +90,10 @@ func weightedSum(alpha, k *dl.Tensor) *dl.Tensor {
 				for l := 0; l < L; l++ {
 					r := b*L + l
 					if gs[0] != nil {
-						gs[0][r] += dot(gb, kd[r*D:(r+1)*D])
+						gs[0][r] += vec.Dot(gb, kd[r*D:(r+1)*D])
 					}
 					if gs[1] != nil {
-						axpy(gs[1][r*D:(r+1)*D], gb, ad[r])
+						vec.Axpy(gs[1][r*D:(r+1)*D], gb, ad[r])
 					}
 				}
 			}
@@ -149,9 +150,9 @@ func additiveScores(pk, q, v *dl.Tensor) *dl.Tensor {
 		for r := lo; r < hi; r++ {
 			b := r / L
 			t := th[r*A : (r+1)*A]
-			add(t, pkd[r*A:(r+1)*A], qd[b*A:(b+1)*A])
+			vec.Add(t, pkd[r*A:(r+1)*A], qd[b*A:(b+1)*A])
 			logistic(t, t, 2, 2, -1)
-			e[r] = dot(t, vd)
+			e[r] = vec.Dot(t, vd)
 		}
 	})
 	return dl.Custom(op, e, []int{B, L}, func(g []float32, gs [][]float32) {
@@ -168,9 +169,9 @@ func additiveScores(pk, q, v *dl.Tensor) *dl.Tensor {
 					t := th[r*A : (r+1)*A]
 					gr := g[r]
 					if gs[0] != nil {
-						tanhBack(gs[0][r*A:(r+1)*A], dq, t, vd, gr)
+						vec.TanhBack(gs[0][r*A:(r+1)*A], dq, t, vd, gr)
 					} else if dq != nil {
-						tanhBack(d, nil, t, vd, gr)
+						vec.TanhBack(d, nil, t, vd, gr)
 					}
 				}
 				if dq != nil && gs[0] == nil {
@@ -184,7 +185,7 @@ func additiveScores(pk, q, v *dl.Tensor) *dl.Tensor {
 		if gs[2] != nil {
 			// dv += gᵀ·tanh(pk + q): a [1, B·L] × [B·L, A] product, a sum of scaled rows.
 			for r := range B * L {
-				axpy(gs[2], th[r*A:(r+1)*A], g[r])
+				vec.Axpy(gs[2], th[r*A:(r+1)*A], g[r])
 			}
 		}
 	}, pk, q, v)

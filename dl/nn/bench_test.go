@@ -9,8 +9,8 @@ import (
 	"github.com/deepnb/deepnb/dl/optim"
 )
 
-// benchCharModel is the lstm workload of shared/bench: a character language model with vocab
-// 65, embedding 32, one recurrent layer of hidden 128 and a linear head, on sequences of 64 in
+// benchCharModel is the lstm workload of the PyTorch reference benchmark (../shared/bench,
+// beside the repository): a character language model with vocab 65, embedding 32, one recurrent layer of hidden 128 and a linear head, on sequences of 64 in
 // batches of 32; one iteration is forward + backward + Adam. steps/s = 1e9 / (ns/op).
 func benchCharModel(b *testing.B, kind string) {
 	const V, E, H, T, B = 65, 32, 128, 64, 32
@@ -63,8 +63,8 @@ func BenchmarkCrossEntropy(b *testing.B) {
 	}
 }
 
-// BenchmarkAttentionDecoderStep is the attention workload of shared/bench: a show-attend-tell
-// decoder over 49 feature vectors of 256 with additive attention (256), an LSTMCell of hidden 256
+// BenchmarkAttentionDecoderStep is the attention workload of the PyTorch reference benchmark
+// (../shared/bench, beside the repository): a show-attend-tell decoder over 49 feature vectors of 256 with additive attention (256), an LSTMCell of hidden 256
 // over [embedding 256; context 256], vocab 1000, captions of 16, batch 32; one iteration is
 // forward + backward + Adam.
 func BenchmarkAttentionDecoderStep(b *testing.B) {

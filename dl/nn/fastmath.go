@@ -1,6 +1,10 @@
 package nn
 
-import "math"
+import (
+	"math"
+
+	"github.com/deepnb/deepnb/dl/internal/vec"
+)
 
 // expf returns eᕽ in float32 to about 2 ulp (Cephes' expf polynomial after reduction by ln 2),
 // several times faster than float64 math.Exp. Inputs are clamped to [−87, 88], so the result is
@@ -18,12 +22,5 @@ func expf(x float32) float32 {
 	}
 	n := float32(int32(x*log2e + h))
 	r := x - n*0.693359375 + n*2.12194440e-4
-	p := float32(1.9875691500e-4)
-	p = p*r + 1.3981999507e-3
-	p = p*r + 8.3334519073e-3
-	p = p*r + 4.1665795894e-2
-	p = p*r + 1.6666665459e-1
-	p = p*r + 5.0000001201e-1
-	y := p*r*r + r + 1
-	return y * math.Float32frombits(uint32(int32(n)+127)<<23)
+	return vec.ExpReduced(r) * math.Float32frombits(uint32(int32(n)+127)<<23)
 }

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"github.com/deepnb/deepnb/dl/internal/vec"
 	"math"
 	"math/rand/v2"
 
@@ -97,7 +98,7 @@ func Affine(x, w, b *dl.Tensor) *dl.Tensor {
 func colSums(dst, g []float32, m, n int) {
 	dst = dst[:n]
 	for i := 0; i < m; i++ {
-		axpy(dst, g[i*n:(i+1)*n], 1)
+		vec.Axpy(dst, g[i*n:(i+1)*n], 1)
 	}
 }
 

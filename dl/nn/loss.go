@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"github.com/deepnb/deepnb/dl/internal/vec"
 	"math"
 	"slices"
 
@@ -53,7 +54,7 @@ func CrossEntropy(logits *dl.Tensor, labels []int) *dl.Tensor {
 		parFor(n, max(1, 16384/max(c, 1)), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				off := i * c
-				axpy(gx[off:off+c], p[off:off+c], s)
+				vec.Axpy(gx[off:off+c], p[off:off+c], s)
 				gx[off+labels[i]] -= s
 			}
 		})

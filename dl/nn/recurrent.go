@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"github.com/deepnb/deepnb/dl/internal/vec"
 	"math"
 	"math/rand/v2"
 
@@ -640,8 +641,8 @@ func recurrence(kind recKind, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 			// The two biases get the same gradient: sum the columns once.
 			db := make([]float32, GH)
 			colSums(db, dA, BT, GH)
-			axpy(gs[3], db, 1)
-			axpy(gs[4], db, 1)
+			vec.Axpy(gs[3], db, 1)
+			vec.Axpy(gs[4], db, 1)
 		default:
 			if gs[3] != nil {
 				colSums(gs[3], dA, BT, GH)
@@ -670,6 +671,6 @@ func view(p *dl.Tensor, off int, shape ...int) *dl.Tensor {
 		n *= d
 	}
 	return dl.Custom("View", p.Data()[off:off+n], shape, func(g []float32, gs [][]float32) {
-		axpy(gs[0][off:off+n], g, 1)
+		vec.Axpy(gs[0][off:off+n], g, 1)
 	}, p)
 }

@@ -16,6 +16,7 @@ package optim
 
 import (
 	"fmt"
+	"github.com/deepnb/deepnb/dl/internal/vec"
 	"math"
 
 	"github.com/deepnb/deepnb/dl"
@@ -108,7 +109,7 @@ func (o *SGD) Step() {
 					w[j] -= lr * (gj + wd*w[j])
 				}
 			case !nesterov && wd == 0: // the common case: momentum, no decay
-				momentumUpdate(w, g, v[lo:hi], mu, lr)
+				vec.MomentumUpdate(w, g, v[lo:hi], mu, lr)
 			default:
 				v := v[lo:hi]
 				v = v[:len(w)]
@@ -199,30 +200,8 @@ func (o *Adam) Step() {
 					return
 				}
 			}
-			adamUpdate(w, g, m, v, b1, b2, step2, eps2)
+			vec.AdamUpdate(w, g, m, v, b1, b2, step2, eps2)
 		})
-	}
-}
-
-// momentumGeneric is momentumUpdate in plain Go.
-func momentumGeneric(w, g, v []float32, mu, lr float32) {
-	g, v = g[:len(w)], v[:len(w)]
-	for j, gj := range g {
-		vj := mu*v[j] + gj
-		v[j] = vj
-		w[j] -= lr * vj
-	}
-}
-
-// adamGeneric is adamUpdate in plain Go: m ← β₁·m + (1−β₁)·g; v ← β₂·v + (1−β₂)·g²;
-// w ← w − step·m/(√v + eps).
-func adamGeneric(w, g, m, v []float32, b1, b2, step, eps float32) {
-	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
-	for j, gj := range g {
-		mj := b1*m[j] + (1-b1)*gj
-		vj := b2*v[j] + (1-b2)*gj*gj
-		m[j], v[j] = mj, vj
-		w[j] -= step * mj / (sqrt32(vj) + eps)
 	}
 }
 

@@ -1,6 +1,8 @@
-// Package workloads implements, with dl, the six reference workloads of the PyTorch benchmark in
-// ../shared/bench (torch_bench.py): sgemm, mlp, cnn, lstm (and rnn), style and attention, with
-// the same definitions, so the two can be timed one after the other on the same machine.
+// Package workloads implements, with dl, the six reference workloads of the PyTorch reference
+// benchmark shipped beside the repository (../shared/bench/torch_bench.py, outside the
+// repository; scripts/bench.sh finds it there or through TORCH_BENCH): sgemm, mlp, cnn, lstm
+// (and rnn), style and attention, with the same definitions, so the two can be timed one after
+// the other on the same machine.
 //
 // scripts/dlbench prints their figures in torch_bench.py's format (`name value unit`), and
 // scripts/bench.sh runs both and prints the ratios. The Benchmark functions in this package run

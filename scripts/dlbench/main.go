@@ -1,5 +1,6 @@
-// Command dlbench runs dl's versions of the reference workloads of ../shared/bench/torch_bench.py
-// and prints one line per figure, `name value unit`, in that script's format with a go_ prefix:
+// Command dlbench runs dl's versions of the reference workloads of the PyTorch reference
+// benchmark shipped beside the repository (../shared/bench/torch_bench.py, not in it) and
+// prints one line per figure, `name value unit`, in that script's format with a go_ prefix:
 //
 //	go run ./scripts/dlbench [sgemm mlp cnn lstm style attention tinyyolo]
 //

@@ -47,12 +47,17 @@
 //
 // # Performance
 //
-// On the 2-core AMD EPYC (Zen 4) development machine, shared with other jobs, Sgemm with the
-// AVX-512 kernel matched OpenBLAS 0.3.21 with OPENBLAS_CORETYPE=SkylakeX in GFLOP per
-// CPU-second at n = 256…1024 (≈ 45 vs 40–50), and beat it on the engine's shapes (LSTM
-// gates, im2col convolutions, weight gradients), except products only a few columns wide
-// (64×10×256: about half of OpenBLAS's speed). The benchmarks (go test -bench Sgemm) report
-// wall-clock GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel.
+// The figures here were measured once, on one machine: a 2-core AMD EPYC (Zen 4) development
+// machine with AVX-512, shared with other jobs. There, Sgemm with the AVX-512 kernel matched
+// OpenBLAS 0.3.21 with OPENBLAS_CORETYPE=SkylakeX in GFLOP per CPU-second at n = 256…1024
+// (≈ 45 vs 40–50), and beat it on the engine's shapes (LSTM gates, im2col convolutions,
+// weight gradients), except products only a few columns wide (64×10×256: about half of
+// OpenBLAS's speed). Other CPUs give other absolute figures; compare ratios measured in one
+// run on one machine. The benchmarks (go test -bench Sgemm) report wall-clock GFLOP/s and
+// GFLOP per CPU-second for Sgemm and for each kernel; scripts/bench.sh prints the CPU it ran
+// on and compares the sgemm workload with PyTorch's on the same machine, using the PyTorch
+// reference benchmark (torch_bench.py) shipped beside the repository in ../shared/bench, not
+// in it (the TORCH_BENCH variable points bench.sh elsewhere).
 //
 // # Errors
 //

@@ -1,4 +1,5 @@
-// Package par runs loops on all cores: the one place dl decides how work is split.
+// Package par runs loops on all cores and lends scratch buffers: the one place dl decides how
+// work is split and where its ops' temporaries are reused.
 package par
 
 import (
@@ -84,4 +85,22 @@ func workerPanic(r any) any {
 		}
 	}
 	return &Panic{Value: r, Stack: debug.Stack()}
+}
+
+// ForWorkers splits [0, n) into contiguous ranges of at least grain items, at most
+// Workers of them, and runs f(worker, lo, hi) on each in parallel; worker indexes the range
+// (for per-worker accumulators) and is below Workers.
+func ForWorkers(n, grain int, f func(worker, lo, hi int)) {
+	nw := min(Workers, n/max(1, grain))
+	if nw <= 1 {
+		if n > 0 {
+			f(0, 0, n)
+		}
+		return
+	}
+	For(nw, 1, func(lo, hi int) {
+		for wk := lo; wk < hi; wk++ {
+			f(wk, wk*n/nw, (wk+1)*n/nw)
+		}
+	})
 }

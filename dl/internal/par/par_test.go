@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -56,5 +57,46 @@ func TestForPanicReachesCaller(t *testing.T) {
 				}
 			})
 		}()
+	}
+}
+
+// TestForWorkersCoversOnce: ForWorkers visits every index exactly once, in contiguous ranges,
+// with worker indexes below Workers, for sizes below, at and above the grain.
+func TestForWorkersCoversOnce(t *testing.T) {
+	for _, tc := range []struct{ n, grain int }{{0, 4}, {1, 4}, {7, 4}, {100, 1}, {1000, 16}} {
+		hits := make([]int32, tc.n)
+		var bad atomic.Int32
+		ForWorkers(tc.n, tc.grain, func(wk, lo, hi int) {
+			if wk < 0 || wk >= max(1, Workers) || lo > hi {
+				bad.Add(1)
+			}
+			for i := lo; i < hi; i++ {
+				atomic.AddInt32(&hits[i], 1)
+			}
+		})
+		if bad.Load() != 0 {
+			t.Errorf("n=%d grain=%d: %d calls with a bad worker index or range", tc.n, tc.grain, bad.Load())
+		}
+		for i, h := range hits {
+			if h != 1 {
+				t.Errorf("n=%d grain=%d: index %d visited %d times", tc.n, tc.grain, i, h)
+				break
+			}
+		}
+	}
+}
+
+// TestScratchLength: GetScratch returns a buffer of the length asked for, also when it reuses
+// one that PutScratch returned.
+func TestScratchLength(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 64, 1000} {
+		p := GetScratch(n)
+		if len(*p) != n {
+			t.Errorf("GetScratch(%d) has length %d", n, len(*p))
+		}
+		PutScratch(p)
+		if q := GetScratch(n); len(*q) != n {
+			t.Errorf("GetScratch(%d) after PutScratch has length %d", n, len(*q))
+		}
 	}
 }

@@ -1,6 +1,11 @@
 //go:build amd64 && !purego
 
-package nn
+package vec
+
+import "golang.org/x/sys/cpu"
+
+// haveAVX2 selects the AVX2 kernels; tests turn it off to run the portable loops.
+var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
 func axpyAVX2(dst, x *float32, n int, a float32)
@@ -14,9 +19,9 @@ func addAVX2(dst, x, y *float32, n int)
 //go:noescape
 func tanhBackAVX2(dp, dq, t, v *float32, n int, s float32)
 
-// axpy sets dst[i] += a·x[i] for i < len(dst), eight at a time with AVX2. It panics if x is
+// Axpy sets dst[i] += a·x[i] for i < len(dst), eight at a time with AVX2. It panics if x is
 // shorter than dst.
-func axpy(dst, x []float32, a float32) {
+func Axpy(dst, x []float32, a float32) {
 	x = x[:len(dst)]
 	n := 0
 	if haveAVX2 {
@@ -29,8 +34,8 @@ func axpy(dst, x []float32, a float32) {
 	}
 }
 
-// dot returns Σ x[i]·y[i] over i < len(x). It panics if y is shorter than x.
-func dot(x, y []float32) float32 {
+// Dot returns Σ x[i]·y[i] over i < len(x). It panics if y is shorter than x.
+func Dot(x, y []float32) float32 {
 	y = y[:len(x)]
 	n := 0
 	var s float32
@@ -45,8 +50,8 @@ func dot(x, y []float32) float32 {
 	return s
 }
 
-// add sets dst[i] = x[i] + y[i] for i < len(dst). It panics if x or y is shorter than dst.
-func add(dst, x, y []float32) {
+// Add sets dst[i] = x[i] + y[i] for i < len(dst). It panics if x or y is shorter than dst.
+func Add(dst, x, y []float32) {
 	x, y = x[:len(dst)], y[:len(dst)]
 	n := 0
 	if haveAVX2 {
@@ -59,9 +64,9 @@ func add(dst, x, y []float32) {
 	}
 }
 
-// tanhBack adds d[i] = g·v[i]·(1 − t[i]²), the gradient through t = tanh(·) of Σ v[i]·t[i]
+// TanhBack adds d[i] = g·v[i]·(1 − t[i]²), the gradient through t = tanh(·) of Σ v[i]·t[i]
 // scaled by g, into dp and, unless it is nil, into dq. It panics if a slice is shorter than t.
-func tanhBack(dp, dq, t, v []float32, g float32) {
+func TanhBack(dp, dq, t, v []float32, g float32) {
 	dp, v = dp[:len(t)], v[:len(t)]
 	if dq != nil {
 		dq = dq[:len(t)]

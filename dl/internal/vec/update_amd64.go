@@ -1,17 +1,13 @@
 //go:build amd64 && !purego
 
-package optim
-
-import "golang.org/x/sys/cpu"
+package vec
 
 //go:noescape
 func adamAVX2(w, grad, m, v *float32, n int, b1, b2, step, eps float32)
 
-var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-
-// adamUpdate runs Adam's moment and weight update over w (see Adam.Step), eight values at a
+// AdamUpdate runs Adam's moment and weight update over w (see optim.Adam.Step), eight values at a
 // time with AVX2; the other slices must be at least as long as w.
-func adamUpdate(w, g, m, v []float32, b1, b2, step, eps float32) {
+func AdamUpdate(w, g, m, v []float32, b1, b2, step, eps float32) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	n := 0
 	if haveAVX2 {
@@ -25,9 +21,9 @@ func adamUpdate(w, g, m, v []float32, b1, b2, step, eps float32) {
 //go:noescape
 func momentumAVX2(w, grad, v *float32, n int, mu, lr float32)
 
-// momentumUpdate runs SGD's momentum update over w (see SGD.Step): v ← μ·v + g; w ← w − η·v.
+// MomentumUpdate runs SGD's momentum update over w (see optim.SGD.Step): v ← μ·v + g; w ← w − η·v.
 // g and v must be at least as long as w.
-func momentumUpdate(w, g, v []float32, mu, lr float32) {
+func MomentumUpdate(w, g, v []float32, mu, lr float32) {
 	g, v = g[:len(w)], v[:len(w)]
 	n := 0
 	if haveAVX2 {

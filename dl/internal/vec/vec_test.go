@@ -1,4 +1,4 @@
-package nn
+package vec
 
 import (
 	"math"
@@ -6,8 +6,26 @@ import (
 	"testing"
 )
 
-// TestVec checks the vector helpers against plain loops over lengths around the 8-lane width.
-func TestVec(t *testing.T) {
+// TestVec checks the kernels against plain loops over lengths around the 8-lane width, on the
+// portable path and on the one the CPU dispatches to (AVX2 where the CPU has it).
+func TestVec(t *testing.T) { bothPaths(t, checkVec) }
+
+// bothPaths runs check on the portable path and on the one the CPU dispatches to.
+func bothPaths(t *testing.T, check func(*testing.T)) {
+	dispatched := haveAVX2
+	defer func() { haveAVX2 = dispatched }()
+	for _, tc := range []struct {
+		name string
+		avx2 bool
+	}{{"portable", false}, {"dispatched", dispatched}} {
+		t.Run(tc.name, func(t *testing.T) {
+			haveAVX2 = tc.avx2
+			check(t)
+		})
+	}
+}
+
+func checkVec(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	r := func(n int) []float32 {
 		s := make([]float32, n)
@@ -23,16 +41,16 @@ func TestVec(t *testing.T) {
 		for i := range want {
 			want[i] += 0.5 * x[i]
 		}
-		axpy(dst, x, 0.5)
+		Axpy(dst, x, 0.5)
 		var wd float32
 		for i := range x {
 			wd += x[i] * y[i]
 		}
-		if got := dot(x, y); !close(got, wd) {
+		if got := Dot(x, y); !close(got, wd) {
 			t.Errorf("n=%d: dot %v, want %v", n, got, wd)
 		}
 		sum := make([]float32, n)
-		add(sum, x, y)
+		Add(sum, x, y)
 		dp, dq, dp1 := r(n), r(n), r(n)
 		wp, wq, wp1 := append([]float32(nil), dp...), append([]float32(nil), dq...), append([]float32(nil), dp1...)
 		for i := range t0 {
@@ -41,8 +59,8 @@ func TestVec(t *testing.T) {
 			wq[i] += d
 			wp1[i] += d
 		}
-		tanhBack(dp, dq, t0, v, 1.5)
-		tanhBack(dp1, nil, t0, v, 1.5)
+		TanhBack(dp, dq, t0, v, 1.5)
+		TanhBack(dp1, nil, t0, v, 1.5)
 		for i := range n {
 			if !close(dst[i], want[i]) || sum[i] != x[i]+y[i] || !close(dp[i], wp[i]) || !close(dq[i], wq[i]) || !close(dp1[i], wp1[i]) {
 				t.Errorf("n=%d, i=%d: axpy %v/%v add %v/%v tanhBack %v/%v %v/%v %v/%v", n, i, dst[i], want[i], sum[i], x[i]+y[i], dp[i], wp[i], dq[i], wq[i], dp1[i], wp1[i])

@@ -1,0 +1,48 @@
+//go:build !amd64 || purego
+
+package vec
+
+// haveAVX2 is false: this build has no assembly kernels.
+var haveAVX2 = false
+
+// Axpy sets dst[i] += a·x[i] for i < len(dst). It panics if x is shorter than dst.
+func Axpy(dst, x []float32, a float32) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] += a * v
+	}
+}
+
+// Dot returns Σ x[i]·y[i] over i < len(x). It panics if y is shorter than x.
+func Dot(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s float32
+	for i, v := range x {
+		s += v * y[i]
+	}
+	return s
+}
+
+// Add sets dst[i] = x[i] + y[i] for i < len(dst). It panics if x or y is shorter than dst.
+func Add(dst, x, y []float32) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] + y[i]
+	}
+}
+
+// TanhBack adds d[i] = g·v[i]·(1 − t[i]²), the gradient through t = tanh(·) of Σ v[i]·t[i]
+// scaled by g, into dp and, unless it is nil, into dq. It panics if a slice is shorter than t.
+func TanhBack(dp, dq, t, v []float32, g float32) {
+	dp, v = dp[:len(t)], v[:len(t)]
+	if dq != nil {
+		dq = dq[:len(t)]
+	}
+	for i, x := range t {
+		d := g * v[i] * (1 - x*x)
+		dp[i] += d
+		if dq != nil {
+			dq[i] += d
+		}
+	}
+}
