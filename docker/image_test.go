@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -186,6 +187,23 @@ func TestImage(t *testing.T) {
 	for _, c := range course {
 		if !contains(names, filepath.Base(c)) {
 			t.Errorf("work/ lacks the course notebook %s; it holds %v", filepath.Base(c), names)
+		}
+	}
+	// The students' copies of lectures with exercises are the student versions: no hidden test
+	// and no solution marker survives in them.
+	for _, c := range course {
+		src, err := os.ReadFile(c)
+		if err != nil || !strings.Contains(string(src), `"hidden-test"`) {
+			continue
+		}
+		nb, err := srv.Notebook(ctx, "work/"+filepath.Base(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cell := range nb.Cells {
+			if slices.Contains(cell.Tags(), "hidden-test") || strings.Contains(cell.Source, "BEGIN SOLUTION") {
+				t.Errorf("work/%s holds an instructor cell:\n%s", filepath.Base(c), cell.Source)
+			}
 		}
 	}
 	specs, def, err := srv.KernelSpecs(ctx)

@@ -204,7 +204,7 @@ func TestKernelSpec(t *testing.T) {
 	env := spec.Environ([]string{"HOME=/root", "PATH=/usr/bin:/bin", "GOFLAGS=-mod=mod", "GOPROXY=https://proxy.golang.org"})
 	slices.Sort(env)
 	want := []string{
-		"DEEPNB_GO=/usr/local/go/bin/go", "GOFLAGS=", "GOPROXY=off", "GOTOOLCHAIN=local", "HOME=/root",
+		"DEEPNB_GO=/usr/local/go/bin/go", "GOFLAGS=", "GOPROXY=off", "GOSUMDB=off", "GOTOOLCHAIN=local", "HOME=/root",
 		"PATH=/src/deepnb/.bin:/usr/local/go/bin:/usr/bin:/bin",
 	}
 	if !slices.Equal(env, want) {

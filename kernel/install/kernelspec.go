@@ -52,6 +52,9 @@ var (
 //	                                     installed the kernel, found even when Jupyter's PATH lacks it
 //	DEEPNB_GO=<goBinDir>/go              the real go the wrapper runs (only when goBinDir is set)
 //	GOPROXY=off                          cells never download modules
+//	GOSUMDB=off                          nor consult the checksum database: the modules in the cache
+//	                                     were verified when install downloaded them, and offline the
+//	                                     database's newer tree heads cannot be fetched
 //	GOFLAGS=                             no inherited -mod=mod (workspace mode rejects it)
 //	GOTOOLCHAIN=local                    never download a toolchain
 //
@@ -65,6 +68,7 @@ func KernelEnv(root, goBinDir string) map[string]string {
 	env := map[string]string{
 		"PATH":        strings.Join(path, string(os.PathListSeparator)),
 		"GOPROXY":     "off",
+		"GOSUMDB":     "off",
 		"GOFLAGS":     "",
 		"GOTOOLCHAIN": "local",
 	}

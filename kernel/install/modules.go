@@ -77,9 +77,10 @@ func envOr(env []string) []string {
 	return env
 }
 
-// offlineEnv returns the environment with GOPROXY=off: the go command then uses the module cache
-// only.
-func offlineEnv() []string { return append(os.Environ(), "GOPROXY=off") }
+// offlineEnv returns the environment with GOPROXY=off and GOSUMDB=off, as the kernel runs: the go
+// command then uses the module cache only (its modules were verified when they were downloaded;
+// offline, the checksum database's newer tree heads cannot be fetched).
+func offlineEnv() []string { return append(os.Environ(), "GOPROXY=off", "GOSUMDB=off") }
 
 // GoModCache returns the module cache folder (`go env GOMODCACHE`).
 func GoModCache(ctx context.Context) (string, error) {

