@@ -670,7 +670,7 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	out := opts.Out
 	if opts.InPlace {
 		out = path
-	} else if out != "" && samePath(out, path) {
+	} else if out != "" && SamePath(out, path) {
 		err := fmt.Errorf("%s: refusing to overwrite the input notebook (use --inplace)", path)
 		return &Result{Name: opts.Name, Err: err}, err
 	}
@@ -711,7 +711,9 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	return res, runErr
 }
 
-func samePath(a, b string) bool {
+// SamePath reports whether paths a and b name the same file, after making them absolute and
+// following symbolic links (a path that cannot be resolved is compared as written).
+func SamePath(a, b string) bool {
 	aa, err1 := filepath.Abs(a)
 	bb, err2 := filepath.Abs(b)
 	if err1 != nil || err2 != nil {

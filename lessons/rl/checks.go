@@ -5,51 +5,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/deepnb/deepnb/lessons/check"
 )
 
-// CheckResult is the outcome of an exercise check. It prints (String) as a one-line pass, or
-// as the first failing case with what was expected and a hint.
-type CheckResult struct {
-	Name   string // the exercise, e.g. "Bellman backup"
-	Passed bool
-	Cases  int    // cases run (all of them when Passed)
-	Case   string // the failing case, described
-	Got    string // what the student's function returned
-	Want   string // what the reference returns
-	Hint   string // a likely cause
-}
-
-// String returns "✓ Bellman backup: 300 cases pass" or the failing case with a hint.
-func (r CheckResult) String() string {
-	if r.Passed {
-		return fmt.Sprintf("✓ %s: %d cases pass", r.Name, r.Cases)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "✗ %s: case %d fails\n  case: %s\n  got:  %s\n  want: %s", r.Name, r.Cases, r.Case, r.Got, r.Want)
-	if r.Hint != "" {
-		fmt.Fprintf(&b, "\n  hint: %s", r.Hint)
-	}
-	return b.String()
-}
-
-// Err returns nil when the check passed, else an error with String's text.
-func (r CheckResult) Err() error {
-	if r.Passed {
-		return nil
-	}
-	return fmt.Errorf("%s", r.String())
-}
-
-// callSafely runs f, turning a panic (a TODO left in place, an index out of range) into an error.
-func callSafely(f func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("your function panicked: %v", r)
-		}
-	}()
-	f()
-	return nil
-}
+// CheckResult is the outcome of an exercise check (see package check).
+type CheckResult = check.Result
 
 const checkTol = 1e-9
 
@@ -140,7 +101,7 @@ func CheckBellmanBackupCases(name string, cases []BellmanCase, backup func(m *MD
 		res.Cases = i + 1
 		want := m.BellmanOptimalityBackup(V, s)
 		var got float64
-		if err := callSafely(func() { got = backup(m, slicesClone(V), s) }); err != nil {
+		if err := check.CallSafely(func() { got = backup(m, slicesClone(V), s) }); err != nil {
 			res.Case, res.Got, res.Want = describeMDPCase(m, V, s), err.Error(), fmt.Sprint(want)
 			res.Hint = "replace the TODO with the backup: loop over the actions, sum prob·(reward + γ·V[next]) over m.P[s][a], keep the largest"
 			return res
@@ -248,7 +209,7 @@ func CheckEpsilonGreedyCases(name string, rows [][]float64, epsilons []float64, 
 			var err error
 			for range draws {
 				var a int
-				if err = callSafely(func() { a = choose(rng, slicesClone(q), eps) }); err != nil {
+				if err = check.CallSafely(func() { a = choose(rng, slicesClone(q), eps) }); err != nil {
 					break
 				}
 				if a < 0 || a >= n {
@@ -365,7 +326,7 @@ func CheckQUpdateCases(name string, cases []QUpdateCase, update func(qsa, r floa
 		want := QLearningUpdate(qsa, r, qNext, terminal, alpha, gamma)
 		res.Want = fmt.Sprint(want)
 		var got float64
-		if err := callSafely(func() { got = update(qsa, r, slicesClone(qNext), terminal, alpha, gamma) }); err != nil {
+		if err := check.CallSafely(func() { got = update(qsa, r, slicesClone(qNext), terminal, alpha, gamma) }); err != nil {
 			res.Got = err.Error()
 			res.Hint = "replace the TODO: target := r + γ·max(qNext) (just r if terminal); return qsa + α·(target − qsa)"
 			return res

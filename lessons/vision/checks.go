@@ -4,51 +4,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
+
+	"github.com/deepnb/deepnb/lessons/check"
 )
 
-// CheckResult is the outcome of an exercise check: a one-line pass, or the first failing case
-// with what was expected and a hint.
-type CheckResult struct {
-	Name   string // the exercise, e.g. "ISTA shrinkage"
-	Passed bool
-	Cases  int    // cases run (all of them when Passed)
-	Case   string // the failing case, described
-	Got    string // what the student's function returned
-	Want   string // what the reference returns
-	Hint   string // a likely cause
-}
-
-// String returns "✓ ISTA shrinkage: 200 cases pass" or the failing case with a hint.
-func (r CheckResult) String() string {
-	if r.Passed {
-		return fmt.Sprintf("✓ %s: %d cases pass", r.Name, r.Cases)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "✗ %s: case %d fails\n  case: %s\n  got:  %s\n  want: %s", r.Name, r.Cases, r.Case, r.Got, r.Want)
-	if r.Hint != "" {
-		fmt.Fprintf(&b, "\n  hint: %s", r.Hint)
-	}
-	return b.String()
-}
-
-// Err returns nil when the check passed, else an error with String's text.
-func (r CheckResult) Err() error {
-	if r.Passed {
-		return nil
-	}
-	return fmt.Errorf("%s", r.String())
-}
-
-func callSafely(f func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("your function panicked: %v", r)
-		}
-	}()
-	f()
-	return nil
-}
+// CheckResult is the outcome of an exercise check (see package check).
+type CheckResult = check.Result
 
 // CheckSoftThreshold checks a student's ISTA shrinkage step soft(a, t) against SoftThreshold
 // on the edge cases (zero, exactly ±t, inside and outside the dead zone) and 200 seeded
@@ -63,7 +24,7 @@ func CheckSoftThreshold(soft func(a, t float64) float64) CheckResult {
 	for _, c := range cases {
 		res.Cases++
 		var got float64
-		if err := callSafely(func() { got = soft(c[0], c[1]) }); err != nil {
+		if err := check.CallSafely(func() { got = soft(c[0], c[1]) }); err != nil {
 			res.Case, res.Got, res.Want = fmt.Sprintf("soft(%g, %g)", c[0], c[1]), err.Error(), fmt.Sprint(SoftThreshold(c[0], c[1]))
 			res.Hint = "replace the panic(\"TODO\") with the shrinkage"
 			return res
@@ -106,7 +67,7 @@ func CheckAscentStep(step func(x, g []float32, rate float64)) CheckResult {
 		AscentStep(want, g, rate)
 		res.Cases++
 		desc := fmt.Sprintf("x = %v, g = %v, rate = %g", x, g, rate)
-		if err := callSafely(func() { step(got, g, rate) }); err != nil {
+		if err := check.CallSafely(func() { step(got, g, rate) }); err != nil {
 			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprint(want), "replace the panic(\"TODO\") with the step"
 			return res
 		}

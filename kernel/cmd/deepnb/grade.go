@@ -52,7 +52,7 @@ func studentMain(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, p := range paths {
 		out := filepath.Join(*outDir, filepath.Base(p))
-		if samePath(out, p) {
+		if runner.SamePath(out, p) {
 			return fmt.Errorf("deepnb student: %s: refusing to overwrite the instructor's notebook", p)
 		}
 		k, err := grade.ReadKey(p)
@@ -136,7 +136,7 @@ func gradeMain(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("deepnb grade: %w", err)
 	}
 	for _, s := range subs {
-		if samePath(s.Path, *key) {
+		if runner.SamePath(s.Path, *key) {
 			fmt.Fprintf(stderr, "deepnb grade: warning: %s is the key itself\n", s.Path)
 		}
 	}
@@ -253,19 +253,4 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-}
-
-func samePath(a, b string) bool {
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	if ra, err := filepath.EvalSymlinks(aa); err == nil {
-		aa = ra
-	}
-	if rb, err := filepath.EvalSymlinks(bb); err == nil {
-		bb = rb
-	}
-	return aa == bb
 }
