@@ -12,31 +12,18 @@ import (
 )
 
 // PolicyNet is a policy π(a|s) represented by a network: π(·|s) = softmax(W₂·tanh(W₁·s + b₁) + b₂)
-// for a state vector s. It is an nn.Module (input [B, in], output the logits [B, actions]).
-type PolicyNet struct {
-	L1, L2 *nn.Linear
-}
+// for a state vector s. It is an nn.Module (input [B, in], output the logits [B, actions]); its
+// parameters are named as QNet's.
+type PolicyNet struct{ twoLayer }
 
 // NewPolicyNet returns a PolicyNet from in state variables through hidden units to one logit per
 // action, initialized from rng.
 func NewPolicyNet(rng *rand.Rand, in, hidden, actions int) *PolicyNet {
-	return &PolicyNet{L1: nn.NewLinear(rng, in, hidden), L2: nn.NewLinear(rng, hidden, actions)}
+	return &PolicyNet{newTwoLayer(rng, in, hidden, actions)}
 }
 
 // Forward returns the logits [B, actions] for states x [B, in].
 func (p *PolicyNet) Forward(x *dl.Tensor) *dl.Tensor { return p.L2.Forward(p.L1.Forward(x).Tanh()) }
-
-// Parameters returns the layers' parameters, first layer first.
-func (p *PolicyNet) Parameters() []*dl.Tensor {
-	return append(p.L1.Parameters(), p.L2.Parameters()...)
-}
-
-// NamedParameters names them "l1.weight", "l1.bias", "l2.weight", "l2.bias", for nn.Save and
-// nn.TrainOnce.
-func (p *PolicyNet) NamedParameters() []nn.Named {
-	ps := p.Parameters()
-	return []nn.Named{{Name: "l1.weight", T: ps[0]}, {Name: "l1.bias", T: ps[1]}, {Name: "l2.weight", T: ps[2]}, {Name: "l2.bias", T: ps[3]}}
-}
 
 // Probs returns π(·|s) for one state.
 func (p *PolicyNet) Probs(s []float64) []float64 {
@@ -122,11 +109,10 @@ func REINFORCE(policy *PolicyNet, cfg ReinforceConfig) ReinforceResult {
 	cfg = cfg.defaults()
 	rng := rand.New(rand.NewPCG(cfg.Seed, 5))
 	in := policy.L1.Weight.Dim(1)
-	value := nn.NewLinear(rng, in, cfg.Hidden)
-	value2 := nn.NewLinear(rng, cfg.Hidden, 1)
-	vForward := func(x *dl.Tensor) *dl.Tensor { return value2.Forward(value.Forward(x).Tanh()) }
+	value := newTwoLayer(rng, in, cfg.Hidden, 1) // V(s) = W₂·tanh(W₁·s + b₁) + b₂
+	vForward := func(x *dl.Tensor) *dl.Tensor { return value.L2.Forward(value.L1.Forward(x).Tanh()) }
 	popt := optim.NewAdam(policy.Parameters(), cfg.LR)
-	vopt := optim.NewAdam(append(value.Parameters(), value2.Parameters()...), cfg.ValueLR)
+	vopt := optim.NewAdam(value.Parameters(), cfg.ValueLR)
 	var res ReinforceResult
 	var env CartPole
 	for ep := 0; ep < cfg.Episodes && res.SolvedAt == 0; {
