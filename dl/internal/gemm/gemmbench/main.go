@@ -39,10 +39,11 @@ type fmaLoop struct {
 }
 
 // peak returns the GFLOP/s of loop l run on w goroutines at once (each locked to its thread),
-// the best of 5 runs of about 0.1 s, and the GFLOP per CPU-second of one thread (its own CPU
-// time, which other jobs on the machine disturb less) times w.
+// the best of 5 runs of about 0.1 s each on an idle machine, and the best sum over the
+// goroutines of each one's GFLOP per CPU-second of its own thread (which other jobs on the
+// machine disturb less).
 func peak(l fmaLoop, w int) (wall, perCPU float64) {
-	const iters = 4 << 20
+	iters := (12 << 30) / l.flop // about 12 GFLOP per goroutine
 	for range 5 {
 		var wg sync.WaitGroup
 		start := make(chan struct{})
@@ -60,13 +61,15 @@ func peak(l fmaLoop, w int) (wall, perCPU float64) {
 		t0 := time.Now()
 		close(start)
 		wg.Wait()
-		gflop := float64(l.flop) * iters / 1e9
+		gflop := float64(l.flop) * float64(iters) / 1e9
 		wall = max(wall, gflop*float64(w)/time.Since(t0).Seconds())
+		sum := 0.0
 		for _, c := range cpu {
 			if c > 0 {
-				perCPU = max(perCPU, gflop/c*float64(w))
+				sum += gflop / c
 			}
 		}
+		perCPU = max(perCPU, sum)
 	}
 	return wall, perCPU
 }
