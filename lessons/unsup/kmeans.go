@@ -189,3 +189,19 @@ func NMI(assign, labels []int) float64 {
 	}
 	return mi / ((ha + hl) / 2)
 }
+
+// meanStd returns the mean and standard deviation of v (1 for a constant v).
+func meanStd(v []float64) (m, sd float64) {
+	for _, x := range v {
+		m += x
+	}
+	m /= float64(len(v))
+	for _, x := range v {
+		sd += (x - m) * (x - m)
+	}
+	sd = math.Sqrt(sd / float64(len(v)))
+	if sd == 0 {
+		sd = 1
+	}
+	return m, sd
+}
