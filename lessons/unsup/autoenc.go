@@ -26,7 +26,9 @@ func NewAutoencoder(hidden, code int, seed uint64) *Autoencoder {
 	}
 }
 
-func (a *Autoencoder) group() nn.Group { return nn.Group{{Name: "enc", M: a.Enc}, {Name: "dec", M: a.Dec}} }
+func (a *Autoencoder) group() nn.Group {
+	return nn.Group{{Name: "enc", M: a.Enc}, {Name: "dec", M: a.Dec}}
+}
 
 // Parameters returns the encoder's and the decoder's parameters.
 func (a *Autoencoder) Parameters() []*dl.Tensor { return a.group().Parameters() }
