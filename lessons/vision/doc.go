@@ -19,5 +19,6 @@
 // optional natural-image priors (Prior: L2 decay, total variation, jitter, blur), and
 // Unit.BestPhoto and TotalVariation measure the result against the photographs.
 //
-// CheckSoftThreshold and CheckAscentStep grade a student's shrinkage and ascent steps, as lessons/rl grades its exercises.
+// CheckSoftThreshold and CheckAscentStep grade a student's shrinkage and ascent steps, as lessons/rl grades its exercises;
+// CheckSoftThresholdCases and CheckAscentStepCases do so on given cases, each aimed at one mistake (the lecture's hidden tests).
 package vision
