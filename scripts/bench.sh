@@ -184,7 +184,7 @@ while read -r name value unit; do
     else if (k == "cnn_test_acc") { goal = ">= 97.5%"; met = (g >= 97.5) ? "met" : "missed" }
     printf "%-20s %10s %10s %7.2f  %-8s %s %s\n", k, g, t, r, u, goal, met
   }'
-done < "$tmp/go.txt"
+done < <(cat "$tmp/go.txt" 2>/dev/null)
 # The fraction of the measured FMA peak (of the vector width gemm's kernel uses, all cores) that
 # the n = 1024 products reach: dl.MatMul (sgemm) and gemm.Sgemm (gemm, also per CPU-second).
 if [ -s "$tmp/peak.txt" ]; then
