@@ -67,6 +67,15 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 		sgemmSimple(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	if swapNT(ks, transA, transB, m, n, k) {
+		// Cᵀ = B·Aᵀ: B is read in place, A is the operand transposed into packed panels.
+		buf := tmpPool.Get().(*buffers)
+		buf.tile = grow(buf.tile, n*m)
+		sgemmKernel(ks, maxw, false, true, n, m, k, alpha, b, ldb, a, lda, 0, buf.tile, m)
+		addTransposed(c, ldc, buf.tile, m, n, beta)
+		tmpPool.Put(buf)
+		return
+	}
 	w := 1
 	if m*n*k >= parWork {
 		w = maxw
@@ -110,6 +119,43 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 	j.wg.Wait()
 	*j = job{}
 	jobPool.Put(j)
+}
+
+// swapNT reports whether C = A·Bᵀ (A m×k, B n×k, both row-major) is better computed as
+// Cᵀ = B·Aᵀ into a scratch matrix and transposed into C. Packing transposes op(B), n·k values
+// (all of a weight matrix, for nn.Linear's x·Wᵀ); swapped, B becomes the broadcast operand,
+// which the micro-kernel reads in place when C has few rows (see blocked), and only A (m·k)
+// is transposed, plus C's m·n. That pays when B is much larger than A and C together and the
+// products are long: a batch of 64 through a 784→256 layer transposes 66 thousand values
+// instead of 200 thousand, 3–4% faster on a Zen 4; 32×512×160 was 7% slower swapped.
+func swapNT(ks *kernelSpec, transA, transB bool, m, n, k int) bool {
+	return transB && !transA && m <= 4*ks.nr && k >= 8*m && n*k >= 2*(m*k+2*m*n)
+}
+
+// tmpPool holds the scratch matrices of swapped products.
+var tmpPool = sync.Pool{New: func() any { return new(buffers) }}
+
+// addTransposed sets C = Tᵀ + beta·C, C m×n (row stride ldc), T n×m (row stride ldt), not
+// reading C when beta is 0. It works in 8×8 blocks, so that both matrices are read a few
+// cache lines at a time.
+func addTransposed(c []float32, ldc int, t []float32, ldt, n int, beta float32) {
+	m := ldt
+	for i0 := 0; i0 < m; i0 += 8 {
+		for j0 := 0; j0 < n; j0 += 8 {
+			for i := i0; i < min(i0+8, m); i++ {
+				ci := c[i*ldc+j0 : i*ldc+min(j0+8, n)]
+				if beta == 0 {
+					for j := range ci {
+						ci[j] = t[(j0+j)*ldt+i]
+					}
+				} else {
+					for j := range ci {
+						ci[j] = t[(j0+j)*ldt+i] + beta*ci[j]
+					}
+				}
+			}
+		}
+	}
 }
 
 // job is one parallel Sgemm call; each goroutine computes a band of C's rows or columns.
