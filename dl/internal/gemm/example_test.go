@@ -38,3 +38,11 @@ func ExampleSgemmBatch() {
 	// [1.0000 2.0000 3.0000 4.0000]
 	// [2.0000 4.0000 6.0000 8.0000]
 }
+
+// The kernel and blocking depend on the CPU, so this example prints no fixed output; on an
+// AVX-512 CPU with a 32 KiB L1 and 1 MiB L2 it prints something like
+// "avx512 8×32 (kc 256, mc 512, nc 4096)".
+func ExampleDescribe() {
+	fmt.Println(gemm.Backend() != "", gemm.Describe() != "")
+	// Output: true true
+}
