@@ -2,6 +2,7 @@ package gemm_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/deepnb/deepnb/dl/internal/gemm"
 )
@@ -45,4 +46,17 @@ func ExampleSgemmBatch() {
 func ExampleDescribe() {
 	fmt.Println(gemm.Backend() != "", gemm.Describe() != "")
 	// Output: true true
+}
+
+// Switching to the portable Go kernel, which every CPU can run ("avx2" on an AVX-512 CPU
+// works the same way), then back to the CPU's best.
+func ExampleSetKernel() {
+	restore, err := gemm.SetKernel("generic")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.Contains(gemm.Describe(), "generic"))
+	restore()
+	// Output: true
 }
