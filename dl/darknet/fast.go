@@ -33,6 +33,12 @@ func (n *Net) needsGrad(x *dl.Tensor) bool {
 // bandFloats is the size of the im2col matrix built and multiplied at once (512 KiB).
 const bandFloats = 128 << 10
 
+// bandWeights is the largest weight matrix (F·C·k·k floats, 512 KiB) for which a layer is
+// computed band by band: each band's GEMM reads all the weights again, which pays only while
+// they stay in cache. Larger layers (the 26×26 and 13×13 ones of Tiny YOLO, whose weights are
+// megabytes) build the whole im2col matrix and run one GEMM, so that the weights are read once.
+const bandWeights = 128 << 10
+
 // convInfer computes the convolutional layer l on x [N, C, H, W] into out (N·F·OH·OW floats).
 func convInfer(l *Layer, x *dl.Tensor, out []float32) *dl.Tensor {
 	s := x.Shape()
@@ -43,81 +49,97 @@ func convInfer(l *Layer, x *dl.Tensor, out []float32) *dl.Tensor {
 	xd, wd, bd := x.Data(), l.Weight.Data(), l.Bias.Data()
 	identity := k == 1 && st == 1 && p == 0
 	act := l.Activation
-	// epilogue adds the bias and applies the activation to rows f0…f1 of columns [c0, c0+cols).
-	epilogue := func(o []float32, f0, f1, c0, cols int) {
-		for f := f0; f < f1; f++ {
-			b := bd[f]
-			row := o[f*P+c0 : f*P+c0+cols]
-			switch act {
-			case "leaky":
-				for i, v := range row {
-					v += b
-					row[i] = max(v, 0.1*v)
-				}
-			case "relu":
-				for i, v := range row {
-					row[i] = max(v+b, 0)
-				}
-			default:
-				for i := range row {
-					row[i] += b
-				}
-			}
-		}
-		if act == "logistic" {
-			for f := f0; f < f1; f++ {
-				t := dl.New(o[f*P+c0:f*P+c0+cols], cols).Sigmoid()
-				copy(o[f*P+c0:], t.Data())
-			}
-		}
-	}
 	for n := range N {
 		img := xd[n*C*H*W : (n+1)*C*H*W]
 		o := out[n*F*P : (n+1)*F*P]
+		if winogradOK(l) {
+			convWinograd(l, img, o, C, H, W)
+			continue
+		}
 		rows := max(1, bandFloats/max(1, K*OW)) // output rows per band
-		if P >= 64*par.Workers && (OH+rows-1)/rows >= 2*par.Workers {
-			// Large maps: bands of output rows, in parallel, each with its own columns.
+		if F*K <= bandWeights && P >= 64*par.Workers && (OH+rows-1)/rows >= 2*par.Workers {
+			// Large maps, small weights: bands of output rows, in parallel, each with its own
+			// columns, the bias and activation applied while the band is in cache.
 			nb := (OH + rows - 1) / rows
 			par.For(nb, 1, func(lo, hi int) {
 				var col []float32
 				if !identity {
-					col = make([]float32, K*rows*OW)
+					buf := par.GetScratch(K * rows * OW)
+					defer par.PutScratch(buf)
+					col = *buf
 				}
 				for b := lo; b < hi; b++ {
 					oy0, oy1 := b*rows, min(OH, (b+1)*rows)
 					cols := (oy1 - oy0) * OW
 					src, ldb := img[oy0*OW:], P
 					if !identity {
-						im2col(img, col, C, H, W, k, st, p, OW, oy0, oy1)
+						im2col(img, col, 0, C, H, W, k, st, p, OW, oy0, oy1)
 						src, ldb = col, cols
 					}
 					gemm.SgemmSerial(false, false, F, cols, K, 1, wd, K, src, ldb, 0, o[oy0*OW:], P)
-					epilogue(o, 0, F, oy0*OW, cols)
+					epilogue(o, bd, act, P, 0, F, oy0*OW, cols)
 				}
 			})
 			continue
 		}
-		// Small maps (13×13, 26×26): one im2col and one GEMM.
+		// Small maps, large weights: one im2col (in parallel over channels) and one GEMM,
+		// which gemm.Sgemm splits between the workers itself.
 		src, ldb := img, P
+		var buf *[]float32
 		if !identity {
-			col := make([]float32, K*P)
-			im2col(img, col, C, H, W, k, st, p, OW, 0, OH)
+			buf = par.GetScratch(K * P)
+			col := *buf
+			par.For(C, max(1, 16384/max(1, k*k*P)), func(c0, c1 int) {
+				im2col(img, col, c0, c1, H, W, k, st, p, OW, 0, OH)
+			})
 			src = col
 		}
-		// gemm.Sgemm splits the product between the workers itself.
 		gemm.Sgemm(false, false, F, P, K, 1, wd, K, src, ldb, 0, o, P)
-		par.For(F, 64, func(f0, f1 int) { epilogue(o, f0, f1, 0, P) })
+		if buf != nil {
+			par.PutScratch(buf)
+		}
+		par.For(F, max(1, 16384/P), func(f0, f1 int) { epilogue(o, bd, act, P, f0, f1, 0, P) })
 	}
 	return dl.New(out, N, F, OH, OW)
 }
 
+// epilogue adds the bias bd and applies the activation act to rows f0…f1 of columns
+// [c0, c0+cols) of o, a matrix with row stride P.
+func epilogue(o, bd []float32, act string, P, f0, f1, c0, cols int) {
+	for f := f0; f < f1; f++ {
+		b := bd[f]
+		row := o[f*P+c0 : f*P+c0+cols]
+		switch act {
+		case "leaky":
+			for i, v := range row {
+				v += b
+				row[i] = max(v, 0.1*v)
+			}
+		case "relu":
+			for i, v := range row {
+				row[i] = max(v+b, 0)
+			}
+		default:
+			for i := range row {
+				row[i] += b
+			}
+		}
+	}
+	if act == "logistic" {
+		for f := f0; f < f1; f++ {
+			t := dl.New(o[f*P+c0:f*P+c0+cols], cols).Sigmoid()
+			copy(o[f*P+c0:], t.Data())
+		}
+	}
+}
+
 // im2col writes the columns of output rows [oy0, oy1) of a convolution (k×k, stride s,
-// padding p) of img [C, H, W] into col, a (C·k·k)×((oy1−oy0)·OW) matrix; taps outside the
-// image read 0.
-func im2col(img, col []float32, C, H, W, k, s, p, OW, oy0, oy1 int) {
+// padding p) of img [C, H, W] into col, a (C·k·k)×((oy1−oy0)·OW) matrix, for the channels
+// [c0, c1) (rows c0·k·k to c1·k·k); taps outside the image read 0.
+func im2col(img, col []float32, c0, c1, H, W, k, s, p, OW, oy0, oy1 int) {
 	cols := (oy1 - oy0) * OW
-	r := 0
-	for c := range C {
+	r := c0 * k * k
+	for c := c0; c < c1; c++ {
 		plane := img[c*H*W : (c+1)*H*W]
 		for u := range k {
 			for v := range k {
