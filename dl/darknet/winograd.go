@@ -52,7 +52,7 @@ var winoPanel = gemm.PanelWidth
 
 // winoMinC is the fewest input channels for which convInfer uses Winograd (a variable so that
 // tests can also run it on small layers).
-var winoMinC = 64
+var winoMinC = 128
 
 // winoFilters returns U for l's current weights, transforming them again if they changed.
 func winoFilters(l *Layer) []float32 {
@@ -151,10 +151,11 @@ func convWinograd(l *Layer, img, o []float32, C, H, W int) {
 	defer par.PutScratch(vb)
 	defer par.PutScratch(mb)
 	v, m := *vb, *mb
-	// Input transform: V[ξ][t][c] = (Bᵀ d B)[ξ] for tile t of channel c.
-	par.For(C, max(1, 2048/T), func(c0, c1 int) {
-		for c := c0; c < c1; c++ {
-			winoInput(img[c*H*W:(c+1)*H*W], v[c:], H, W, th, tw, T*C, C)
+	// Input transform: V[ξ][t][c] = (Bᵀ d B)[ξ] for tile t of channel c, sixteen channels at a
+	// time so that each cache line of V is filled at once.
+	par.For((C+winoBlock-1)/winoBlock, max(1, 128/(T*winoBlock)), func(b0, b1 int) {
+		for c0 := b0 * winoBlock; c0 < min(C, b1*winoBlock); c0 += winoBlock {
+			winoInput(img, v, c0, min(C, c0+winoBlock), H, W, th, tw, T*C, C)
 		}
 	})
 	// The 16 products Mξ = Vξ·Uξ, one panel of Uξ at a time (read contiguously, in place),
@@ -171,9 +172,9 @@ func convWinograd(l *Layer, img, o []float32, C, H, W int) {
 	// Output transform, bias and activation: Y = Aᵀ M A for each tile and filter.
 	bd := l.Bias.Data()
 	leaky := l.Activation == "leaky"
-	par.For(F, max(1, 1024/T), func(f0, f1 int) {
-		for f := f0; f < f1; f++ {
-			winoOutput(m[f:], o[f*H*W:(f+1)*H*W], H, W, th, tw, T*F, F, bd[f], leaky)
+	par.For((F+winoBlock-1)/winoBlock, max(1, 64/(T*winoBlock)), func(b0, b1 int) {
+		for f0 := b0 * winoBlock; f0 < min(F, b1*winoBlock); f0 += winoBlock {
+			winoOutput(m, o, bd, f0, min(F, f0+winoBlock), H, W, th, tw, T*F, F, leaky)
 		}
 	})
 	if a := l.Activation; a != "leaky" && a != "linear" {
@@ -181,75 +182,88 @@ func convWinograd(l *Layer, img, o []float32, C, H, W int) {
 	}
 }
 
-// winoInput writes the transformed 4×4 input patches of one channel plane [H, W] (padding 1)
-// into v[ξ·vs + t·ts], t = i·tw + j the tile whose output block starts at (2i, 2j).
-func winoInput(plane, v []float32, H, W, th, tw, vs, ts int) {
+// winoBlock is the number of channels (filters) whose transforms winoInput (winoOutput)
+// computes together: one cache line of V (M) per tile and ξ.
+const winoBlock = 16
+
+// winoInput writes the transformed 4×4 input patches of channels [c0, c1) of img [C, H, W]
+// (padding 1) into v[ξ·vs + t·ts + c], t = i·tw + j the tile whose output block starts at
+// (2i, 2j).
+func winoInput(img, v []float32, c0, c1, H, W, th, tw, vs, ts int) {
 	var d [4][4]float32
 	for i := range th {
 		for j := range tw {
 			y0, x0 := 2*i-1, 2*j-1
-			if y0 >= 0 && y0+4 <= H && x0 >= 0 && x0+4 <= W {
-				for r := range 4 {
-					d[r] = *(*[4]float32)(plane[(y0+r)*W+x0:])
-				}
-			} else {
-				for r := range 4 {
-					y := y0 + r
-					for s := range 4 {
-						x := x0 + s
-						if y >= 0 && y < H && x >= 0 && x < W {
-							d[r][s] = plane[y*W+x]
-						} else {
-							d[r][s] = 0
+			inside := y0 >= 0 && y0+4 <= H && x0 >= 0 && x0+4 <= W
+			off := (i*tw + j) * ts
+			for c := c0; c < c1; c++ {
+				plane := img[c*H*W : (c+1)*H*W]
+				if inside {
+					for r := range 4 {
+						d[r] = *(*[4]float32)(plane[(y0+r)*W+x0:])
+					}
+				} else {
+					for r := range 4 {
+						y := y0 + r
+						for s := range 4 {
+							x := x0 + s
+							if y >= 0 && y < H && x >= 0 && x < W {
+								d[r][s] = plane[y*W+x]
+							} else {
+								d[r][s] = 0
+							}
 						}
 					}
 				}
-			}
-			var t [4][4]float32 // Bᵀ d
-			for s := range 4 {
-				t[0][s] = d[0][s] - d[2][s]
-				t[1][s] = d[1][s] + d[2][s]
-				t[2][s] = d[2][s] - d[1][s]
-				t[3][s] = d[1][s] - d[3][s]
-			}
-			off := (i*tw + j) * ts
-			for r := range 4 {
-				q := &t[r]
-				v[(4*r+0)*vs+off] = q[0] - q[2]
-				v[(4*r+1)*vs+off] = q[1] + q[2]
-				v[(4*r+2)*vs+off] = q[2] - q[1]
-				v[(4*r+3)*vs+off] = q[1] - q[3]
+				var t [4][4]float32 // Bᵀ d
+				for s := range 4 {
+					t[0][s] = d[0][s] - d[2][s]
+					t[1][s] = d[1][s] + d[2][s]
+					t[2][s] = d[2][s] - d[1][s]
+					t[3][s] = d[1][s] - d[3][s]
+				}
+				for r := range 4 {
+					q := &t[r]
+					v[(4*r+0)*vs+off+c] = q[0] - q[2]
+					v[(4*r+1)*vs+off+c] = q[1] + q[2]
+					v[(4*r+2)*vs+off+c] = q[2] - q[1]
+					v[(4*r+3)*vs+off+c] = q[1] - q[3]
+				}
 			}
 		}
 	}
 }
 
-// winoOutput reads one filter's 16 products m[ξ·ms + t·ts] for every tile t and writes the
-// output plane [H, W]: Aᵀ M A plus the bias b, leaky (slope 0.1) if asked.
-func winoOutput(m, plane []float32, H, W, th, tw, ms, ts int, b float32, leaky bool) {
+// winoOutput reads the 16 products m[ξ·ms + t·ts + f] of filters [f0, f1) for every tile t and
+// writes their output planes o[f·H·W…]: Aᵀ M A plus the bias bd[f], leaky (slope 0.1) if asked.
+func winoOutput(m, o, bd []float32, f0, f1, H, W, th, tw, ms, ts int, leaky bool) {
 	for i := range th {
 		for j := range tw {
 			off := (i*tw + j) * ts
-			var s [2][4]float32 // Aᵀ M
-			for c := range 4 {
-				m0, m1, m2, m3 := m[c*ms+off], m[(4+c)*ms+off], m[(8+c)*ms+off], m[(12+c)*ms+off]
-				s[0][c] = m0 + m1 + m2
-				s[1][c] = m1 - m2 - m3
-			}
-			for r := range 2 {
-				y := 2*i + r
-				if y >= H {
-					break
+			for f := f0; f < f1; f++ {
+				plane := o[f*H*W : (f+1)*H*W]
+				b := bd[f]
+				var s [2][4]float32 // Aᵀ M
+				for c := range 4 {
+					m0, m1, m2, m3 := m[c*ms+off+f], m[(4+c)*ms+off+f], m[(8+c)*ms+off+f], m[(12+c)*ms+off+f]
+					s[0][c] = m0 + m1 + m2
+					s[1][c] = m1 - m2 - m3
 				}
-				q := &s[r]
-				y0 := q[0] + q[1] + q[2] + b
-				y1 := q[1] - q[2] - q[3] + b
-				if leaky {
-					y0, y1 = max(y0, 0.1*y0), max(y1, 0.1*y1)
-				}
-				plane[y*W+2*j] = y0
-				if 2*j+1 < W {
-					plane[y*W+2*j+1] = y1
+				for r := range 2 {
+					y := 2*i + r
+					if y >= H {
+						break
+					}
+					q := &s[r]
+					y0 := q[0] + q[1] + q[2] + b
+					y1 := q[1] - q[2] - q[3] + b
+					if leaky {
+						y0, y1 = max(y0, 0.1*y0), max(y1, 0.1*y1)
+					}
+					plane[y*W+2*j] = y0
+					if 2*j+1 < W {
+						plane[y*W+2*j+1] = y1
+					}
 				}
 			}
 		}
