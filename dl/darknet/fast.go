@@ -4,6 +4,7 @@ import (
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/internal/gemm"
 	"github.com/deepnb/deepnb/dl/internal/par"
+	"github.com/deepnb/deepnb/dl/internal/vec"
 )
 
 // Inference without gradients takes a faster path than dl's general operations for the layers
@@ -107,22 +108,14 @@ func convInfer(l *Layer, x *dl.Tensor, out []float32) *dl.Tensor {
 // [c0, c0+cols) of o, a matrix with row stride P.
 func epilogue(o, bd []float32, act string, P, f0, f1, c0, cols int) {
 	for f := f0; f < f1; f++ {
-		b := bd[f]
 		row := o[f*P+c0 : f*P+c0+cols]
 		switch act {
 		case "leaky":
-			for i, v := range row {
-				v += b
-				row[i] = max(v, 0.1*v)
-			}
+			vec.BiasLeaky(row, bd[f], 0.1)
 		case "relu":
-			for i, v := range row {
-				row[i] = max(v+b, 0)
-			}
+			vec.BiasLeaky(row, bd[f], 0)
 		default:
-			for i := range row {
-				row[i] += b
-			}
+			vec.BiasLeaky(row, bd[f], 1)
 		}
 	}
 	if act == "logistic" {
@@ -194,11 +187,23 @@ func poolInfer(l *Layer, x *dl.Tensor, out []float32) *dl.Tensor {
 			o := out[pl*OH*OW : (pl+1)*OH*OW]
 			if k == 2 && st == 2 && off == 0 && 2*OH <= H && 2*OW <= W {
 				for i := range OH {
-					r0, r1 := in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW]
+					vec.MaxPairs(o[i*OW:(i+1)*OW], in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW])
+				}
+				continue
+			}
+			if k == 2 && st == 1 && off == 0 && OH == H && OW == W && W >= 2 {
+				// Tiny YOLO's size-2 stride-1 pool: windows (i…i+1, j…j+1), the last row and
+				// column clipped to the image.
+				for i := range OH {
+					r0, r1 := in[i*W:(i+1)*W], in[min(i+1, H-1)*W:][:W]
 					oi := o[i*OW : (i+1)*OW]
-					for j := range oi {
-						oi[j] = max(r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1])
+					a := max(r0[0], r1[0]) // column 0
+					for j := range W - 1 {
+						b := max(r0[j+1], r1[j+1])
+						oi[j] = max(a, b)
+						a = b
 					}
+					oi[W-1] = a
 				}
 				continue
 			}
