@@ -12,8 +12,8 @@ import (
 type Augment int
 
 const (
-	NoAugment  Augment = iota // the image only
-	FlipCrops                 // the image, its mirror, four corner crops and their mirrors: 10 views
+	NoAugment Augment = iota // the image only
+	FlipCrops                // the image, its mirror, four corner crops and their mirrors: 10 views
 )
 
 // Features are what the experiment computes once per data set: for every view of every
@@ -21,8 +21,8 @@ const (
 // fine-tuned layers start from (Maps, keyed by trunk layer: the output of that layer).
 type Features struct {
 	Data    *Data
-	Stages  []int      // the trunk's convolutional layers
-	Names   []string   // their names
+	Stages  []int       // the trunk's convolutional layers
+	Names   []string    // their names
 	Pooled  [][]float32 // [stage] rows × dims, row-major
 	Dims    []int       // feature dimension per stage
 	Maps    map[int][]float32

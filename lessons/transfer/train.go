@@ -106,7 +106,7 @@ func newNet(b *backbone.Net, first int, scratch bool, classes int, seed uint64) 
 	t := b.Trainable(first, scratch, seed)
 	c := t.Channels(t.Last())
 	return &net{trunk: t, first: first,
-		head:  dl.RandN(rng, c, classes).MulScalar(float32(1/math.Sqrt(float64(c)))).Detach().SetRequiresGrad(true),
+		head:  dl.RandN(rng, c, classes).MulScalar(float32(1 / math.Sqrt(float64(c)))).Detach().SetRequiresGrad(true),
 		hbias: dl.Zeros(classes).SetRequiresGrad(true)}
 }
 

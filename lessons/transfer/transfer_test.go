@@ -82,11 +82,15 @@ func TestAdviceAndCheck(t *testing.T) {
 			t.Errorf("Advice(%v, %v) = %v, want %v", tc.similar, tc.little, got, tc.want)
 		}
 	}
-	ref := func(d transfer.Dataset) transfer.Strategy { return transfer.Advice(d.Similar, d.PerClass < transfer.LittleData) }
+	ref := func(d transfer.Dataset) transfer.Strategy {
+		return transfer.Advice(d.Similar, d.PerClass < transfer.LittleData)
+	}
 	if r := transfer.CheckStrategy(ref); !r.Passed {
 		t.Errorf("reference fails: %v", r)
 	}
-	swapped := func(d transfer.Dataset) transfer.Strategy { return transfer.Advice(!d.Similar, d.PerClass < transfer.LittleData) }
+	swapped := func(d transfer.Dataset) transfer.Strategy {
+		return transfer.Advice(!d.Similar, d.PerClass < transfer.LittleData)
+	}
 	if r := transfer.CheckStrategy(swapped); r.Passed || !strings.Contains(r.String(), "similar") {
 		t.Errorf("swapped similarity: %v", r)
 	}
