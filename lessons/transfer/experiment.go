@@ -47,9 +47,11 @@ func (o Outcome) Std() float64 {
 
 // Run measures every strategy on the two regimes of f's data set: "little" (cfg.Little images
 // per class, no augmentation) and "a lot" (every image not in the test set, with all the
-// views f holds), over cfg.Seeds seeded splits. Linear probes read the cached features,
-// fine-tuning the cached maps at its cut; training from scratch runs the images through the
-// whole trunk. progress, if not nil, is called with a line per finished strategy.
+// views f holds), over cfg.Seeds seeded splits. Linear probes read the cached features of
+// every view; fine-tuning reads the cached maps at its cut; training from scratch runs the
+// images through the whole trunk. An epoch of fine-tuning or training from scratch sees each
+// training image once, in a random view. progress, if not nil, is called with a line per
+// finished split.
 func Run(b *backbone.Net, f *Features, cfg Config, progress func(string)) []Outcome {
 	classes := len(f.Data.Classes)
 	cuts := CutLayers(b)
@@ -74,6 +76,7 @@ func Run(b *backbone.Net, f *Features, cfg Config, progress func(string)) []Outc
 			trImg, teImg := SplitImages(f.Data.Y, classes, per, cfg.TestPerClass, seed+1)
 			tr, te := f.rows(trImg, regime == "a lot"), f.rows(teImg, false)
 			ytr, yte := f.labels(tr), f.labels(te)
+			groups, ygr := f.groups(trImg, regime == "a lot")
 			for k := range f.Stages {
 				acc := LinearProbe(rowsOf(f.Pooled[k], f.Dims[k], tr), ytr, rowsOf(f.Pooled[k], f.Dims[k], te), yte, classes, cfg.LinearSteps)
 				add("linear "+f.Names[k], k, acc)
@@ -81,11 +84,11 @@ func Run(b *backbone.Net, f *Features, cfg Config, progress func(string)) []Outc
 			for _, k := range cfg.FineTune {
 				cut := cuts[k]
 				n := newNet(b, cut+1, false, classes, seed+1)
-				acc := n.fit(func(rows []int) *dl.Tensor { return f.mapsOf(cut, rows) }, tr, ytr, te, yte, cfg.Epochs, cfg.LR, seed+1)
+				acc := n.fit(func(rows []int) *dl.Tensor { return f.mapsOf(cut, rows) }, groups, ygr, te, yte, cfg.Epochs, cfg.LR, seed+1)
 				add(fmt.Sprintf("fine-tune k=%d", k), -1, acc)
 			}
 			n := newNet(b, 0, true, classes, seed+1)
-			acc := n.fit(f.imagesOf, tr, ytr, te, yte, cfg.Epochs, 10*cfg.LR, seed+1)
+			acc := n.fit(f.imagesOf, groups, ygr, te, yte, cfg.Epochs, 10*cfg.LR, seed+1)
 			add("from scratch", -1, acc)
 			if progress != nil {
 				progress(fmt.Sprintf("%s, %s data, seed %d: %d training rows, %d test images", f.Data.Name, regime, seed+1, len(tr), len(te)))

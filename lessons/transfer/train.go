@@ -53,6 +53,26 @@ func (f *Features) rows(images []int, allViews bool) []int {
 	return out
 }
 
+// groups returns, for each of the images, its rows (every view, or the image itself) and the
+// images' labels.
+func (f *Features) groups(images []int, allViews bool) ([][]int, []int) {
+	at := map[int]int{}
+	gs := make([][]int, len(images))
+	for i, img := range images {
+		at[img] = i
+	}
+	for r := range f.Rows {
+		if i, ok := at[f.Image[r]]; ok && (allViews || f.View[r] == 0) {
+			gs[i] = append(gs[i], r)
+		}
+	}
+	y := make([]int, len(images))
+	for i, img := range images {
+		y[i] = f.Data.Y[img]
+	}
+	return gs, y
+}
+
 func (f *Features) labels(rows []int) []int {
 	y := make([]int, len(rows))
 	for i, r := range rows {
@@ -116,23 +136,24 @@ func (n *net) forward(x *dl.Tensor) *dl.Tensor {
 }
 
 // fit trains n for epochs over inputs (a function building the batch of the given rows) with
-// Adam (lr for the trunk, 10×lr for the head) and returns the accuracy on the test rows.
-func (n *net) fit(input func(rows []int) *dl.Tensor, train []int, ytr []int, test []int, yte []int, epochs int, lr float32, seed uint64) float64 {
+// Adam (lr for the trunk, 10×lr for the head) and returns the accuracy on the test rows. An
+// epoch visits every training image once, in one of its views (groups[i] lists image i's rows)
+// drawn at random: augmentation as training usually does it.
+func (n *net) fit(input func(rows []int) *dl.Tensor, groups [][]int, ytr []int, test []int, yte []int, epochs int, lr float32, seed uint64) float64 {
 	ot := optim.NewAdam(n.trunk.Parameters(), lr)
 	oh := optim.NewAdam([]*dl.Tensor{n.head, n.hbias}, 10*lr)
 	rng := newRand(seed + 7)
-	order := slices.Clone(train)
-	ys := map[int]int{}
-	for i, r := range train {
-		ys[r] = ytr[i]
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
 	}
 	for range epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for lo := 0; lo < len(order); lo += 32 {
-			rows := order[lo:min(lo+32, len(order))]
-			y := make([]int, len(rows))
-			for i, r := range rows {
-				y[i] = ys[r]
+			gs := order[lo:min(lo+32, len(order))]
+			rows, y := make([]int, len(gs)), make([]int, len(gs))
+			for i, g := range gs {
+				rows[i], y[i] = groups[g][rng.IntN(len(groups[g]))], ytr[g]
 			}
 			ot.ZeroGrad()
 			oh.ZeroGrad()
