@@ -13,7 +13,8 @@ import (
 // TestSupervisedAndUnsupervised runs notebooks/07a-supervised-and-unsupervised.ipynb headlessly
 // with small sizes and a fresh cacheTag (so that every model trains) and checks each section's
 // numbers against floors: regression against exact least squares, k-means NMI, t-SNE's k-NN
-// accuracy and trustworthiness, the autoencoders and the few-label classifiers.
+// accuracy and trustworthiness, the autoencoders and the few-label classifiers, the Gaussian
+// mixtures and KDEs.
 func TestSupervisedAndUnsupervised(t *testing.T) {
 	tag := fmt.Sprintf("test-%d", time.Now().UnixNano())
 	params := map[string]string{
@@ -23,7 +24,8 @@ func TestSupervisedAndUnsupervised(t *testing.T) {
 		"aeTrainSize": "2000",
 		"aeEpochs":    "3",
 		"testSize":    "500",
-		"cacheTag":    `"` + tag + `"`,
+		"gmmSize":     "600",
+		"cacheTag":    tag,
 	}
 	t.Cleanup(func() { removeCheckpoints(t, "deepnb-07", tag) })
 	nb := kerneltest.Run(t, notebook(t, "07a-supervised-and-unsupervised.ipynb"), params)
@@ -68,13 +70,31 @@ func TestSupervisedAndUnsupervised(t *testing.T) {
 			t.Errorf("%s: accuracy %.1f%% from 100 labels, want ≥ 45%%", re, acc)
 		}
 	}
-	t.Logf("outputs:\n%s\n%s\n%s\n%s\n%s", reg, out("kmeans"), tsne, ae, few)
+	toy := out("gmm-toy")
+	truth := floatIn(t, toy, `true mixture (-\d+\.\d+)`)
+	gmm := floatIn(t, toy, `GMM by EM (-\d+\.\d+)`)
+	kde := floatIn(t, toy, `KDE \(bandwidth \d\.\d\) (-\d+\.\d+)`)
+	if gmm < truth-0.05 || kde < truth-0.2 {
+		t.Errorf("toy held-out log-likelihood: GMM %.4f, KDE %.4f; want within 0.05 and 0.2 of the truth's %.4f", gmm, kde, truth)
+	}
+	if n := len(kerneltest.Images(t, kerneltest.Cell(t, nb, "gmm-toy"))); n != 2 {
+		t.Errorf("gmm-toy: %d images, want 2", n)
+	}
+	dens := out("gmm-mnist")
+	one := floatIn(t, dens, `one Gaussian +(-\d+\.\d+)`)
+	if g := floatIn(t, dens, `GMM, 10 components +(-\d+\.\d+)`); g < one+0.3 {
+		t.Errorf("GMM held-out %.2f nats, want 0.3 above one Gaussian's %.2f", g, one)
+	}
+	if k := floatIn(t, dens, `KDE, bandwidth \d\.\d\d (-\d+\.\d+)`); k < one {
+		t.Errorf("KDE held-out %.2f nats, want above one Gaussian's %.2f", k, one)
+	}
+	t.Logf("outputs:\n%s\n%s\n%s\n%s\n%s\n%s\n%s", reg, out("kmeans"), tsne, ae, few, toy, dens)
 }
 
 // removeCheckpoints deletes the checkpoints a notebook run with cacheTag tag wrote to
 // os.TempDir()/dir.
 func removeCheckpoints(t *testing.T, dir, tag string) {
-	files, _ := filepath.Glob(filepath.Join(os.TempDir(), dir, "*-"+tag+"-*"))
+	files, _ := filepath.Glob(filepath.Join(os.TempDir(), dir, "*-"+tag+"*"))
 	for _, f := range files {
 		if err := os.Remove(f); err != nil {
 			t.Log(err)
