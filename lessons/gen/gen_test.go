@@ -9,6 +9,7 @@ import (
 
 	"github.com/deepnb/deepnb/datasets"
 	"github.com/deepnb/deepnb/dl"
+	"github.com/deepnb/deepnb/dl/nn"
 )
 
 var mnist = sync.OnceValues(func() (*datasets.Set, error) {
@@ -109,5 +110,22 @@ func TestJudgeAndGAN(t *testing.T) {
 		if idx[i] != 10+i || dist[i] != 0 {
 			t.Errorf("nearest neighbour of training digit %d: %d at %v, want itself at 0", 10+i, idx[i], dist[i])
 		}
+	}
+}
+
+// TestELBOGradCheck: the ELBO's gradient (reparameterised sample, Bernoulli likelihood, Gaussian
+// KL) with respect to the decoder's and encoder's output layers agrees with finite differences.
+func TestELBOGradCheck(t *testing.T) {
+	v := NewVAE(3, 2, 1)
+	x := Binarise(dl.RandU(rand.New(rand.NewPCG(2, 2)), 0, 1, 2, 1, 28, 28))
+	encOut, decOut := v.Enc.Layers[3].(*nn.Linear), v.Dec.Layers[0].(*nn.Linear)
+	f := func(xs ...*dl.Tensor) *dl.Tensor {
+		encOut.Weight, decOut.Weight = xs[0], xs[1]
+		elbo, _, _ := v.ELBO(x, rand.New(rand.NewPCG(3, 3))) // the same ε every call
+		return elbo.MulScalar(0.01)
+	}
+	maxErr, report := dl.GradCheck(f, encOut.Weight, decOut.Weight)
+	if maxErr > dl.GradCheckTol {
+		t.Errorf("ELBO gradient: max error %.2g\n%s", maxErr, report)
 	}
 }

@@ -1,5 +1,5 @@
 // Package seg holds the semantic-segmentation example of lecture 07, "Supervised, unsupervised
-// and generative learning" (notebooks/07b-generative-models, whose first section recalls the
+// and generative learning" (notebooks/07b-generative-models, whose last section returns to the
 // supervised tasks): a small encoder–decoder with one skip connection (Net, a two-level U-Net
 // with strided convolutions down and transposed convolutions up) labels every pixel of the
 // shapes world of lecture 06 (datasets/shapes) as background, circle, square or triangle,
@@ -209,6 +209,15 @@ func Overlay(sc shapes.Scene, mask []uint8, scale int) *image.RGBA {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// Masks returns the scenes' class masks (shapes.Scene.ClassMask).
+func Masks(scenes []shapes.Scene) [][]uint8 {
+	out := make([][]uint8, len(scenes))
+	for i, s := range scenes {
+		out[i] = s.ClassMask()
 	}
 	return out
 }

@@ -2,10 +2,12 @@ package seg
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/deepnb/deepnb/datasets/shapes"
+	"github.com/deepnb/deepnb/dl"
 )
 
 func TestIoU(t *testing.T) {
@@ -31,10 +33,7 @@ func TestSegmentation(t *testing.T) {
 	net := NewNet(16, 1)
 	start := time.Now()
 	losses := Train(net, sp.Train, Opts{Epochs: 4, Batch: 16, LR: 3e-3, Seed: 1})
-	truth := make([][]uint8, len(sp.Test))
-	for i, s := range sp.Test {
-		truth[i] = s.ClassMask()
-	}
+	truth := Masks(sp.Test)
 	per, mean := IoU(Predict(net, sp.Test), truth, len(Classes))
 	t.Logf("losses %.3f; held-out IoU %.3f, mean %.3f (%v)", losses, per, mean, time.Since(start))
 	if mean < 0.5 || losses[len(losses)-1] >= losses[0] {
@@ -42,5 +41,18 @@ func TestSegmentation(t *testing.T) {
 	}
 	if img := Overlay(sp.Test[0], truth[0], 2); img.Rect.Dx() != 128 {
 		t.Errorf("overlay %v, want 128×128", img.Rect)
+	}
+}
+
+func TestPixelLossGradCheck(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	logits := dl.RandN(rng, 2, 4, 3, 3)
+	labels := make([]int, 2*3*3)
+	for i := range labels {
+		labels[i] = rng.IntN(4)
+	}
+	maxErr, report := dl.GradCheck(func(xs ...*dl.Tensor) *dl.Tensor { return PixelLoss(xs[0], labels) }, logits)
+	if maxErr > dl.GradCheckTol {
+		t.Errorf("PixelLoss gradient: max error %.2g\n%s", maxErr, report)
 	}
 }
