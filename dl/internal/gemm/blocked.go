@@ -19,6 +19,7 @@ type kernelSpec struct {
 	kc     int // depth of a packed block (B micro-panel kc×nr stays in L1)
 	mc     int // rows of a packed A block (mc×kc stays in L2); a multiple of mr
 	nc     int // columns of a packed B block (kc×nc stays in L3); a multiple of nr
+	// kc, mc and nc are defaults for a 32 KiB L1, 1 MiB L2; sized adapts them to the CPU.
 	small  int // m·n·k below which packing does not pay and sgemmSimple runs instead
 	fn     kernelFunc
 	edge   edgeFunc    // optional: a kernel for partial tiles, which otherwise use a scratch tile
@@ -42,6 +43,11 @@ var active = bestKernel()
 const (
 	// parWork is the m·n·k from which Sgemm splits the product across goroutines.
 	parWork = 1 << 20
+	// directBRows is the most rows of C for which the micro-kernel reads row-major B in place
+	// instead of packing it. Each B micro-panel then serves at most directBRows/mr micro-kernel
+	// calls; more, and its rows, a row stride apart (4 KiB for n = 1024), would keep evicting
+	// each other from the few L1 sets they map to.
+	directBRows = 128
 )
 
 // sgemmPacked is the pure-Go/asm Sgemm, using up to GOMAXPROCS goroutines.
@@ -177,12 +183,12 @@ func blocked(ks *kernelSpec, transA, transB bool, m, n, k int, alpha float32, a 
 	buf.b = grow(buf.b, nc*kc)
 	buf.tile = grow(buf.tile, mr*nr)
 	pa, pb, tile := buf.a, buf.b, buf.tile
-	fn, edge := ks.fn, ks.edge
+	fn := ks.fn
 	// With one block of A rows, each B micro-panel is used for one sweep down C's rows and
 	// then dropped: the kernel can read row-major B in place instead of a packed copy, which
 	// saves writing and re-reading all of B (it dominates when m is small and n large, as in
 	// an im2col convolution). Partial panels are still packed, so that no read runs past B.
-	directB := !transB && m <= mc
+	directB := !transB && m <= min(mc, directBRows)
 	// Likewise, when C is only a few micro-panels wide, each A micro-panel is used a few
 	// times only, and the kernel reads row-major A in place (partial panels are packed).
 	directA := !transA && n <= 4*nr
@@ -228,11 +234,18 @@ func blocked(ks *kernelSpec, transA, transB bool, m, n, k int, alpha float32, a 
 							fn(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be)
 							continue
 						}
-						if edge != nil {
-							edge(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
+						// A partial tile: the narrowest kernel that covers its columns (they
+						// share mr, so it reads the same A micro-panel and the first columns
+						// of the B one), storing through opmasks or through a scratch tile.
+						e := ks
+						for e.narrow != nil && e.narrow.mr == mr && cols <= e.narrow.nr {
+							e = e.narrow
+						}
+						if e.edge != nil {
+							e.edge(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
 							continue
 						}
-						fn(kcb, ap, bp, &tile[0], rsa, csa, bs, nr, alpha, 0)
+						e.fn(kcb, ap, bp, &tile[0], rsa, csa, bs, nr, alpha, 0)
 						for i := range rows {
 							ci := c[off+i*ldc : off+i*ldc+cols]
 							ti := tile[i*nr : i*nr+cols]

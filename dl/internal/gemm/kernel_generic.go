@@ -72,3 +72,18 @@ func storeRow4(r []float32, alpha, beta, x0, x1, x2, x3 float32) {
 	}
 	r[0], r[1], r[2], r[3] = alpha*x0+beta*r[0], alpha*x1+beta*r[1], alpha*x2+beta*r[2], alpha*x3+beta*r[3]
 }
+
+// useKernel makes Sgemm, SgemmBatch and SgemmSerial use the micro-kernel named name, one of
+// kernels(), and returns a function that restores the previous one. It is the switch tests
+// use to run every code path of the package on each kernel the CPU can run (the AVX2 kernel
+// on an AVX-512 machine, say); no Sgemm may run concurrently with either call.
+func useKernel(name string) (restore func()) {
+	for _, ks := range kernels() {
+		if ks.name == name {
+			old := active
+			active = ks
+			return func() { active = old }
+		}
+	}
+	panic("gemm: no kernel " + name + " on this CPU")
+}
