@@ -402,7 +402,7 @@ func (c *convTranspose2D) eachBand(apart bool, f func(wk, n, gi, iy0, iy1 int, c
 // adds). That pays when there are enough channels per group to fill the GEMM's rows. It is a
 // variable so that tests can force either path.
 var dxByCorrelation = func(g *convGeom) bool {
-	return g.s == 1 && g.kh == g.kw && g.p <= g.d*(g.kh-1) && g.c >= 32 && !g.identity()
+	return g.s == 1 && g.kh == g.kw && g.p <= g.d*(g.kh-1) && g.c >= 16 && !g.identity()
 }
 
 // convDxCorrelation adds into dx [N, C, H, W] the gradient of Conv2D with geometry g (stride 1,
