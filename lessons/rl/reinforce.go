@@ -114,27 +114,18 @@ func REINFORCE(policy *PolicyNet, cfg ReinforceConfig) ReinforceResult {
 	popt := optim.NewAdam(policy.Parameters(), cfg.LR)
 	vopt := optim.NewAdam(value.Parameters(), cfg.ValueLR)
 	var res ReinforceResult
-	var env CartPole
 	for ep := 0; ep < cfg.Episodes && res.SolvedAt == 0; {
 		var states []float32
 		var actions []int
 		var returns []float32
 		for b := 0; b < cfg.Batch && ep < cfg.Episodes; b, ep = b+1, ep+1 {
-			s := env.Reset(rng.Uint64())
-			var rewards []float64
-			for {
-				a := policy.Act(rng, s[:])
+			visited, taken, rewards := playCartPole(rng.Uint64(), func(s [4]float64) int { return policy.Act(rng, s[:]) })
+			for _, s := range visited {
 				for _, v := range s {
 					states = append(states, float32(v))
 				}
-				actions = append(actions, a)
-				next, r, terminated, truncated := env.Step(a)
-				rewards = append(rewards, r)
-				s = next
-				if terminated || truncated {
-					break
-				}
 			}
+			actions = append(actions, taken...)
 			returns = append(returns, discounted(rewards, cfg.Gamma)...)
 			res.Returns = append(res.Returns, sum(rewards))
 			if n := len(res.Returns); n >= 100 && res.SolvedAt == 0 && cfg.StopAt >= 0 && Mean(res.Returns[n-100:]) >= cfg.StopAt {
@@ -173,20 +164,29 @@ func REINFORCE(policy *PolicyNet, cfg ReinforceConfig) ReinforceResult {
 // actions drawn with rng when rng is not nil), from the seeds seed, seed+1, …, and returns their
 // returns.
 func EvaluatePolicy(policy *PolicyNet, episodes int, seed uint64, rng *rand.Rand) []float64 {
-	var env CartPole
 	out := make([]float64, episodes)
 	for i := range out {
-		s := env.Reset(seed + uint64(i))
-		for {
-			next, r, terminated, truncated := env.Step(policy.Act(rng, s[:]))
-			out[i] += r
-			s = next
-			if terminated || truncated {
-				break
-			}
-		}
+		_, _, rewards := playCartPole(seed+uint64(i), func(s [4]float64) int { return policy.Act(rng, s[:]) })
+		out[i] = sum(rewards)
 	}
 	return out
+}
+
+// playCartPole plays one episode of CartPole from seed, act choosing each action, and returns the
+// state each action was taken in, the actions and the rewards.
+func playCartPole(seed uint64, act func(s [4]float64) int) (states [][4]float64, actions []int, rewards []float64) {
+	var env CartPole
+	s := env.Reset(seed)
+	for {
+		a := act(s)
+		states, actions = append(states, s), append(actions, a)
+		next, r, terminated, truncated := env.Step(a)
+		rewards = append(rewards, r)
+		if terminated || truncated {
+			return states, actions, rewards
+		}
+		s = next
+	}
 }
 
 // discounted returns Gₜ = Σₖ γᵏ·rₜ₊ₖ for every step t of an episode.
