@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh: dl against PyTorch on the same machine, workload by workload, one after the other.
 #
-#   scripts/bench.sh [sgemm gemm mlp cnn lstm style attention tinyyolo]
+#   scripts/bench.sh [sgemm gemm gemm_avx2 mlp cnn lstm style attention tinyyolo]
 #   scripts/bench.sh --env     only print the CPU, its ISA level and the BLAS PyTorch uses
 #
 # gemm compares dl's SGEMM (dl/internal/gemm/gemmbench) with PyTorch's OpenBLAS
@@ -10,7 +10,8 @@
 # rounds alternating the two, best round kept; as wall-clock GFLOP/s and as GFLOP per CPU-second
 # (which other jobs on a shared machine disturb less). sgemm and gemm also measure the machine's
 # fp32 FMA peak with FMA-throughput loops (YMM, and ZMM with AVX-512) and print the fraction of
-# it that dl's n = 1024 product reaches, with the micro-kernel gemm chose.
+# it that dl's n = 1024 product reaches, with the micro-kernel gemm chose. gemm_avx2 (not run by
+# default; AVX-512 CPUs only) is gemm with dl's AVX2 kernel against OpenBLAS's Haswell kernels.
 #
 # Needs Debian's python3-torch, python3-numpy and libopenblas0-pthread (apt-get install -y
 # python3-torch python3-numpy libopenblas0-pthread) and ../shared/bench/torch_bench.py (or
@@ -114,39 +115,56 @@ gemm_shapes=(
 peak() {
   [ -s "$tmp/peak.txt" ] || "$tmp/gemmbench" -peak | tee "$tmp/peak.txt" >&2
 }
+# run_gemm TAG [GEMMBENCH FLAGS] -- [TORCH ENV]: the gemm rounds; the table goes to
+# gemm_TAG_table.txt.
 run_gemm() {
-  local r
+  local tag=$1 r; shift
+  local flags=() tenv=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  tenv=("$@")
+  local go_txt=$tmp/gemm_${tag}_go.txt torch_txt=$tmp/gemm_${tag}_torch.txt
   for r in 1 2 3; do
-    "$tmp/gemmbench" "${gemm_shapes[@]}" | grep -v '^#' >> "$tmp/gemm_go.txt"
-    env "${torch_env[@]}" /usr/bin/python3 scripts/gemm_torch.py --threads 2 "${gemm_shapes[@]}" >> "$tmp/gemm_torch.txt"
+    "$tmp/gemmbench" ${flags[@]+"${flags[@]}"} "${gemm_shapes[@]}" | grep -v '^#' >> "$go_txt"
+    env "${tenv[@]}" /usr/bin/python3 scripts/gemm_torch.py --threads 2 "${gemm_shapes[@]}" >> "$torch_txt"
   done
   # The best of the rounds, per figure.
   best() { awk '{ if (!($1 in v) || $2 > v[$1]) v[$1] = $2 } END { for (k in v) print k, v[k] }' "$1"; }
-  best "$tmp/gemm_go.txt" > "$tmp/gemm_go_best.txt"
-  best "$tmp/gemm_torch.txt" > "$tmp/gemm_torch_best.txt"
+  best "$go_txt" > "$tmp/gemm_${tag}_go_best.txt"
+  best "$torch_txt" > "$tmp/gemm_${tag}_torch_best.txt"
   {
     echo
     printf '%-22s %8s %8s %6s   %9s %9s %6s   %s\n' shape go torch ratio go/cpu-s torch/cpu-s ratio 'goal >= 1.0 (wall, per cpu-s)'
     local sh name
     for sh in "${gemm_shapes[@]}"; do
       name=${sh%%:*}
-      awk -v n="$name" -v sh="$sh" '
+      awk -v n="$name" '
         FILENAME ~ /go_best/ { g[$1] = $2 } FILENAME ~ /torch_best/ { t[$1] = $2 }
         END {
           gw = g["go_gemm_" n]; tw = t["torch_gemm_" n]; gc = g["go_gemm_" n "_percpu"]; tc = t["torch_gemm_" n "_percpu"]
           rw = (tw > 0) ? gw / tw : 0; rc = (tc > 0) ? gc / tc : 0
-          split(sh, f, ":")
           printf "%-22s %8.1f %8.1f %6.2f   %9.1f %9.1f %6.2f   %s, %s\n", n, gw, tw, rw, gc, tc, rc, (rw >= 1) ? "met" : "missed", (rc >= 1) ? "met" : "missed"
-        }' "$tmp/gemm_go_best.txt" "$tmp/gemm_torch_best.txt"
+        }' "$tmp/gemm_${tag}_go_best.txt" "$tmp/gemm_${tag}_torch_best.txt"
     done
-  } > "$tmp/gemm_table.txt"
-  cat "$tmp/gemm_table.txt" >&2
+  } > "$tmp/gemm_${tag}_table.txt"
+  cat "$tmp/gemm_${tag}_table.txt" >&2
 }
 for w in "${workloads[@]}"; do
   echo "== $w" >&2
   if [ "$w" = gemm ]; then
     peak
-    run_gemm
+    run_gemm best -- "${torch_env[@]}"
+    continue
+  fi
+  # gemm_avx2, on an AVX-512 CPU: dl's AVX2 kernel against OpenBLAS's Haswell (AVX2) kernels,
+  # what an AVX2-only CPU of this microarchitecture would run.
+  if [ "$w" = gemm_avx2 ]; then
+    if [ $level != x86-64-v4 ]; then
+      echo "bench.sh: gemm_avx2 is for AVX-512 CPUs; on this one, gemm already runs AVX2" >&2
+      continue
+    fi
+    peak
+    run_gemm avx2 -kernel avx2 -- OMP_WAIT_POLICY=passive OPENBLAS_CORETYPE=Haswell
     continue
   fi
   [ "$w" = sgemm ] && peak
@@ -184,7 +202,7 @@ while read -r name value unit; do
     else if (k == "cnn_test_acc") { goal = ">= 97.5%"; met = (g >= 97.5) ? "met" : "missed" }
     printf "%-20s %10s %10s %7.2f  %-8s %s %s\n", k, g, t, r, u, goal, met
   }'
-done < "$tmp/go.txt"
+done < <(cat "$tmp/go.txt" 2>/dev/null)
 # The fraction of the measured FMA peak (of the vector width gemm's kernel uses, all cores) that
 # the n = 1024 products reach: dl.MatMul (sgemm) and gemm.Sgemm (gemm, also per CPU-second).
 if [ -s "$tmp/peak.txt" ]; then
@@ -203,13 +221,18 @@ if [ -s "$tmp/peak.txt" ]; then
   }
   frac "sgemm n=1024 (dl.MatMul) $(awk '$1=="go_sgemm_n1024" {print $2}' "$tmp/go.txt" 2>/dev/null) GFLOP/s" \
     "$(awk '$1=="go_sgemm_n1024" {print $2}' "$tmp/go.txt" 2>/dev/null)" "$pk"
-  if [ -s "$tmp/gemm_go_best.txt" ]; then
-    v=$(awk '$1=="go_gemm_sq1024" {print $2}' "$tmp/gemm_go_best.txt")
+  if [ -s "$tmp/gemm_best_go_best.txt" ]; then
+    v=$(awk '$1=="go_gemm_sq1024" {print $2}' "$tmp/gemm_best_go_best.txt")
     frac "gemm n=1024 $v GFLOP/s" "$v" "$pk"
-    v=$(awk '$1=="go_gemm_sq1024_percpu" {print $2}' "$tmp/gemm_go_best.txt")
+    v=$(awk '$1=="go_gemm_sq1024_percpu" {print $2}' "$tmp/gemm_best_go_best.txt")
     frac "gemm n=1024 $v GFLOP/cpu-s" "$v" "$pkc"
     echo
-    echo "gemm, GFLOP/s (best of 3 rounds, dl and PyTorch alternating), $cpu:"
-    cat "$tmp/gemm_table.txt"
+    echo "gemm, GFLOP/s (best of 3 rounds, dl and PyTorch alternating), $cpu, dl kernel $kernel, OpenBLAS core $blas_core:"
+    cat "$tmp/gemm_best_table.txt"
+  fi
+  if [ -s "$tmp/gemm_avx2_go_best.txt" ]; then
+    echo
+    echo "gemm_avx2, GFLOP/s, $cpu, dl kernel avx2 (forced) against OpenBLAS core Haswell (forced):"
+    cat "$tmp/gemm_avx2_table.txt"
   fi
 fi

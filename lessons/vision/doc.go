@@ -32,5 +32,6 @@
 // orientation-selective cells (MostSelective) and the fraction that are simple (FractionSimple).
 // TopCrops finds the photo crops that excite a last-layer unit most: a "grandmother cell".
 //
-// CheckSoftThreshold and CheckAscentStep grade a student's shrinkage and ascent steps, as lessons/rl grades its exercises.
+// CheckSoftThreshold and CheckAscentStep grade a student's shrinkage and ascent steps, as lessons/rl grades its exercises;
+// CheckSoftThresholdCases and CheckAscentStepCases do so on given cases, each aimed at one mistake (the lecture's hidden tests).
 package vision

@@ -33,6 +33,25 @@ func ExampleFitGabor() {
 	// Output: R² ≥ 0.99: true
 }
 
+// A hidden test aims at one mistake: a hard threshold keeps the survivors as they are.
+func ExampleCheckSoftThresholdCases() {
+	hard := func(a, t float64) float64 {
+		if a > t || a < -t {
+			return a
+		}
+		return 0
+	}
+	fmt.Println(vision.CheckSoftThresholdCases("dead zone", []vision.ShrinkCase{{A: 0.3, T: 0.5}, {A: -0.5, T: 0.5}}, hard))
+	fmt.Println(vision.CheckSoftThresholdCases("a > t", []vision.ShrinkCase{{A: 2, T: 0.5}}, hard))
+	// Output:
+	// ✓ dead zone: 2 cases pass
+	// ✗ a > t: case 1 fails
+	//   case: soft(2, 0.5)
+	//   got:  2
+	//   want: 1.5
+	//   hint: that is a hard threshold (keep a, or zero it): the soft threshold also shrinks the survivors toward zero by t, a − t·sign(a)
+}
+
 // A simple cell's answer to a drifting grating follows the stripes (a rectified sinusoid,
 // F1/F0 = π/2); a complex cell's hardly changes (F1/F0 near 0).
 func ExampleModulationRatio() {

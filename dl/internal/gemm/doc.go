@@ -17,16 +17,17 @@
 // from CPUID when the program starts (leaf 4 on Intel, 0x8000001D on AMD): a B micro-panel
 // fills L1, the A block half of L2, the B block a quarter of L3; they are split evenly, so that
 // no block is a sliver. A partial tile at C's right edge runs the narrowest kernel of the same
-// height that covers its columns. Packing pays only when a
-// panel is reused: when op(A) has one block of rows (m ≤ mc), B's micro-panels are read in
-// place from row-major B, and when C is at most four micro-panels wide, A's are read in place
-// from row-major A (the im2col convolutions, the narrow weight gradients); partial panels are
-// still packed, so that no read runs past a matrix. Products of at least 2²⁰ multiply-adds
-// are split across runtime.GOMAXPROCS goroutines along the longer of C's sides, in whole
-// tiles, each goroutine packing for itself; packing buffers are reused through a sync.Pool, so
-// that a steady stream of calls does not allocate (one small allocation per parallel call
-// starts its goroutine). SgemmBatch spreads small products over the goroutines one item each
-// instead.
+// height that covers its columns. Packing pays only when a panel is reused: when C has at
+// most 128 rows, B's micro-panels are read in place from row-major B, and when C is at most
+// four micro-panels wide, A's are read in place from row-major A (the im2col convolutions, the
+// narrow weight gradients); partial panels are still packed, so that no read runs past a
+// matrix. Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
+// where B is packed, as a team that splits C's rows in whole tiles and shares the packing of
+// each block of B (meeting at a barrier before and after it); where B is read in place, along
+// the longer of C's sides, each goroutine on its own. Packing buffers are reused through
+// sync.Pools, so that a steady stream of calls does not allocate (small allocations per
+// parallel call start its goroutines). SgemmBatch spreads small products over the goroutines
+// one item each instead.
 //
 // # Backends and build tags
 //

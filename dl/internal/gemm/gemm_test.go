@@ -156,7 +156,7 @@ func TestSgemm(t *testing.T) {
 }
 
 // TestSgemmBlockEdges forces tiny cache blocks so that every loop of the blocked path wraps
-// and ends in a partial block.
+// and ends in a partial block, on one goroutine and on a team of three.
 func TestSgemmBlockEdges(t *testing.T) {
 	t.Parallel()
 	var ims []impl
@@ -164,6 +164,10 @@ func TestSgemmBlockEdges(t *testing.T) {
 		ks.kc, ks.mc, ks.nc = 7, 2*ks.mr, 3*ks.nr
 		ims = append(ims, impl{ks.name + "/small-blocks", func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 			blocked(&ks, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		}})
+		// Three goroutines sharing the packing of B, block after block.
+		ims = append(ims, impl{ks.name + "/small-blocks/team", func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+			teamGemm(&ks, min(3, (m+ks.mr-1)/ks.mr), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}})
 	}
 	checkShapes(t, ims, []shape{{50, 130, 40}, {17, 49, 15}, {100, 20, 64}, {1, 1, 1}})

@@ -3,7 +3,6 @@
 package gemm
 
 import (
-	"fmt"
 	"runtime"
 	"sync"
 )
@@ -42,11 +41,4 @@ func sgemmBatch(transA, transB bool, batch, m, n, k int, alpha float32, a []floa
 		})
 	}
 	wg.Wait()
-}
-
-// Describe names the micro-kernel Sgemm uses on this CPU with its register tile and cache
-// blocking, for benchmark reports: "avx512 8×32 (kc 256, mc 128, nc 1024)", say.
-func Describe() string {
-	ks := &active
-	return fmt.Sprintf("%s %d×%d (kc %d, mc %d, nc %d)", ks.name, ks.mr, ks.nr, ks.kc, ks.mc, ks.nc)
 }

@@ -2,8 +2,10 @@
 // scripts/bench.sh, which runs PyTorch's (OpenBLAS's) figures for the same shapes beside it
 // (scripts/gemm_torch.py):
 //
-//	go run ./dl/internal/gemm/gemmbench [-peak] [-seconds S] NAME:TA:TB:M:N:K ...
+//	go run ./dl/internal/gemm/gemmbench [-peak] [-seconds S] [-kernel NAME] NAME:TA:TB:M:N:K ...
 //
+// -kernel makes gemm use another micro-kernel the CPU can run (gemm.SetKernel): avx2 on an
+// AVX-512 CPU measures the AVX2 path, as an AVX2-only CPU would run it.
 // -peak times loops of independent VFMADD231PS (YMM with AVX2+FMA, ZMM with AVX-512F) on one
 // goroutine and on GOMAXPROCS goroutines at once, and prints `peak_ymm GFLOP/s`, `peak_zmm …`
 // (all cores) and `peak_ymm_1core …`, each also per CPU-second of a thread (`_percpu`, times
@@ -158,7 +160,14 @@ func cpuSeconds() float64 {
 func main() {
 	doPeak := flag.Bool("peak", false, "measure the FMA peak")
 	seconds := flag.Float64("seconds", 0.5, "time per shape")
+	kernel := flag.String("kernel", "", "use this micro-kernel instead of the CPU's best (avx2 on an AVX-512 CPU, say)")
 	flag.Parse()
+	if *kernel != "" {
+		if _, err := gemm.SetKernel(*kernel); err != nil {
+			fmt.Fprintln(os.Stderr, "gemmbench:", err)
+			os.Exit(2)
+		}
+	}
 	fmt.Printf("# gemm kernel: %s; GOMAXPROCS=%d\n", gemm.Describe(), runtime.GOMAXPROCS(0))
 	if *doPeak {
 		for _, l := range fmaLoops() {
