@@ -1,6 +1,7 @@
 package unsup
 
 import (
+	"fmt"
 	"math/rand/v2"
 
 	"github.com/deepnb/deepnb/dl"
@@ -168,4 +169,19 @@ func FitProbe(x [][]float64, y []int, xTest [][]float64, yTest []int, steps int,
 		}
 	})
 	return float64(right) / float64(len(yTest))
+}
+
+// MSE returns the mean squared difference between two tensors of the same size, for example
+// images and their reconstructions. It panics if the sizes differ.
+func MSE(a, b *dl.Tensor) float64 {
+	if a.Len() != b.Len() {
+		panic(fmt.Sprintf("unsup.MSE: sizes %v and %v differ", a.Shape(), b.Shape()))
+	}
+	var s float64
+	bd := b.Data()
+	for i, v := range a.Data() {
+		d := float64(v - bd[i])
+		s += d * d
+	}
+	return s / float64(len(bd))
 }

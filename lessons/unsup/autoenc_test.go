@@ -28,20 +28,10 @@ func TestAutoencoderFewLabels(t *testing.T) {
 			t.Errorf("drop %v: probe accuracy %.3f from 100 labels, want ≥ 0.45", drop, acc)
 		}
 		rec := ae.Reconstruct(test)
-		if e, base := mse(rec, test), mse(meanImage(test), test); e > 0.6*base {
+		if e, base := MSE(rec, test), MSE(meanImage(test), test); e > 0.6*base {
 			t.Errorf("drop %v: reconstruction MSE %.4f, want under 0.6 × the mean image's %.4f", drop, e, base)
 		}
 	}
-}
-
-func mse(a, b *dl.Tensor) float64 {
-	var s float64
-	bd := b.Data()
-	for i, v := range a.Data() {
-		d := float64(v - bd[i])
-		s += d * d
-	}
-	return s / float64(len(bd))
 }
 
 // meanImage returns a batch of the same shape as x, each image x's mean image.

@@ -205,3 +205,35 @@ func meanStd(v []float64) (m, sd float64) {
 	}
 	return m, sd
 }
+
+// MajorityLabels returns, for each of k clusters, the most common label of its points (the
+// smallest such label on a tie, −1 for an empty cluster): a caption for each centre.
+func MajorityLabels(assign, labels []int, k int) []int {
+	counts := make([]map[int]int, k)
+	for c := range counts {
+		counts[c] = map[int]int{}
+	}
+	for i, a := range assign {
+		counts[a][labels[i]]++
+	}
+	out := make([]int, k)
+	for c, m := range counts {
+		best, bn := -1, 0
+		for l, n := range m {
+			if n > bn || n == bn && l < best {
+				best, bn = l, n
+			}
+		}
+		out[c] = best
+	}
+	return out
+}
+
+// Columns returns the first k coordinates of each row (sharing memory with z).
+func Columns(z [][]float64, k int) [][]float64 {
+	out := make([][]float64, len(z))
+	for i, r := range z {
+		out[i] = r[:k]
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package unsup
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 
@@ -60,6 +61,14 @@ func TestNMIAndPurity(t *testing.T) {
 		if got := Purity(tc.assign, tc.labels); math.Abs(got-tc.purity) > 1e-12 {
 			t.Errorf("%s: purity %v, want %v", tc.name, got, tc.purity)
 		}
+	}
+}
+
+func TestMajorityLabels(t *testing.T) {
+	got := MajorityLabels([]int{0, 0, 0, 1, 1, 2}, []int{3, 3, 1, 2, 4, 5}, 4)
+	want := []int{3, 2, 5, -1}
+	if !slices.Equal(got, want) {
+		t.Errorf("MajorityLabels = %v, want %v", got, want)
 	}
 }
 
@@ -135,20 +144,11 @@ func TestTSNEMNIST(t *testing.T) {
 	z := p.Transform(x)
 	emb := TSNE(z, TSNEOpts{Iters: 400}, 1)
 	acc, tr := KNNAccuracy(emb, y, 5), Trustworthiness(z, emb, 5)
-	pacc := KNNAccuracy(Rows2(z), y, 5)
+	pacc := KNNAccuracy(Columns(z, 2), y, 5)
 	t.Logf("500 digits: t-SNE 5-NN accuracy %.3f, trustworthiness %.3f; PCA-2 5-NN accuracy %.3f", acc, tr, pacc)
 	if acc < 0.8 || tr < 0.9 || acc <= pacc {
 		t.Errorf("t-SNE 5-NN accuracy %.3f (want ≥ 0.8 and above PCA's %.3f), trustworthiness %.3f (want ≥ 0.9)", acc, pacc, tr)
 	}
-}
-
-// Rows2 keeps the first two coordinates of each row.
-func Rows2(z [][]float64) [][]float64 {
-	out := make([][]float64, len(z))
-	for i, r := range z {
-		out[i] = r[:2]
-	}
-	return out
 }
 
 func TestTrustworthinessIdentity(t *testing.T) {
@@ -163,5 +163,13 @@ func TestTrustworthinessIdentity(t *testing.T) {
 	}
 	if tr := Trustworthiness(x, random, 5); tr > 0.7 {
 		t.Errorf("trustworthiness of a random embedding %v, want < 0.7", tr)
+	}
+}
+
+func TestScatterByLabel(t *testing.T) {
+	x, y := blobs(30, 2, 3, 1)
+	f, err := ScatterByLabel("blobs", x, y)
+	if err != nil || f == nil {
+		t.Fatalf("ScatterByLabel: %v", err)
 	}
 }
