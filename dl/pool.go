@@ -44,14 +44,28 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 	N, C, H, W := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
 	HW, P := H*W, OH*OW
 	out := make([]float32, N*C*P)
-	arg := make([]int32, N*C*P) // index of the maximum within its input plane
+	// The index of each maximum within its input plane, for the backward pass only: without a
+	// graph to record (inference, evaluation) it is neither kept nor computed.
+	var arg []int32
+	if GradEnabled() && x.requiresGrad {
+		arg = make([]int32, N*C*P)
+	}
 	xd := x.data
 	par.For(N*C, max(1, 8192/max(1, P*k*k)), func(lo, hi int) {
 		for pl := lo; pl < hi; pl++ {
 			in := xd[pl*HW : (pl+1)*HW]
 			o := out[pl*P : (pl+1)*P]
-			a := arg[pl*P : (pl+1)*P]
+			var a []int32
+			if arg != nil {
+				a = arg[pl*P : (pl+1)*P]
+			}
 			if k == 2 && s == 2 && pad == 0 {
+				if a == nil {
+					for i := range OH {
+						vec.MaxPairs(o[i*OW:(i+1)*OW], in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW])
+					}
+					continue
+				}
 				maxPool2x2(in, o, a, W, OH, OW)
 				continue
 			}
@@ -70,7 +84,10 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 							}
 						}
 					}
-					o[i*OW+j], a[i*OW+j] = best, bi
+					o[i*OW+j] = best
+					if a != nil {
+						a[i*OW+j] = bi
+					}
 				}
 			}
 		}
