@@ -1,6 +1,7 @@
 package workloads
 
 import (
+	"iter"
 	"math/rand/v2"
 	"testing"
 
@@ -77,3 +78,30 @@ func BenchmarkLSTMStep(b *testing.B)      { benchStep(b, CharLMStep("lstm")) }
 func BenchmarkRNNStep(b *testing.B)       { benchStep(b, CharLMStep("rnn")) }
 func BenchmarkStyleStep(b *testing.B)     { benchStep(b, StyleStep()) }
 func BenchmarkAttentionStep(b *testing.B) { benchStep(b, AttentionStep(true)) }
+
+// BenchmarkMLPStep times one training step of the mlp workload (forward, backward and SGD
+// with momentum on a batch of 64 MNIST images), the unit of its epoch.
+func BenchmarkMLPStep(b *testing.B) {
+	train, err := datasets.LoadMNIST("train")
+	if err != nil {
+		b.Skip(err)
+	}
+	m := MLP(rand.New(rand.NewPCG(0, 0)))
+	opt := optim.NewSGD(m.Parameters(), 0.1)
+	opt.Momentum = 0.9
+	nn.SetTrain(m, true)
+	next, stop := iter.Pull2(train.Batches(64, 1))
+	defer stop()
+	step := func() {
+		x, y, ok := next()
+		if !ok {
+			stop()
+			next, stop = iter.Pull2(train.Batches(64, 1))
+			x, y, _ = next()
+		}
+		opt.ZeroGrad()
+		nn.CrossEntropy(m.Forward(x.Reshape(x.Dim(0), -1)), y).Backward()
+		opt.Step()
+	}
+	benchStep(b, step)
+}

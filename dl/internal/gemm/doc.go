@@ -13,17 +13,21 @@
 // Products of more than a few hundred multiply-adds take the GotoBLAS/BLIS route: op(B) is
 // packed kc×nc at a time into micro-panels nr columns wide, op(A) mc×kc at a time into
 // micro-panels mr rows high, and a register-blocked micro-kernel computes each mr×nr tile of C
-// with the tile held in registers. The blocks are sized for the caches (a B micro-panel in L1,
-// the A block in L2) and split evenly, so that no block is a sliver. Packing pays only when a
-// panel is reused: when op(A) has one block of rows (m ≤ mc), B's micro-panels are read in
-// place from row-major B, and when C is at most four micro-panels wide, A's are read in place
-// from row-major A (the im2col convolutions, the narrow weight gradients); partial panels are
-// still packed, so that no read runs past a matrix. Products of at least 2²⁰ multiply-adds
-// are split across runtime.GOMAXPROCS goroutines along the longer of C's sides, in whole
-// tiles, each goroutine packing for itself; packing buffers are reused through a sync.Pool, so
-// that a steady stream of calls does not allocate (one small allocation per parallel call
-// starts its goroutine). SgemmBatch spreads small products over the goroutines one item each
-// instead.
+// with the tile held in registers. The blocks are sized for the caches, whose sizes are read
+// from CPUID when the program starts (leaf 4 on Intel, 0x8000001D on AMD): a B micro-panel
+// fills L1, the A block half of L2, the B block a quarter of L3; they are split evenly, so that
+// no block is a sliver. A partial tile at C's right edge runs the narrowest kernel of the same
+// height that covers its columns. Packing pays only when a panel is reused: when C has at
+// most 128 rows, B's micro-panels are read in place from row-major B, and when C is at most
+// four micro-panels wide, A's are read in place from row-major A (the im2col convolutions, the
+// narrow weight gradients); partial panels are still packed, so that no read runs past a
+// matrix. Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
+// where B is packed, as a team that splits C's rows in whole tiles and shares the packing of
+// each block of B (meeting at a barrier before and after it); where B is read in place, along
+// the longer of C's sides, each goroutine on its own. Packing buffers are reused through
+// sync.Pools, so that a steady stream of calls does not allocate (small allocations per
+// parallel call start its goroutines). SgemmBatch spreads small products over the goroutines
+// one item each instead.
 //
 // # Backends and build tags
 //
@@ -31,8 +35,8 @@
 //
 //   - amd64 with AVX-512F: 8×32 tiles of ZMM FMAs (VFMADD231PS with a broadcast of A),
 //     8×16 when C is at most 16 columns wide, with opmask stores for partial tiles.
-//   - amd64 with AVX2 and FMA: 4×24 tiles of YMM FMAs; partial tiles go through a scratch
-//     tile.
+//   - amd64 with AVX2 and FMA: 4×24 tiles of YMM FMAs, 4×16 and 4×8 when C (or its last
+//     tile) is at most that wide; partial tiles go through a scratch tile.
 //   - anything else, or the purego build tag: a 4×4 tile in plain Go (2×4 on amd64, whose 16
 //     float registers cannot hold more). Go does not vectorise, so this is some 20–30 times
 //     slower than the assembly kernels; it is there to be correct everywhere.
@@ -43,7 +47,7 @@
 // chooses its kernels when the library loads and does not recognise every CPU: Debian's 0.3.21
 // needs OPENBLAS_CORETYPE=SkylakeX in the environment before the program starts to use its
 // AVX-512 kernels on AMD Zen 4, and is several times slower without it. Backend reports which
-// implementation is in use.
+// implementation is in use; Describe adds its tile and blocking.
 //
 // # Performance
 //

@@ -1,0 +1,35 @@
+//go:build amd64 && !purego
+
+package vec
+
+//go:noescape
+func maxPairsAVX2(dst, r0, r1 *float32, n int)
+
+//go:noescape
+func biasLeakyAVX2(x *float32, n int, b, slope float32)
+
+// MaxPairs sets dst[j] = max(r0[2j], r0[2j+1], r1[2j], r1[2j+1]) for j < len(dst): one output
+// row of a 2×2, stride-2 max pooling from two input rows. With a NaN among the four the result
+// is one of them (not necessarily the NaN). It panics if r0 or r1 is shorter than 2·len(dst).
+func MaxPairs(dst, r0, r1 []float32) {
+	r0, r1 = r0[:2*len(dst)], r1[:2*len(dst)]
+	n := 0
+	if haveAVX2 {
+		if n = len(dst) &^ 7; n > 0 {
+			maxPairsAVX2(&dst[0], &r0[0], &r1[0], n)
+		}
+	}
+	maxPairsGeneric(dst[n:], r0[2*n:], r1[2*n:])
+}
+
+// BiasLeaky sets x[i] = max(x[i] + b, slope·(x[i] + b)) for i < len(x): a bias followed by the
+// leaky ReLU for 0 < slope < 1, the ReLU for slope = 0, no activation for slope = 1.
+func BiasLeaky(x []float32, b, slope float32) {
+	n := 0
+	if haveAVX2 {
+		if n = len(x) &^ 7; n > 0 {
+			biasLeakyAVX2(&x[0], n, b, slope)
+		}
+	}
+	biasLeakyGeneric(x[n:], b, slope)
+}

@@ -1,0 +1,195 @@
+package style_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/deepnb/deepnb/datasets"
+	"github.com/deepnb/deepnb/dl"
+	"github.com/deepnb/deepnb/dl/nn"
+	"github.com/deepnb/deepnb/lessons/backbone"
+	"github.com/deepnb/deepnb/lessons/style"
+)
+
+func randT(seed uint64, shape ...int) *dl.Tensor {
+	return dl.RandN(rand.New(rand.NewPCG(seed, 1)), shape...)
+}
+
+// TestLossesAgainstLoops compares Gram, ContentLoss and StyleLayerLoss with loops over the
+// deck's formulas, and ContentLoss with nn.MSE times |F|/2.
+func TestLossesAgainstLoops(t *testing.T) {
+	for _, tc := range []struct{ n, h, w int }{{1, 1, 1}, {3, 2, 4}, {8, 5, 5}} {
+		f, p := randT(1, 1, tc.n, tc.h, tc.w), randT(2, 1, tc.n, tc.h, tc.w)
+		a := style.Gram(randT(3, 1, tc.n, tc.h, tc.w))
+		m := tc.h * tc.w
+		F, A := f.Data(), a.Data()
+		var content, e float64
+		for i := range F {
+			d := float64(F[i] - p.Data()[i])
+			content += d * d / 2
+		}
+		G := style.Gram(f)
+		for i := range tc.n {
+			for j := range tc.n {
+				var g float64
+				for k := range m {
+					g += float64(F[i*m+k]) * float64(F[j*m+k])
+				}
+				if math.Abs(g-float64(G.At(i, j))) > 1e-4*(1+math.Abs(g)) {
+					t.Errorf("%v: G[%d,%d] = %v, loops %v", tc, i, j, G.At(i, j), g)
+				}
+				d := g - float64(A[i*tc.n+j])
+				e += d * d
+			}
+		}
+		e /= 4 * float64(tc.n*tc.n) * float64(m*m)
+		if got := float64(style.ContentLoss(f, p).Item()); math.Abs(got-content) > 1e-4*content {
+			t.Errorf("%v: ContentLoss %v, loops %v", tc, got, content)
+		}
+		if mse := float64(nn.ContentLoss(f, p).Item()) * float64(f.Len()) / 2; math.Abs(mse-content) > 1e-4*content {
+			t.Errorf("%v: ½|F|·nn.ContentLoss %v ≠ ½Σ(F−P)² %v", tc, mse, content)
+		}
+		ahat := a.MulScalar(1 / float32(tc.n*m))
+		if nnE := float64(nn.StyleLoss(f, ahat.Reshape(1, tc.n, tc.n)).Item()) * float64(tc.n*tc.n) / 4; math.Abs(nnE-e) > 1e-4*e {
+			t.Errorf("%v: (N²/4)·nn.StyleLoss %v ≠ E_l %v", tc, nnE, e)
+		}
+		if got := float64(style.StyleLayerLoss(f, a).Item()); math.Abs(got-e) > 1e-4*e {
+			t.Errorf("%v: StyleLayerLoss %v, loops %v", tc, got, e)
+		}
+	}
+}
+
+// TestGradients checks the gradients of the losses with central differences.
+func TestGradients(t *testing.T) {
+	f, p := randT(4, 1, 3, 3, 2), randT(5, 1, 3, 3, 2)
+	a := style.Gram(randT(6, 1, 3, 3, 2))
+	for _, tc := range []struct {
+		name string
+		f    func(xs ...*dl.Tensor) *dl.Tensor
+		xs   []*dl.Tensor
+	}{
+		{"Gram", func(xs ...*dl.Tensor) *dl.Tensor { return style.Gram(xs[0]) }, []*dl.Tensor{f}},
+		{"ContentLoss", func(xs ...*dl.Tensor) *dl.Tensor { return style.ContentLoss(xs[0], xs[1]) }, []*dl.Tensor{f, p}},
+		{"StyleLayerLoss", func(xs ...*dl.Tensor) *dl.Tensor { return style.StyleLayerLoss(xs[0], xs[1]) }, []*dl.Tensor{f, a}},
+	} {
+		if err, report := dl.GradCheck(tc.f, tc.xs...); err > dl.GradCheckTol {
+			t.Errorf("%s: gradient error %.3g\n%s", tc.name, err, report)
+		}
+	}
+}
+
+// TestShapeErrors: mismatched shapes name the op and both shapes.
+func TestShapeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"content", func() { style.ContentLoss(dl.Zeros(1, 2, 3, 3), dl.Zeros(1, 2, 3, 4)) }, "style.ContentLoss"},
+		{"gram", func() { style.StyleLayerLoss(dl.Zeros(1, 2, 3, 3), dl.Zeros(3, 3)) }, "style.StyleLayerLoss"},
+		{"rank", func() { style.Gram(dl.Zeros(2, 2, 3, 3)) }, "style.Gram"},
+	} {
+		err := dl.Try(tc.f)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one naming %s", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestChecks: the exercise checks pass the reference and catch typical mistakes.
+func TestChecks(t *testing.T) {
+	gram := func(f [][]float64) [][]float64 {
+		g := make([][]float64, len(f))
+		for i := range f {
+			g[i] = make([]float64, len(f))
+			for j := range f {
+				for k := range f[i] {
+					g[i][j] += f[i][k] * f[j][k]
+				}
+			}
+		}
+		return g
+	}
+	loss := func(scale float64) func(f, a [][]float64) float64 {
+		return func(f, a [][]float64) float64 {
+			g := gram(f)
+			var s float64
+			for i := range g {
+				for j := range g {
+					s += (g[i][j] - a[i][j]) * (g[i][j] - a[i][j])
+				}
+			}
+			n, m := float64(len(f)), float64(len(f[0]))
+			return scale * s / (4 * n * n * m * m)
+		}
+	}
+	if r := style.CheckGram(gram); !r.Passed {
+		t.Errorf("reference Gram fails: %v", r)
+	}
+	if r := style.CheckStyleLoss(loss(1)); !r.Passed {
+		t.Errorf("reference style loss fails: %v", r)
+	}
+	meanGram := func(f [][]float64) [][]float64 {
+		g := gram(f)
+		for i := range g {
+			for j := range g[i] {
+				g[i][j] /= float64(len(f[0]))
+			}
+		}
+		return g
+	}
+	if r := style.CheckGram(meanGram); r.Passed || !strings.Contains(r.String(), "no mean") {
+		t.Errorf("a mean over positions passes or gets the wrong hint: %v", r)
+	}
+	if r := style.CheckStyleLoss(func(f, a [][]float64) float64 { panic("TODO") }); r.Passed || !strings.Contains(r.String(), "panicked") {
+		t.Errorf("a panicking stub: %v", r)
+	}
+	if r := style.CheckStyleLoss(loss(2)); r.Passed {
+		t.Errorf("a loss off by 2 passes: %v", r)
+	}
+}
+
+// TestTransferFidelity: on a 64-px photo and painting, L-BFGS from noise lowers the total loss
+// at least 10×, and the style (Gram) distance falls while the content distance stays below
+// its start; Adam lowers the loss too.
+func TestTransferFidelity(t *testing.T) {
+	net, err := datasets.TinyYOLO(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := backbone.New(net, backbone.AvgPool)
+	load := func(name string) *dl.Tensor {
+		x, err := datasets.ImageTensor(name, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x.Reshape(1, 3, 64, 64)
+	}
+	photo, art := load("chelsea"), load("starry-night")
+	iters := 40
+	if testing.Short() {
+		iters = 25
+	}
+	for _, opt := range []style.Optimizer{style.LBFGS, style.Adam} {
+		cfg := style.Config{Content: 6, Style: []int{0, 2, 4, 6}, Alpha: 1, Beta: 1e4, Iters: iters, Optimizer: opt, LR: 0.05, Noise: true, Seed: 1}
+		r := style.Transfer(b, photo, art, cfg, nil)
+		first, last := r.Trace[0], r.Trace[len(r.Trace)-1]
+		if len(r.Trace) != iters || r.Image.Dim(2) != 64 {
+			t.Fatalf("%s: %d steps, image %v", opt, len(r.Trace), r.Image.Shape())
+		}
+		ratio := first.Total / last.Total
+		t.Logf("%s: total %.4g → %.4g (%.1f×), content %.4g → %.4g, style %.4g → %.4g", opt, first.Total, last.Total, ratio, first.Content, last.Content, first.Style, last.Style)
+		want := 10.0
+		if opt == style.Adam {
+			want = 2
+		}
+		if ratio < want {
+			t.Errorf("%s: total loss fell %.1f×, want ≥ %g×", opt, ratio, want)
+		}
+		if last.Style >= first.Style || last.Content >= first.Content {
+			t.Errorf("%s: style %.4g → %.4g, content %.4g → %.4g: both must fall from noise", opt, first.Style, last.Style, first.Content, last.Content)
+		}
+	}
+}

@@ -1,0 +1,168 @@
+package transfer
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/deepnb/deepnb/dl"
+	"github.com/deepnb/deepnb/lessons/backbone"
+)
+
+// Config sizes the experiment.
+type Config struct {
+	Seeds        int   // seeded splits (and initialisations) per cell
+	Little       int   // training images per class in the "very little data" rows
+	TestPerClass int   // test images per class (the same for both regimes of a data set)
+	LinearSteps  int   // Adam steps of each linear probe
+	FineTune     []int // k values: fine-tune the last k convolutional layers
+	Epochs       int   // epochs of fine-tuning and of training from scratch
+	LR           float32
+}
+
+// Outcome is one strategy's accuracies on one cell, one per seed.
+type Outcome struct {
+	Data, Regime string // "photos"/"digits", "little"/"a lot"
+	Strategy     string // "linear conv_13", "fine-tune k=2", "from scratch"
+	Stage        int    // the stage's index for a linear probe, else -1
+	Acc          []float64
+}
+
+// Mean and Std return the accuracy's mean and standard deviation over the seeds.
+func (o Outcome) Mean() float64 {
+	var s float64
+	for _, a := range o.Acc {
+		s += a
+	}
+	return s / float64(len(o.Acc))
+}
+
+func (o Outcome) Std() float64 {
+	m, s := o.Mean(), 0.0
+	for _, a := range o.Acc {
+		s += (a - m) * (a - m)
+	}
+	return math.Sqrt(s / float64(max(1, len(o.Acc)-1)))
+}
+
+// Run measures every strategy on the two regimes of f's data set: "little" (cfg.Little images
+// per class, no augmentation) and "a lot" (every image not in the test set, with all the
+// views f holds), over cfg.Seeds seeded splits. Linear probes read the cached features of
+// every view; fine-tuning reads the cached maps at its cut; training from scratch runs the
+// images through the whole trunk. An epoch of fine-tuning or training from scratch sees each
+// training image once, in a random view. progress, if not nil, is called with a line per
+// finished split.
+func Run(b *backbone.Net, f *Features, cfg Config, progress func(string)) []Outcome {
+	classes := len(f.Data.Classes)
+	cuts := CutLayers(b)
+	var out []Outcome
+	for _, regime := range []string{"little", "a lot"} {
+		per := cfg.Little
+		if regime == "a lot" {
+			per = 0
+		}
+		byName := map[string]*Outcome{}
+		var order []string
+		add := func(name string, stage int, acc float64) {
+			o := byName[name]
+			if o == nil {
+				o = &Outcome{Data: f.Data.Name, Regime: regime, Strategy: name, Stage: stage}
+				byName[name] = o
+				order = append(order, name)
+			}
+			o.Acc = append(o.Acc, acc)
+		}
+		for seed := range uint64(cfg.Seeds) {
+			trImg, teImg := SplitImages(f.Data.Y, classes, per, cfg.TestPerClass, seed+1)
+			tr, te := f.rows(trImg, regime == "a lot"), f.rows(teImg, false)
+			ytr, yte := f.labels(tr), f.labels(te)
+			groups, ygr := f.groups(trImg, regime == "a lot")
+			for k := range f.Stages {
+				acc := LinearProbe(rowsOf(f.Pooled[k], f.Dims[k], tr), ytr, rowsOf(f.Pooled[k], f.Dims[k], te), yte, classes, cfg.LinearSteps)
+				add("linear "+f.Names[k], k, acc)
+			}
+			for _, k := range cfg.FineTune {
+				cut := cuts[k]
+				n := newNet(b, cut+1, false, classes, seed+1)
+				acc := n.fit(func(rows []int) *dl.Tensor { return f.mapsOf(cut, rows) }, groups, ygr, te, yte, cfg.Epochs, cfg.LR, seed+1)
+				add(fmt.Sprintf("fine-tune k=%d", k), -1, acc)
+			}
+			n := newNet(b, 0, true, classes, seed+1)
+			acc := n.fit(f.imagesOf, groups, ygr, te, yte, cfg.Epochs, 10*cfg.LR, seed+1)
+			add("from scratch", -1, acc)
+			if progress != nil {
+				progress(fmt.Sprintf("%s, %s data, seed %d: %d training rows, %d test images", f.Data.Name, regime, seed+1, len(tr), len(te)))
+			}
+		}
+		for _, name := range order {
+			out = append(out, *byName[name])
+		}
+	}
+	return out
+}
+
+// Best returns the outcome with the highest mean accuracy among those of one data set and
+// regime.
+func Best(os []Outcome, data, regime string) Outcome {
+	var best Outcome
+	for _, o := range os {
+		if o.Data == data && o.Regime == regime && (best.Acc == nil || o.Mean() > best.Mean()) {
+			best = o
+		}
+	}
+	return best
+}
+
+// Find returns the outcome of a strategy on a cell (zero if absent).
+func Find(os []Outcome, data, regime, strategy string) Outcome {
+	for _, o := range os {
+		if o.Data == data && o.Regime == regime && o.Strategy == strategy {
+			return o
+		}
+	}
+	return Outcome{}
+}
+
+// Table prints the measured 2×2 table (best strategy, mean ± std accuracy) next to the deck's
+// advice, for the similar and different data sets.
+func Table(os []Outcome, similar, different string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-12s | %-44s | %-44s\n", "", "very similar ("+similar+")", "very different ("+different+")")
+	for _, regime := range []string{"little", "a lot"} {
+		var cells [2]string
+		for i, d := range []string{similar, different} {
+			o := Best(os, d, regime)
+			cells[i] = fmt.Sprintf("%s %.1f%% ± %.1f", o.Strategy, 100*o.Mean(), 100*o.Std())
+		}
+		fmt.Fprintf(&b, "%-12s | %-44s | %-44s\n", regime+" data", cells[0], cells[1])
+		fmt.Fprintf(&b, "%-12s | %-44s | %-44s\n", "  deck", Advice(true, regime == "little").String(), Advice(false, regime == "little").String())
+	}
+	return b.String()
+}
+
+// Verdict compares the measured best strategy of a cell with the deck's advice and says
+// whether they agree, in one line: a linear probe on the top stage counts as "linear classifier
+// on the top layer", one on an earlier stage as "linear from different stages", fine-tuning
+// one layer as "a few layers", more as "a larger number", and training from scratch as none of
+// the deck's cells.
+func Verdict(os []Outcome, data, regime string, similar bool) string {
+	best := Best(os, data, regime)
+	advice := Advice(similar, regime == "little")
+	var got Strategy = -1
+	switch {
+	case best.Stage >= 0 && strings.HasSuffix(best.Strategy, "conv_13"):
+		got = LinearTop
+	case best.Stage >= 0:
+		got = LinearStages
+	case best.Strategy == "fine-tune k=1":
+		got = FineTuneFew
+	case strings.HasPrefix(best.Strategy, "fine-tune"):
+		got = FineTuneMany
+	}
+	top := Find(os, data, regime, "linear conv_13")
+	margin := fmt.Sprintf("(best %s %.1f%%, top-layer linear %.1f%%)", best.Strategy, 100*best.Mean(), 100*top.Mean())
+	if got == advice {
+		return fmt.Sprintf("%s, %s data: agrees with the deck — %s %s", data, regime, advice, margin)
+	}
+	return fmt.Sprintf("%s, %s data: DISAGREES with the deck (%s) %s", data, regime, advice, margin)
+}

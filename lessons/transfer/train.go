@@ -1,0 +1,205 @@
+package transfer
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/deepnb/deepnb/dl"
+	"github.com/deepnb/deepnb/dl/nn"
+	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/lessons/backbone"
+)
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5eed)) }
+
+// SplitImages draws a seeded split stratified by class: test takes testPerClass images of every
+// class, train perClass of the others (all the others when perClass ≤ 0).
+func SplitImages(y []int, classes, perClass, testPerClass int, seed uint64) (train, test []int) {
+	rng := newRand(seed)
+	for c := range classes {
+		var idx []int
+		for i, l := range y {
+			if l == c {
+				idx = append(idx, i)
+			}
+		}
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		nt := min(testPerClass, len(idx)-1)
+		test = append(test, idx[:nt]...)
+		rest := idx[nt:]
+		if perClass > 0 && perClass < len(rest) {
+			rest = rest[:perClass]
+		}
+		train = append(train, rest...)
+	}
+	slices.Sort(train)
+	slices.Sort(test)
+	return train, test
+}
+
+// rows returns the feature rows of the given images: every view (allViews) or the image itself.
+func (f *Features) rows(images []int, allViews bool) []int {
+	in := map[int]bool{}
+	for _, i := range images {
+		in[i] = true
+	}
+	var out []int
+	for r := range f.Rows {
+		if in[f.Image[r]] && (allViews || f.View[r] == 0) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// groups returns, for each of the images, its rows (every view, or the image itself) and the
+// images' labels.
+func (f *Features) groups(images []int, allViews bool) ([][]int, []int) {
+	at := map[int]int{}
+	gs := make([][]int, len(images))
+	for i, img := range images {
+		at[img] = i
+	}
+	for r := range f.Rows {
+		if i, ok := at[f.Image[r]]; ok && (allViews || f.View[r] == 0) {
+			gs[i] = append(gs[i], r)
+		}
+	}
+	y := make([]int, len(images))
+	for i, img := range images {
+		y[i] = f.Data.Y[img]
+	}
+	return gs, y
+}
+
+func (f *Features) labels(rows []int) []int {
+	y := make([]int, len(rows))
+	for i, r := range rows {
+		y[i] = f.Data.Y[f.Image[r]]
+	}
+	return y
+}
+
+func accuracy(logits *dl.Tensor, y []int) float64 {
+	pred := logits.ArgMax(1)
+	ok := 0
+	for i := range y {
+		if pred[i] == y[i] {
+			ok++
+		}
+	}
+	return float64(ok) / float64(len(y))
+}
+
+// LinearProbe trains a softmax-regression classifier (standardised features, weight decay
+// 1e-3, full-batch Adam for steps steps) on xtr and returns its accuracy on xte.
+func LinearProbe(xtr *dl.Tensor, ytr []int, xte *dl.Tensor, yte []int, classes, steps int) float64 {
+	dim := xtr.Dim(1)
+	mean := xtr.Mean(0)
+	std := xtr.Sub(mean).Pow(2).Mean(0).AddScalar(1e-6).Sqrt()
+	norm := func(x *dl.Tensor) *dl.Tensor { return x.Sub(mean).Div(std).Detach() }
+	a, b := norm(xtr), norm(xte)
+	w := dl.Zeros(dim, classes).SetRequiresGrad(true)
+	bias := dl.Zeros(classes).SetRequiresGrad(true)
+	opt := optim.NewAdam([]*dl.Tensor{w, bias}, 0.01)
+	for range steps {
+		opt.ZeroGrad()
+		loss := nn.CrossEntropy(a.MatMul(w).Add(bias), ytr).Add(w.Mul(w).Sum().MulScalar(1e-3))
+		loss.Backward()
+		opt.Step()
+	}
+	var acc float64
+	dl.NoGrad(func() { acc = accuracy(b.MatMul(w).Add(bias), yte) })
+	return acc
+}
+
+// net is a trunk from layer first on with a linear head on its globally averaged features.
+type net struct {
+	trunk       *backbone.Net
+	first       int
+	head, hbias *dl.Tensor
+}
+
+func newNet(b *backbone.Net, first int, scratch bool, classes int, seed uint64) *net {
+	rng := newRand(seed + 99)
+	t := b.Trainable(first, scratch, seed)
+	c := t.Channels(t.Last())
+	return &net{trunk: t, first: first,
+		head:  dl.RandN(rng, c, classes).MulScalar(float32(1 / math.Sqrt(float64(c)))).Detach().SetRequiresGrad(true),
+		hbias: dl.Zeros(classes).SetRequiresGrad(true)}
+}
+
+func (n *net) forward(x *dl.Tensor) *dl.Tensor {
+	y := n.trunk.Forward(x, n.first, n.trunk.Last())
+	return y.Mean(2, 3).MatMul(n.head).Add(n.hbias)
+}
+
+// fit trains n for epochs over inputs (a function building the batch of the given rows) with
+// Adam (lr for the trunk, 10×lr for the head) and returns the accuracy on the test rows. An
+// epoch visits every training image once, in one of its views (groups[i] lists image i's rows)
+// drawn at random: augmentation as training usually does it.
+func (n *net) fit(input func(rows []int) *dl.Tensor, groups [][]int, ytr []int, test []int, yte []int, epochs int, lr float32, seed uint64) float64 {
+	ot := optim.NewAdam(n.trunk.Parameters(), lr)
+	oh := optim.NewAdam([]*dl.Tensor{n.head, n.hbias}, 10*lr)
+	rng := newRand(seed + 7)
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	for range epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for lo := 0; lo < len(order); lo += 32 {
+			gs := order[lo:min(lo+32, len(order))]
+			rows, y := make([]int, len(gs)), make([]int, len(gs))
+			for i, g := range gs {
+				rows[i], y[i] = groups[g][rng.IntN(len(groups[g]))], ytr[g]
+			}
+			ot.ZeroGrad()
+			oh.ZeroGrad()
+			nn.CrossEntropy(n.forward(input(rows)), y).Backward()
+			ot.Step()
+			oh.Step()
+		}
+	}
+	var acc float64
+	dl.NoGrad(func() {
+		ok := 0
+		for lo := 0; lo < len(test); lo += 64 {
+			rows := test[lo:min(lo+64, len(test))]
+			pred := n.forward(input(rows)).ArgMax(1)
+			for i := range rows {
+				if pred[i] == yte[lo+i] {
+					ok++
+				}
+			}
+		}
+		acc = float64(ok) / float64(len(test))
+	})
+	return acc
+}
+
+// mapsOf returns the cached maps of layer cut for the given rows, [len(rows), C, H, W].
+func (f *Features) mapsOf(cut int, rows []int) *dl.Tensor {
+	s := f.MapSize[cut]
+	dim := s[0] * s[1] * s[2]
+	return rowsOf(f.Maps[cut], dim, rows).Reshape(len(rows), s[0], s[1], s[2])
+}
+
+// imagesOf rebuilds the views of the given rows as a batch of images.
+func (f *Features) imagesOf(rows []int) *dl.Tensor {
+	views := make([]*dl.Tensor, len(rows))
+	var cache = map[int][]*dl.Tensor{}
+	for i, r := range rows {
+		img := f.Image[r]
+		if f.View[r] == 0 {
+			views[i] = f.Data.X.Slice(0, img, img+1)
+			continue
+		}
+		if cache[img] == nil {
+			cache[img] = f.Data.Views(img, true)
+		}
+		views[i] = cache[img][f.View[r]]
+	}
+	return dl.Concat(0, views...).Detach()
+}
