@@ -1,28 +1,20 @@
 package dl
 
-import (
-	"slices"
-	"sync/atomic"
-)
+import "slices"
 
-// noGrad counts the NoGrad scopes open; gradients are recorded only while it is zero.
-var noGrad atomic.Int32
+// NoGrad returns t for evaluation: a tensor sharing t's values, cut from t's graph, that carries
+// a no-grad mark. An op with a marked input records no graph and marks its result, even when
+// another input is a leaf that requires a gradient (a parameter), so model.Forward(x.NoGrad())
+// records nothing all the way through, which saves memory and time for inference and
+// evaluation. Next to an input that records a graph (the result of a recorded op), marked values
+// are constants: a target computed from x.NoGrad() can enter a training loss as it is. To use
+// one as a constant against a leaf that requires a gradient (an image being optimized), Detach
+// it. The mark travels with the tensors, not with a goroutine or a global switch: one goroutine
+// can evaluate while another trains.
+func (t *Tensor) NoGrad() *Tensor { return &Tensor{data: t.data, shape: t.shape, noGrad: true} }
 
-// NoGrad runs f with gradient recording off: ops inside f build no autograd graph, which saves
-// memory and time for inference and evaluation. Scopes nest.
-//
-// The switch is process-wide, not per goroutine (Go has no goroutine-local state): while one
-// goroutine is inside NoGrad, ops on every goroutine record nothing. Do not train on one
-// goroutine while another evaluates under NoGrad, and keep tests that reach NoGrad out of
-// t.Parallel.
-func NoGrad(f func()) {
-	noGrad.Add(1)
-	defer noGrad.Add(-1)
-	f()
-}
-
-// GradEnabled reports whether ops record the autograd graph (false inside NoGrad).
-func GradEnabled() bool { return noGrad.Load() == 0 }
+// IsNoGrad reports whether t carries the no-grad mark (see NoGrad): ops on it record nothing.
+func (t *Tensor) IsNoGrad() bool { return t.noGrad }
 
 // RequiresGrad reports whether a gradient is computed for t by Backward.
 func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }
@@ -53,17 +45,36 @@ func (t *Tensor) gradData() []float32 {
 	return t.grad.data
 }
 
-// newOp returns the result of op with the given values and shape. If gradients are enabled and
-// any input requires one, the result records its inputs and backward, which must add out.grad's
+// noGradOp reports whether an op on inputs records nothing and passes the no-grad mark on: an
+// input is marked and none records a graph (a leaf that requires a gradient, such as a
+// parameter, does not count). Next to an input that records a graph, marked inputs are constants.
+func noGradOp(inputs []*Tensor) bool {
+	marked := false
+	for _, in := range inputs {
+		if in.backward != nil && in.requiresGrad {
+			return false
+		}
+		marked = marked || in.noGrad
+	}
+	return marked
+}
+
+// newOp returns the result of op with the given values and shape. With a no-grad input and none
+// that records a graph (noGradOp), the result is no-grad, with no record. Otherwise, if any input
+// requires a gradient, the result records its inputs and backward, which must add out.grad's
 // contribution into each input's gradData (only for inputs that require a gradient). Nil inputs
 // (an optional bias or scale that was not given) are skipped.
 func newOp(op string, data []float32, shape []int, backward func(out *Tensor), inputs ...*Tensor) *Tensor {
 	out := &Tensor{data: data, shape: shape, op: op}
-	if backward == nil || !GradEnabled() {
-		return out
-	}
 	if slices.Contains(inputs, nil) {
 		inputs = slices.DeleteFunc(slices.Clone(inputs), func(t *Tensor) bool { return t == nil })
+	}
+	if noGradOp(inputs) {
+		out.noGrad = true
+		return out
+	}
+	if backward == nil {
+		return out
 	}
 	for _, in := range inputs {
 		if in.requiresGrad {

@@ -7,26 +7,43 @@ import (
 	"github.com/deepnb/deepnb/dl/internal/numtest"
 )
 
-// TestNoGradBuildsNoGraph is not parallel: NoGrad switches recording off for every goroutine.
+// TestNoGradBuildsNoGraph: an op with a no-grad input records nothing, even with a parameter
+// that requires a gradient, and passes the mark on.
 func TestNoGradBuildsNoGraph(t *testing.T) {
-	x := dl.New(f32s(1, 2, 3), 3).SetRequiresGrad(true)
-	var y *dl.Tensor
-	dl.NoGrad(func() {
-		if dl.GradEnabled() {
-			t.Errorf("GradEnabled inside NoGrad")
-		}
-		y = x.Mul(x).Sum()
-	})
-	if y.RequiresGrad() || y.Op() != "Sum" {
-		t.Errorf("NoGrad result: RequiresGrad %v, Op %q; want false, Sum", y.RequiresGrad(), y.Op())
+	t.Parallel()
+	w := dl.New(f32s(1, 2, 3), 3).SetRequiresGrad(true)
+	x := dl.New(f32s(4, 5, 6), 3)
+	y := w.Mul(x.NoGrad()).Sum()
+	if y.RequiresGrad() || y.Op() != "Sum" || !y.IsNoGrad() {
+		t.Errorf("NoGrad result: RequiresGrad %v, Op %q, IsNoGrad %v; want false, Sum, true", y.RequiresGrad(), y.Op(), y.IsNoGrad())
 	}
 	y.Backward() // no graph: nothing happens
-	if x.Grad() != nil {
-		t.Errorf("x.Grad() = %v after Backward of a NoGrad result, want nil", x.Grad())
+	if w.Grad() != nil {
+		t.Errorf("w.Grad() = %v after Backward of a NoGrad result, want nil", w.Grad())
 	}
-	if !dl.GradEnabled() {
-		t.Errorf("GradEnabled false after NoGrad")
+	if x.IsNoGrad() {
+		t.Errorf("x.NoGrad() marked x itself")
 	}
+	w.Mul(x).Sum().Backward() // without the mark, the same op records
+	numtest.Close(t, "grad", w.Grad().Data(), f32s(4, 5, 6), numtest.Exact, numtest.Exact)
+}
+
+// TestNoGradValueIsAConstantInARecordedGraph: a target computed from a no-grad input enters a
+// training loss as a constant: the loss records and w gets ∂Σ(w·x − target)²/∂w = 2(w·x − target)·x.
+func TestNoGradValueIsAConstantInARecordedGraph(t *testing.T) {
+	t.Parallel()
+	w := dl.New(f32s(1, 2, 3), 3).SetRequiresGrad(true)
+	x := dl.New(f32s(4, 5, 6), 3)
+	target := w.Mul(x.NoGrad()).MulScalar(0.5) // 2, 5, 9: no graph
+	if !target.IsNoGrad() || target.RequiresGrad() {
+		t.Fatalf("target: IsNoGrad %v, RequiresGrad %v; want true, false", target.IsNoGrad(), target.RequiresGrad())
+	}
+	d := w.Mul(x).Sub(target)
+	if d.IsNoGrad() || !d.RequiresGrad() {
+		t.Fatalf("w·x − target: IsNoGrad %v, RequiresGrad %v; want false, true", d.IsNoGrad(), d.RequiresGrad())
+	}
+	d.Mul(d).Sum().Backward()
+	numtest.Close(t, "grad", w.Grad().Data(), f32s(16, 50, 108), numtest.Exact, numtest.Exact)
 }
 
 func TestDetachStopsGradient(t *testing.T) {

@@ -101,7 +101,7 @@ func (c *conv2D) forward() []float32 {
 		bd = c.b.data
 	}
 	out := make([]float32, N*F*P)
-	if c.w.requiresGrad && GradEnabled() && !g.identity() {
+	if c.w.requiresGrad && !c.x.noGrad && !g.identity() {
 		c.saved = par.GetScratch(N * nch * G * band)
 	}
 	saved := c.saved

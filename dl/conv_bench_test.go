@@ -67,7 +67,7 @@ func BenchmarkConv2DForward(b *testing.B) {
 	for _, c := range convCases {
 		b.Run(c.name, func(b *testing.B) {
 			x, w, bias := c.tensors()
-			loop(b, func() { NoGrad(func() { Conv2D(x, w, bias, ConvOpts{Padding: c.pad}) }) })
+			loop(b, func() { Conv2D(x.NoGrad(), w, bias, ConvOpts{Padding: c.pad}) })
 			b.ReportMetric(c.flops()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}

@@ -13,10 +13,6 @@ import (
 	"github.com/deepnb/deepnb/dl/internal/numtest"
 )
 
-// The tests of the conv, pool, norm, dropout and embedding ops do not call t.Parallel: NoGrad
-// is process-wide, so a GradCheck running in a parallel test (it evaluates under NoGrad) would
-// stop the other tests' ops from recording the graph.
-
 // naiveConv2D is the slow oracle: the defining sum of Conv2D, accumulated in float64.
 func naiveConv2D(x, w, b *dl.Tensor, o dl.ConvOpts) (data []float32, shape []int) {
 	s, p, d, G := max(o.Stride, 1), o.Padding, max(o.Dilation, 1), max(o.Groups, 1)

@@ -38,7 +38,8 @@
 //
 // The graph is built as the program runs (define-by-run). Backward on a one-element tensor
 // computes the gradient of every tensor it depends on that requires a gradient; gradients
-// accumulate until ZeroGrad. NoGrad turns recording off; Detach cuts a tensor from the graph.
+// accumulate until ZeroGrad. x.NoGrad() marks an input so that nothing computed from it records a graph (per tensor, so
+// safe across goroutines); Detach cuts a tensor from the graph.
 //
 // # Errors
 //

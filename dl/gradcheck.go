@@ -37,8 +37,7 @@ const GradCheckTol = 1e-2
 // pass differs from the first. f must be
 // deterministic (seed any randomness inside it) and must not modify its inputs. GradCheck
 // evaluates f once for Backward and 2·(number of input elements) more times for the
-// differences, so keep the inputs small. It does not use NoGrad, which is process-wide, so it
-// is safe in parallel tests.
+// differences, so keep the inputs small.
 //
 // Every input is marked SetRequiresGrad(true) and its gradient is reset; the inputs' values are
 // restored on return. Pick inputs away from kinks (ReLU at 0, Abs at 0, ties for Max), where
@@ -88,8 +87,7 @@ func GradCheck(f func(xs ...*Tensor) *Tensor, xs ...*Tensor) (maxErr float64, re
 			for j := range v {
 				x.data[j] = float32(v[j])
 			}
-			// Not under NoGrad: that switch is global and would disturb other goroutines
-			// (parallel tests); the graph built here is simply dropped.
+			// The graph built here is simply dropped.
 			y := f(xs...)
 			s := 0.0
 			for j, v := range y.data {

@@ -47,7 +47,7 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 	// The index of each maximum within its input plane, for the backward pass only: without a
 	// graph to record (inference, evaluation) it is neither kept nor computed.
 	var arg []int32
-	if GradEnabled() && x.requiresGrad {
+	if x.requiresGrad && !x.noGrad {
 		arg = make([]int32, N*C*P)
 	}
 	xd := x.data

@@ -14,8 +14,8 @@ import (
 // strides sᵢ are the products of the later dimensions. A Tensor of no dimensions is a scalar
 // holding one value.
 //
-// Ops are methods that return new tensors: x.MatMul(w).Add(b).ReLU(). When gradients are
-// enabled (see NoGrad) and an input requires a gradient, the result records how it was made,
+// Ops are methods that return new tensors: x.MatMul(w).Add(b).ReLU(). When no input is
+// marked no-grad (see NoGrad) and an input requires a gradient, the result records how it was made,
 // and Backward walks that record in reverse to fill every Grad.
 type Tensor struct {
 	data  []float32
@@ -23,6 +23,7 @@ type Tensor struct {
 
 	requiresGrad bool
 	grad         *Tensor
+	noGrad       bool // see NoGrad: ops on t record no graph and pass the mark on
 
 	// Autograd record, set by newOp: the op's name, its inputs and the function that adds
 	// out.grad's contribution into each input's gradient.

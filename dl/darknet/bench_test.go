@@ -3,7 +3,6 @@ package darknet_test
 import (
 	"testing"
 
-	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/darknet"
 )
 
@@ -11,12 +10,10 @@ import (
 // figure scripts/bench.sh compares with PyTorch (scripts/tinyyolo_torch.py).
 func BenchmarkTinyYOLOv2Forward(b *testing.B) {
 	net := tinyYOLO(b, 2)
-	x := darknet.Letterbox(photo(b, "dog"), net.Width, net.Height)
-	dl.NoGrad(func() {
+	x := darknet.Letterbox(photo(b, "dog"), net.Width, net.Height).NoGrad()
+	net.Forward(x)
+	b.ResetTimer()
+	for range b.N {
 		net.Forward(x)
-		b.ResetTimer()
-		for range b.N {
-			net.Forward(x)
-		}
-	})
+	}
 }

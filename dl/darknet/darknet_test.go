@@ -451,11 +451,9 @@ layers=-2
 		slow := n.Activations(xg)
 		var fast []*dl.Tensor
 		var last, again *dl.Tensor
-		dl.NoGrad(func() {
-			fast = n.Activations(x)
-			last = n.Forward(x)
-			again = n.ForwardUntil(x, len(n.Layers)-1)
-		})
+		fast = n.Activations(x.NoGrad())
+		last = n.Forward(x.NoGrad())
+		again = n.ForwardUntil(x.NoGrad(), len(n.Layers)-1)
 		for i := range slow {
 			if slow[i].Op() == "" && i > 0 && n.Layers[i].Kind != darknet.Route {
 				t.Errorf("layer %d: the graph was not recorded", i)

@@ -68,9 +68,7 @@ type DetectOpts struct {
 // Detection per box and class scoring above the threshold, sorted by score, highest first.
 // Detect fails if the network has no region or yolo layer.
 func (n *Net) Detect(img image.Image, o DetectOpts) ([]Detection, error) {
-	var acts []*dl.Tensor
-	x := Letterbox(img, n.Width, n.Height)
-	dl.NoGrad(func() { acts = n.Activations(x) })
+	acts := n.Activations(Letterbox(img, n.Width, n.Height).NoGrad())
 	b := img.Bounds()
 	return n.Decode(acts, b.Dx(), b.Dy(), o)
 }

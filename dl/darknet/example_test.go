@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/deepnb/deepnb/datasets"
-	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/darknet"
 )
 
@@ -94,8 +93,7 @@ func ExampleNet_ForwardUntil() {
 	}
 	photo := image.NewRGBA(image.Rect(0, 0, 640, 480)) // a black photo, letterboxed on grey
 	x := darknet.Letterbox(photo, net.Width, net.Height)
-	var first, deep *dl.Tensor
-	dl.NoGrad(func() { first, deep = net.ForwardUntil(x, 0), net.ForwardUntil(x, 12) })
+	first, deep := net.ForwardUntil(x.NoGrad(), 0), net.ForwardUntil(x.NoGrad(), 12)
 	fmt.Println(x.Shape(), first.Shape(), deep.Shape(), net.Filters(0).Shape())
 	// Output:
 	// [1 3 416 416] [1 16 416 416] [1 1024 13 13] [16 3 3 3]

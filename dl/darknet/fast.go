@@ -21,10 +21,10 @@ import (
 // buffers the Net keeps between calls (see Net.Forward). The tests check both paths against
 // each other and against Darknet, and each convolution path against dl.Conv2D.
 
-// needsGrad reports whether a forward pass from x must record the graph: gradients are enabled
-// and x or a parameter requires one.
+// needsGrad reports whether a forward pass from x must record the graph: x is not marked
+// no-grad (dl.Tensor.NoGrad) and x or a parameter requires a gradient.
 func (n *Net) needsGrad(x *dl.Tensor) bool {
-	if !dl.GradEnabled() {
+	if x.IsNoGrad() {
 		return false
 	}
 	if x.RequiresGrad() {

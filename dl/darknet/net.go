@@ -278,7 +278,7 @@ func (n *Net) NamedParameters() []nn.Named {
 // Forward runs x [N, C, H, W] (the letterboxed images, see Letterbox) through every layer and
 // returns the last layer's output.
 //
-// Without gradients (under dl.NoGrad, or when neither x nor a parameter requires one), the
+// Without gradients (x marked dl.Tensor.NoGrad, or neither x nor a parameter requiring one), the
 // intermediate feature maps are written into buffers the Net keeps for the next call, about
 // 100 MB for Tiny YOLO on one 416×416 image: repeated passes then allocate only their result.
 func (n *Net) Forward(x *dl.Tensor) *dl.Tensor { return n.ForwardUntil(x, len(n.Layers)-1) }
@@ -331,11 +331,17 @@ func (n *Net) run(x *dl.Tensor, last int, keepAll bool) []*dl.Tensor {
 		default:
 			outs[i] = l.forward(x, outs)
 		}
+		if fast && !outs[i].IsNoGrad() && x.IsNoGrad() {
+			outs[i] = outs[i].NoGrad() // the fast layers' outputs carry the input's mark on
+		}
 		x = outs[i]
 	}
 	if arena != nil && n.Layers[last].Kind == Route && len(n.Layers[last].Sources) == 1 {
 		// The result would share a reused buffer.
 		outs[last] = dl.New(slices.Clone(outs[last].Data()), outs[last].Shape()...)
+		if x.IsNoGrad() {
+			outs[last] = outs[last].NoGrad()
+		}
 	}
 	return outs
 }

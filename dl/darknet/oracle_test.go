@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/deepnb/deepnb/datasets"
-	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/darknet"
 )
 
@@ -128,8 +127,7 @@ func TestOracle(t *testing.T) {
 				if s := stats(x.Data()); s[0] != ref.input[0] && math.Abs(s[0]-ref.input[0]) > 1e-6*ref.input[0] || math.Abs(s[1]-ref.input[1]) > 1e-6*ref.input[1] {
 					t.Errorf("letterboxed input: sum %.9g, sum of squares %.9g; Darknet %.9g, %.9g", s[0], s[1], ref.input[0], ref.input[1])
 				}
-				var acts []*dl.Tensor
-				dl.NoGrad(func() { acts = net.Activations(x) })
+				acts := net.Activations(x.NoGrad())
 				if len(acts) != len(ref.layers) {
 					t.Fatalf("%d layers, Darknet %d", len(acts), len(ref.layers))
 				}
@@ -215,8 +213,7 @@ func TestOracleActivations(t *testing.T) {
 	}
 	net := tinyYOLO(t, 2)
 	x := darknet.Letterbox(photo(t, "dog"), net.Width, net.Height)
-	var acts []*dl.Tensor
-	dl.NoGrad(func() { acts = net.Activations(x) })
+	acts := net.Activations(x.NoGrad())
 	for _, layer := range []int{9, 14} {
 		ref := readF32(t, fmt.Sprintf("testdata/darknet/v2_dog_layer%d.f32", layer))
 		got := acts[layer].Data()

@@ -23,7 +23,6 @@ func checkModule(t *testing.T, m nn.Module, x *dl.Tensor) {
 }
 
 func TestLayerGrads(t *testing.T) {
-	// Not parallel: GradCheck evaluates under dl.NoGrad, which is process-wide.
 	rng := rand.New(rand.NewPCG(1, 1))
 	conv := nn.NewConv2D(rng, 2, 3, 3).WithPadding(1)
 	strided := nn.NewConv2D(rng, 2, 4, 3).WithStride(2)
@@ -91,7 +90,6 @@ func TestLayerGrads(t *testing.T) {
 }
 
 func TestAttentionGrads(t *testing.T) {
-	// Not parallel: GradCheck evaluates under dl.NoGrad, which is process-wide.
 	rng := rand.New(rand.NewPCG(1, 1))
 	att := nn.NewAdditiveAttention(rng, 3, 4, 9) // 9 units: 8 vector lanes and a scalar tail
 	q, k := dl.RandN(rng, 2, 3), dl.RandN(rng, 2, 6, 4)

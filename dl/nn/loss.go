@@ -190,7 +190,7 @@ func BCEWithLogits(logits, targets *dl.Tensor) *dl.Tensor {
 
 // ContentLoss is the content loss of neural style transfer (Gatys et al. 2016): the mean squared
 // error between the feature maps of the generated image and those of the content image,
-// MSELoss(features, target). Pass target detached (or computed under dl.NoGrad).
+// MSELoss(features, target). Pass target detached (or computed from an input marked x.NoGrad()).
 func ContentLoss(features, target *dl.Tensor) *dl.Tensor {
 	return MSELoss(features, target)
 }

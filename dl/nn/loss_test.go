@@ -39,7 +39,6 @@ func TestLinearGolden(t *testing.T) {
 }
 
 func TestLinearGrad(t *testing.T) {
-	// Not parallel: GradCheck evaluates under dl.NoGrad, which is process-wide.
 	rng := rand.New(rand.NewPCG(1, 1))
 	l := nn.NewLinear(rng, 4, 3)
 	x := dl.RandN(rng, 2, 5, 4)
@@ -142,7 +141,6 @@ func TestGramGolden(t *testing.T) {
 }
 
 func TestLossGrads(t *testing.T) {
-	// Not parallel: GradCheck evaluates under dl.NoGrad, which is process-wide.
 	rng := rand.New(rand.NewPCG(1, 1))
 	labels := []int{0, 2, 1, 2}
 	for i, tc := range []struct {

@@ -99,7 +99,6 @@ func TestSequenceMatchesCells(t *testing.T) {
 }
 
 func TestRecurrentGrad(t *testing.T) {
-	// Not parallel: GradCheck evaluates under dl.NoGrad, which is process-wide.
 	rng := rand.New(rand.NewPCG(1, 1))
 	const B, T, In, H = 2, 3, 3, 2
 	x := dl.RandN(rng, B, T, In)

@@ -46,8 +46,8 @@
 // # Autograd
 //
 // Training steps record the graph and call Backward on the loss; evaluation (Accuracy, and the
-// test accuracy of each epoch) runs under dl.NoGrad, which is process-wide: do not train another
-// model on another goroutine meanwhile.
+// test accuracy of each epoch) feeds the model inputs marked no-grad (dl.Tensor.NoGrad), which
+// record nothing; the mark travels with the tensors, so another goroutine may train meanwhile.
 //
 // # Errors
 //

@@ -10,7 +10,7 @@ import (
 
 // Predict returns model's class for each example of s, in order: the index of the largest value
 // of its output row [classes] (ties go to the first class), evaluated in batches of batch
-// examples under dl.NoGrad. Like Accuracy, it switches the model to evaluation mode
+// examples marked no-grad (dl.Tensor.NoGrad). Like Accuracy, it switches the model to evaluation mode
 // (nn.SetTrain) and leaves it there. An empty set gives an empty slice.
 //
 // Predict panics if batch < 1, and with a *dl.ShapeError if the model's output is not [b,
@@ -24,15 +24,13 @@ func Predict(model nn.Module, s *datasets.Set, batch int) []int {
 		return pred
 	}
 	nn.SetTrain(model, false)
-	dl.NoGrad(func() {
-		for x, y := range s.Batches(batch, 0) {
-			out := model.Forward(x)
-			if out.Dims() != 2 || out.Dim(0) != len(y) {
-				panic(&dl.ShapeError{Op: "train.Predict", A: out.Shape(), Msg: fmt.Sprintf("want the model's output [%d, classes], got", len(y))})
-			}
-			pred = append(pred, out.ArgMax(1)...)
+	for x, y := range s.Batches(batch, 0) {
+		out := model.Forward(x.NoGrad())
+		if out.Dims() != 2 || out.Dim(0) != len(y) {
+			panic(&dl.ShapeError{Op: "train.Predict", A: out.Shape(), Msg: fmt.Sprintf("want the model's output [%d, classes], got", len(y))})
 		}
-	})
+		pred = append(pred, out.ArgMax(1)...)
+	}
 	return pred
 }
 

@@ -213,7 +213,7 @@ func countCorrect(out *dl.Tensor, y []int) int {
 
 // Accuracy returns the fraction of s's examples, in [0, 1], for which model's output row
 // [classes] has its largest value at the label (ties go to the first class), evaluated in order
-// in batches of batch examples under dl.NoGrad. It switches the model to evaluation mode
+// in batches of batch examples marked no-grad (dl.Tensor.NoGrad). It switches the model to evaluation mode
 // (nn.SetTrain) and leaves it there. An empty set has accuracy 0.
 //
 // Accuracy panics if batch < 1, and with a *dl.ShapeError if the model's output is not [b,
@@ -227,15 +227,13 @@ func Accuracy(model nn.Module, s *datasets.Set, batch int) float64 {
 	}
 	nn.SetTrain(model, false)
 	correct := 0
-	dl.NoGrad(func() {
-		for x, y := range s.Batches(batch, 0) {
-			out := model.Forward(x)
-			if out.Dims() != 2 || out.Dim(0) != len(y) {
-				panic(&dl.ShapeError{Op: "train.Accuracy", A: out.Shape(), Msg: fmt.Sprintf("want the model's output [%d, classes], got", len(y))})
-			}
-			correct += countCorrect(out, y)
+	for x, y := range s.Batches(batch, 0) {
+		out := model.Forward(x.NoGrad())
+		if out.Dims() != 2 || out.Dim(0) != len(y) {
+			panic(&dl.ShapeError{Op: "train.Accuracy", A: out.Shape(), Msg: fmt.Sprintf("want the model's output [%d, classes], got", len(y))})
 		}
-	})
+		correct += countCorrect(out, y)
+	}
 	return float64(correct) / float64(s.Len())
 }
 

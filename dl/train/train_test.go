@@ -16,9 +16,6 @@ import (
 	"github.com/deepnb/deepnb/dl/train"
 )
 
-// The tests here train models, and training and evaluation toggle dl.NoGrad, which is
-// process-wide: they do not call t.Parallel.
-
 // synth returns n noisy 1×4×4 images of 4 classes: class c is noise N(0, 0.3²) plus 1 on the
 // 2×2 quadrant c. A small MLP separates them almost perfectly.
 func synth(n int, seed uint64) *datasets.Set {
@@ -331,13 +328,13 @@ func TestAccuracy(t *testing.T) {
 type modeProbe struct {
 	*nn.Sequential
 	train bool
-	log   [][2]bool // {dl.GradEnabled(), train}
+	log   [][2]bool // {recording (input not marked no-grad), train}
 }
 
 func (m *modeProbe) SetTrain(train bool) { m.train = train; m.Sequential.SetTrain(train) }
 
 func (m *modeProbe) Forward(x *dl.Tensor) *dl.Tensor {
-	m.log = append(m.log, [2]bool{dl.GradEnabled(), m.train})
+	m.log = append(m.log, [2]bool{!x.IsNoGrad(), m.train})
 	return m.Sequential.Forward(x)
 }
 

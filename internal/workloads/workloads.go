@@ -25,7 +25,8 @@ import (
 func SGEMMGFLOPS(n int) float64 {
 	rng := rand.New(rand.NewPCG(uint64(n), 1))
 	a, b := dl.RandN(rng, n, n), dl.RandN(rng, n, n)
-	mm := func() { dl.NoGrad(func() { a.MatMul(b) }) }
+	an := a.NoGrad()
+	mm := func() { an.MatMul(b) }
 	for range 3 {
 		mm()
 	}
@@ -118,18 +119,16 @@ func TrainEpoch(model nn.Module, opt optim.Optimizer, train, test *datasets.Set,
 func Accuracy(model nn.Module, s *datasets.Set, flat bool) float64 {
 	nn.SetTrain(model, false)
 	correct := 0
-	dl.NoGrad(func() {
-		for x, y := range s.Batches(1000, 0) {
-			if flat {
-				x = x.Reshape(x.Dim(0), -1)
-			}
-			for i, p := range model.Forward(x).ArgMax(1) {
-				if p == y[i] {
-					correct++
-				}
+	for x, y := range s.Batches(1000, 0) {
+		if flat {
+			x = x.Reshape(x.Dim(0), -1)
+		}
+		for i, p := range model.Forward(x.NoGrad()).ArgMax(1) {
+			if p == y[i] {
+				correct++
 			}
 		}
-	})
+	}
 	return 100 * float64(correct) / float64(s.Len())
 }
 
@@ -227,12 +226,10 @@ func StyleStep() func() {
 	style := dl.RandU(rng, 0, 1, 1, 3, 128, 128)
 	var cTarget *dl.Tensor
 	var sTargets []*dl.Tensor
-	dl.NoGrad(func() {
-		cTarget = feats(content)[3]
-		for _, f := range feats(style) {
-			sTargets = append(sTargets, nn.Gram(f))
-		}
-	})
+	cTarget = feats(content.NoGrad())[3]
+	for _, f := range feats(style.NoGrad()) {
+		sTargets = append(sTargets, nn.Gram(f))
+	}
 	img := content.Clone().SetRequiresGrad(true)
 	opt := optim.NewAdam([]*dl.Tensor{img}, 0.02)
 	return func() {

@@ -31,32 +31,30 @@ func TestMatchesDarknet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := darknet.Letterbox(photo, 416, 416)
+	x := darknet.Letterbox(photo, 416, 416).NoGrad()
 	last := 13
 	if testing.Short() {
 		last = 8
 	}
-	dl.NoGrad(func() {
-		var outs []*dl.Tensor
-		b.Run(x, 0, last, func(i int, y *dl.Tensor) { outs = append(outs, y) })
-		for _, i := range []int{0, 1, 4, 8, 11, 13} {
-			if i > last {
-				continue
-			}
-			want := net.ForwardUntil(x, i).Data()
-			got := outs[i].Data()
-			if len(got) != len(want) {
-				t.Fatalf("layer %d: %d values, darknet %d", i, len(got), len(want))
-			}
-			var worst float64
-			for k := range got {
-				worst = max(worst, math.Abs(float64(got[k]-want[k])))
-			}
-			if worst > 1e-3 {
-				t.Errorf("layer %d (%s): max |Δ| %.3g from darknet", i, b.Layers[i].Name, worst)
-			}
+	var outs []*dl.Tensor
+	b.Run(x, 0, last, func(i int, y *dl.Tensor) { outs = append(outs, y) })
+	for _, i := range []int{0, 1, 4, 8, 11, 13} {
+		if i > last {
+			continue
 		}
-	})
+		want := net.ForwardUntil(x, i).Data()
+		got := outs[i].Data()
+		if len(got) != len(want) {
+			t.Fatalf("layer %d: %d values, darknet %d", i, len(got), len(want))
+		}
+		var worst float64
+		for k := range got {
+			worst = max(worst, math.Abs(float64(got[k]-want[k])))
+		}
+		if worst > 1e-3 {
+			t.Errorf("layer %d (%s): max |Δ| %.3g from darknet", i, b.Layers[i].Name, worst)
+		}
+	}
 }
 
 // TestSizesAndPools: any multiple of 32 goes through; average pooling keeps the shapes and
@@ -66,12 +64,9 @@ func TestSizesAndPools(t *testing.T) {
 	for _, tc := range []struct {
 		size, out int
 	}{{32, 1}, {64, 2}, {96, 3}} {
-		x := dl.Full(0.5, 1, 3, tc.size, tc.size)
-		var ym, ya *dl.Tensor
-		dl.NoGrad(func() {
-			ym = backbone.New(net, backbone.MaxPool).Forward(x, 0, 13)
-			ya = backbone.New(net, backbone.AvgPool).Forward(x, 0, 13)
-		})
+		x := dl.Full(0.5, 1, 3, tc.size, tc.size).NoGrad()
+		ym := backbone.New(net, backbone.MaxPool).Forward(x, 0, 13)
+		ya := backbone.New(net, backbone.AvgPool).Forward(x, 0, 13)
 		if s := ym.Shape(); s[1] != 512 || s[2] != tc.out || s[3] != tc.out {
 			t.Errorf("size %d: output %v, want [1 512 %d %d]", tc.size, s, tc.out, tc.out)
 		}

@@ -15,13 +15,11 @@ func Example() {
 		panic(err)
 	}
 	b := backbone.New(net, backbone.MaxPool)
-	x := dl.Full(0.5, 1, 3, 64, 64)
-	dl.NoGrad(func() {
-		b.Run(x, 0, b.Last(), func(i int, y *dl.Tensor) {
-			if b.Layers[i].Conv {
-				fmt.Println(b.Layers[i].Name, y.Shape()[1:])
-			}
-		})
+	x := dl.Full(0.5, 1, 3, 64, 64).NoGrad()
+	b.Run(x, 0, b.Last(), func(i int, y *dl.Tensor) {
+		if b.Layers[i].Conv {
+			fmt.Println(b.Layers[i].Name, y.Shape()[1:])
+		}
 	})
 	// Output:
 	// conv_0 [16 64 64]

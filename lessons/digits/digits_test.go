@@ -31,8 +31,7 @@ func TestNewCNN(t *testing.T) {
 }
 
 // TestTrainCNN: the first call trains (above chance on held-out digits) and writes the
-// checkpoint; the second loads it, with the same weights, and calls no watcher. Not parallel
-// (training reaches dl.NoGrad).
+// checkpoint; the second loads it, with the same weights, and calls no watcher.
 func TestTrainCNN(t *testing.T) {
 	const n = 1000
 	trainSet, testSet, err := datasets.MNIST(n, 500)

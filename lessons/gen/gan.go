@@ -49,7 +49,7 @@ func (g *GAN) NamedParameters() []nn.Named { return g.group().NamedParameters() 
 func (g *GAN) Generate(n int, seed uint64) *dl.Tensor {
 	var out *dl.Tensor
 	z := dl.RandN(rand.New(rand.NewPCG(seed, 47)), n, g.Z)
-	dl.NoGrad(func() { out = g.G.Forward(z) })
+	out = g.G.Forward(z.NoGrad())
 	return out
 }
 

@@ -24,25 +24,23 @@ func Judge(cnn *nn.Sequential, x *dl.Tensor) Judgement {
 	body := nn.NewSequential(cnn.Layers[:len(cnn.Layers)-1]...)
 	head := cnn.Layers[len(cnn.Layers)-1]
 	nn.SetTrain(cnn, false)
-	dl.NoGrad(func() {
-		for lo := 0; lo < x.Dim(0); lo += 250 {
-			f := body.Forward(x.Slice(0, lo, min(lo+250, x.Dim(0))))
-			p := head.Forward(f).Softmax(1)
-			labels := p.ArgMax(1)
-			for i, l := range labels {
-				j.Labels = append(j.Labels, l)
-				j.Conf = append(j.Conf, float64(p.At(i, l)))
-			}
-			d, w := f.Data(), f.Dim(1)
-			for i := range f.Dim(0) {
-				r := make([]float64, w)
-				for k, v := range d[i*w : (i+1)*w] {
-					r[k] = float64(v)
-				}
-				j.Features = append(j.Features, r)
-			}
+	for lo := 0; lo < x.Dim(0); lo += 250 {
+		f := body.Forward(x.Slice(0, lo, min(lo+250, x.Dim(0))).NoGrad())
+		p := head.Forward(f).Softmax(1)
+		labels := p.ArgMax(1)
+		for i, l := range labels {
+			j.Labels = append(j.Labels, l)
+			j.Conf = append(j.Conf, float64(p.At(i, l)))
 		}
-	})
+		d, w := f.Data(), f.Dim(1)
+		for i := range f.Dim(0) {
+			r := make([]float64, w)
+			for k, v := range d[i*w : (i+1)*w] {
+				r[k] = float64(v)
+			}
+			j.Features = append(j.Features, r)
+		}
+	}
 	return j
 }
 

@@ -115,19 +115,17 @@ func TrainVAE(v *VAE, x *dl.Tensor, o VAEOpts) []float64 {
 func (v *VAE) TestELBO(x *dl.Tensor, samples int, seed uint64) (elbo, rec, kl float64) {
 	rng := rand.New(rand.NewPCG(seed, 37))
 	n := 0
-	dl.NoGrad(func() {
-		for range samples {
-			for lo := 0; lo < x.Dim(0); lo += 500 {
-				hi := min(lo+500, x.Dim(0))
-				e, r, k := v.ELBO(x.Slice(0, lo, hi), rng)
-				w := float64(hi - lo)
-				elbo += float64(e.Item()) * w
-				rec += r * w
-				kl += k * w
-				n += hi - lo
-			}
+	for range samples {
+		for lo := 0; lo < x.Dim(0); lo += 500 {
+			hi := min(lo+500, x.Dim(0))
+			e, r, k := v.ELBO(x.Slice(0, lo, hi).NoGrad(), rng)
+			w := float64(hi - lo)
+			elbo += float64(e.Item()) * w
+			rec += r * w
+			kl += k * w
+			n += hi - lo
 		}
-	})
+	}
 	return elbo / float64(n), rec / float64(n), kl / float64(n)
 }
 
@@ -135,14 +133,14 @@ func (v *VAE) TestELBO(x *dl.Tensor, samples int, seed uint64) (elbo, rec, kl fl
 // [n, 1, 28, 28].
 func (v *VAE) Decode(z *dl.Tensor) *dl.Tensor {
 	var out *dl.Tensor
-	dl.NoGrad(func() { out = v.Dec.Forward(z).Sigmoid().Reshape(z.Dim(0), 1, 28, 28) })
+	out = v.Dec.Forward(z.NoGrad()).Sigmoid().Reshape(z.Dim(0), 1, 28, 28)
 	return out
 }
 
 // Means returns μ(x), the posterior means of x's images, [n, Latent].
 func (v *VAE) Means(x *dl.Tensor) *dl.Tensor {
 	var out *dl.Tensor
-	dl.NoGrad(func() { out = v.Enc.Forward(x).Slice(1, 0, v.Latent).Clone() })
+	out = v.Enc.Forward(x.NoGrad()).Slice(1, 0, v.Latent).Clone()
 	return out
 }
 

@@ -195,7 +195,7 @@ func FitMLP(mlp *nn.Sequential, t *datasets.Table, s Scaler, steps int, lr, wd f
 // PredictMLP returns mlp's predictions for t's rows, in the target's units.
 func PredictMLP(mlp nn.Module, t *datasets.Table, s Scaler) []float64 {
 	var out []float64
-	dl.NoGrad(func() { out = s.Unscale(mlp.Forward(s.X(t))) })
+	out = s.Unscale(mlp.Forward(s.X(t).NoGrad()))
 	return out
 }
 

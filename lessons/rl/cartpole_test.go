@@ -127,8 +127,7 @@ func TestCartPoleSeed(t *testing.T) {
 
 // TestREINFORCELearns trains a policy network for 250 episodes on a fixed seed (a few seconds;
 // seeds 1–5 all reach a greedy return of 200 or more there, 440–470 for most): its greedy policy
-// must balance the pole far longer than the untrained one (about 9 steps). Not parallel:
-// REINFORCE reaches dl.NoGrad.
+// must balance the pole far longer than the untrained one (about 9 steps).
 func TestREINFORCELearns(t *testing.T) {
 	p := NewPolicyNet(rand.New(rand.NewPCG(1, 1)), 4, 32, 2)
 	before := Mean(EvaluatePolicy(p, 20, 1000, nil))

@@ -166,7 +166,7 @@ func QValues(net *QNet, f func(s int) []float32, n int) [][]float64 {
 		x = append(x, f(s)...)
 	}
 	var out *dl.Tensor
-	dl.NoGrad(func() { out = net.Forward(dl.New(x, n, len(x)/n)) })
+	out = net.Forward(dl.New(x, n, len(x)/n).NoGrad())
 	nA := out.Dim(1)
 	Q := make([][]float64, n)
 	for s := range Q {
@@ -202,7 +202,7 @@ func DQN(env TabularEnv, cfg DQNConfig) DQNResult {
 
 	qOf := func(n *QNet, s int) []float64 {
 		var out *dl.Tensor
-		dl.NoGrad(func() { out = n.Forward(dl.New(cfg.Features(s), 1, in)) })
+		out = n.Forward(dl.New(cfg.Features(s), 1, in).NoGrad())
 		q := make([]float64, nA)
 		for a := range q {
 			q[a] = float64(out.Data()[a])
@@ -251,7 +251,7 @@ func dqnUpdate(net, target *QNet, opt optim.Optimizer, batch []Experience, cfg D
 		x2 = append(x2, cfg.Features(e.Next)...)
 	}
 	var next *dl.Tensor
-	dl.NoGrad(func() { next = target.Forward(dl.New(x2, B, in)) })
+	next = target.Forward(dl.New(x2, B, in).NoGrad())
 	y := make([]float32, B)
 	mask := make([]float32, B*nA)
 	for i, e := range batch {

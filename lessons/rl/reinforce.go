@@ -32,7 +32,7 @@ func (p *PolicyNet) Probs(s []float64) []float64 {
 		x[i] = float32(v)
 	}
 	var out *dl.Tensor
-	dl.NoGrad(func() { out = p.Forward(dl.New(x, 1, len(x))).Softmax(1) })
+	out = p.Forward(dl.New(x, 1, len(x)).NoGrad()).Softmax(1)
 	probs := make([]float64, out.Len())
 	for i, v := range out.Data() {
 		probs[i] = float64(v)
@@ -102,7 +102,7 @@ type ReinforceResult struct {
 //
 // (advantages normalised to mean 0 and variance 1 per batch). It stops after Episodes episodes or
 // once the mean return of the last 100 reaches StopAt. The same config and initial policy give
-// the same run. It reaches dl.NoGrad, which is process-wide: do not run it in parallel tests.
+// the same run.
 //
 // Introduced in notebooks/05-reinforcement-learning.
 func REINFORCE(policy *PolicyNet, cfg ReinforceConfig) ReinforceResult {
@@ -137,8 +137,7 @@ func REINFORCE(policy *PolicyNet, cfg ReinforceConfig) ReinforceResult {
 		g := dl.New(returns, n, 1)
 
 		// The baseline's values before its update give the advantages.
-		var v *dl.Tensor
-		dl.NoGrad(func() { v = vForward(x) })
+		v := vForward(x.NoGrad())
 		adv := make([]float64, n)
 		for i := range adv {
 			adv[i] = float64(returns[i] - v.Data()[i])

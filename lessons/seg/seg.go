@@ -137,21 +137,19 @@ func Train(net *Net, scenes []shapes.Scene, o Opts) []float64 {
 // Predict returns the most likely class of every pixel of each scene, as class masks.
 func Predict(net *Net, scenes []shapes.Scene) [][]uint8 {
 	var out [][]uint8
-	dl.NoGrad(func() {
-		for lo := 0; lo < len(scenes); lo += 50 {
-			x, _ := Batch(scenes[lo:min(lo+50, len(scenes))])
-			logits := net.Forward(x)
-			b, c, h, w := logits.Dim(0), logits.Dim(1), logits.Dim(2), logits.Dim(3)
-			cls := logits.Permute(0, 2, 3, 1).Reshape(b*h*w, c).ArgMax(1)
-			for i := range b {
-				m := make([]uint8, h*w)
-				for p := range m {
-					m[p] = uint8(cls[i*h*w+p])
-				}
-				out = append(out, m)
+	for lo := 0; lo < len(scenes); lo += 50 {
+		x, _ := Batch(scenes[lo:min(lo+50, len(scenes))])
+		logits := net.Forward(x.NoGrad())
+		b, c, h, w := logits.Dim(0), logits.Dim(1), logits.Dim(2), logits.Dim(3)
+		cls := logits.Permute(0, 2, 3, 1).Reshape(b*h*w, c).ArgMax(1)
+		for i := range b {
+			m := make([]uint8, h*w)
+			for p := range m {
+				m[p] = uint8(cls[i*h*w+p])
 			}
+			out = append(out, m)
 		}
-	})
+	}
 	return out
 }
 

@@ -217,14 +217,12 @@ func TrainCaptioner(m *Captioner, train, val []shapes.Scene, cfg CaptionConfig, 
 			elapsed += nowSeconds() - t0
 			ep := CaptionEpoch{Epoch: e, Loss: sum / float64(n), Seconds: elapsed}
 			if len(val) > 0 {
-				dl.NoGrad(func() {
-					vs := 0.0
-					for idx := range datasets.Batches(len(val), 100, 0) {
-						x, ids := encode(val, idx)
-						vs += float64(m.Loss(x, ids).Item()) * float64(len(idx))
-					}
-					ep.ValLoss = vs / float64(len(val))
-				})
+				vs := 0.0
+				for idx := range datasets.Batches(len(val), 100, 0) {
+					x, ids := encode(val, idx)
+					vs += float64(m.Loss(x.NoGrad(), ids).Item()) * float64(len(idx))
+				}
+				ep.ValLoss = vs / float64(len(val))
 			}
 			hist = append(hist, ep)
 			if onEpoch != nil {
@@ -245,28 +243,26 @@ type Decoded struct {
 func (m *Captioner) Greedy(scenes []shapes.Scene) []Decoded {
 	v := shapes.NewVocab()
 	out := make([]Decoded, len(scenes))
-	dl.NoGrad(func() {
-		d := m.decoder(m.Encode(shapes.Images(scenes)))
-		B := len(scenes)
-		prev := slices.Repeat([]int{shapes.Start}, B)
-		done := make([]bool, B)
-		for range capMaxWords {
-			logits, alpha := d.step(prev)
-			L := alpha.Dim(1)
-			prev = logits.ArgMax(1)
-			for b := range B {
-				if done[b] {
-					continue
-				}
-				if prev[b] == shapes.End {
-					done[b] = true
-					continue
-				}
-				out[b].Words = append(out[b].Words, v.Words[prev[b]])
-				out[b].Attention = append(out[b].Attention, slices.Clone(alpha.Data()[b*L:(b+1)*L]))
+	d := m.decoder(m.Encode(shapes.Images(scenes).NoGrad()))
+	B := len(scenes)
+	prev := slices.Repeat([]int{shapes.Start}, B)
+	done := make([]bool, B)
+	for range capMaxWords {
+		logits, alpha := d.step(prev)
+		L := alpha.Dim(1)
+		prev = logits.ArgMax(1)
+		for b := range B {
+			if done[b] {
+				continue
 			}
+			if prev[b] == shapes.End {
+				done[b] = true
+				continue
+			}
+			out[b].Words = append(out[b].Words, v.Words[prev[b]])
+			out[b].Attention = append(out[b].Attention, slices.Clone(alpha.Data()[b*L:(b+1)*L]))
 		}
-	})
+	}
 	return out
 }
 
@@ -281,49 +277,47 @@ func (m *Captioner) Beam(scene shapes.Scene, width int) []string {
 		h, c *dl.Tensor
 	}
 	var best *beam
-	dl.NoGrad(func() {
-		keys := m.Encode(shapes.Images([]shapes.Scene{scene}))
-		beams := []beam{{ids: []int{shapes.Start}, h: dl.Zeros(1, CapHidden), c: dl.Zeros(1, CapHidden)}}
-		for len(beams) > 0 && len(beams[0].ids) <= capMaxWords {
-			K := len(beams)
-			rep := make([]int, K)
-			d := &decoder{m: m, keys: keys.IndexSelect(0, rep)}
-			d.proj = m.Att.ProjectKeys(d.keys)
-			hs, cs := make([]*dl.Tensor, K), make([]*dl.Tensor, K)
-			prev := make([]int, K)
-			for i, b := range beams {
-				hs[i], cs[i], prev[i] = b.h, b.c, b.ids[len(b.ids)-1]
-			}
-			d.h, d.c = dl.Concat(0, hs...), dl.Concat(0, cs...)
-			logits, _ := d.step(prev)
-			logp := logits.LogSoftmax(1)
-			V := logp.Dim(1)
-			var next []beam
-			for i, b := range beams {
-				for w := range V {
-					next = append(next, beam{ids: append(slices.Clone(b.ids), w), logp: b.logp + float64(logp.At(i, w)),
-						h: d.h.Slice(0, i, i+1), c: d.c.Slice(0, i, i+1)})
-				}
-			}
-			sort.SliceStable(next, func(i, j int) bool { return next[i].logp > next[j].logp })
-			beams = beams[:0]
-			for i := range next {
-				if len(beams) == width {
-					break
-				}
-				nb := next[i]
-				if nb.ids[len(nb.ids)-1] == shapes.End {
-					if best == nil || nb.logp > best.logp {
-						best = &nb
-					}
-					continue
-				}
-				if best == nil || nb.logp > best.logp {
-					beams = append(beams, nb)
-				}
+	keys := m.Encode(shapes.Images([]shapes.Scene{scene}).NoGrad())
+	beams := []beam{{ids: []int{shapes.Start}, h: dl.Zeros(1, CapHidden), c: dl.Zeros(1, CapHidden)}}
+	for len(beams) > 0 && len(beams[0].ids) <= capMaxWords {
+		K := len(beams)
+		rep := make([]int, K)
+		d := &decoder{m: m, keys: keys.IndexSelect(0, rep)}
+		d.proj = m.Att.ProjectKeys(d.keys)
+		hs, cs := make([]*dl.Tensor, K), make([]*dl.Tensor, K)
+		prev := make([]int, K)
+		for i, b := range beams {
+			hs[i], cs[i], prev[i] = b.h, b.c, b.ids[len(b.ids)-1]
+		}
+		d.h, d.c = dl.Concat(0, hs...), dl.Concat(0, cs...)
+		logits, _ := d.step(prev)
+		logp := logits.LogSoftmax(1)
+		V := logp.Dim(1)
+		var next []beam
+		for i, b := range beams {
+			for w := range V {
+				next = append(next, beam{ids: append(slices.Clone(b.ids), w), logp: b.logp + float64(logp.At(i, w)),
+					h: d.h.Slice(0, i, i+1), c: d.c.Slice(0, i, i+1)})
 			}
 		}
-	})
+		sort.SliceStable(next, func(i, j int) bool { return next[i].logp > next[j].logp })
+		beams = beams[:0]
+		for i := range next {
+			if len(beams) == width {
+				break
+			}
+			nb := next[i]
+			if nb.ids[len(nb.ids)-1] == shapes.End {
+				if best == nil || nb.logp > best.logp {
+					best = &nb
+				}
+				continue
+			}
+			if best == nil || nb.logp > best.logp {
+				beams = append(beams, nb)
+			}
+		}
+	}
 	if best == nil {
 		return nil
 	}
@@ -335,28 +329,26 @@ func (m *Captioner) Beam(scene shapes.Scene, width int) []string {
 func (m *Captioner) TeacherForcedAttention(scenes []shapes.Scene) [][][]float32 {
 	v := shapes.NewVocab()
 	out := make([][][]float32, len(scenes))
-	dl.NoGrad(func() {
-		d := m.decoder(m.Encode(shapes.Images(scenes)))
-		ids := make([][]int, len(scenes))
-		T := 0
+	d := m.decoder(m.Encode(shapes.Images(scenes).NoGrad()))
+	ids := make([][]int, len(scenes))
+	T := 0
+	for b, s := range scenes {
+		ids[b] = v.Encode(s.Caption)
+		T = max(T, len(s.Caption))
+	}
+	for t := range T {
+		prev := make([]int, len(scenes))
+		for b := range scenes {
+			prev[b] = ids[b][min(t, len(ids[b])-1)]
+		}
+		_, alpha := d.step(prev)
+		L := alpha.Dim(1)
 		for b, s := range scenes {
-			ids[b] = v.Encode(s.Caption)
-			T = max(T, len(s.Caption))
-		}
-		for t := range T {
-			prev := make([]int, len(scenes))
-			for b := range scenes {
-				prev[b] = ids[b][min(t, len(ids[b])-1)]
-			}
-			_, alpha := d.step(prev)
-			L := alpha.Dim(1)
-			for b, s := range scenes {
-				if t < len(s.Caption) {
-					out[b] = append(out[b], slices.Clone(alpha.Data()[b*L:(b+1)*L]))
-				}
+			if t < len(s.Caption) {
+				out[b] = append(out[b], slices.Clone(alpha.Data()[b*L:(b+1)*L]))
 			}
 		}
-	})
+	}
 	return out
 }
 

@@ -169,6 +169,17 @@ func (s State) Detach() State {
 	return s
 }
 
+// NoGrad returns the state marked no-grad (dl.Tensor.NoGrad): steps from it record no graph.
+func (s State) NoGrad() State {
+	if s.H != nil {
+		s.H = s.H.NoGrad()
+	}
+	if s.C != nil {
+		s.C = s.C.NoGrad()
+	}
+	return s
+}
+
 // Forward returns the logits [B·T, vocab] of the character after each of ids (B sequences of T,
 // row-major) and the state after the last step, starting from s.
 func (m *CharLM) Forward(ids []int, B, T int, s State) (*dl.Tensor, State) {
@@ -286,22 +297,21 @@ func BitsPerChar(m *CharLM, ids []int) float64 {
 		return math.NaN()
 	}
 	total, count := 0.0, 0
-	dl.NoGrad(func() {
-		var s State
-		for lo := 0; lo < per; lo += T {
-			t := min(T, per-lo)
-			in, target := make([]int, 0, B*t), make([]int, 0, B*t)
-			for b := range B {
-				o := b*per + lo
-				in = append(in, ids[o:o+t]...)
-				target = append(target, ids[o+1:o+t+1]...)
-			}
-			var logits *dl.Tensor
-			logits, s = m.Forward(in, B, t, s)
-			total += float64(nn.CrossEntropy(logits, target).Item()) * float64(B*t)
-			count += B * t
+	var s State
+	for lo := 0; lo < per; lo += T {
+		t := min(T, per-lo)
+		in, target := make([]int, 0, B*t), make([]int, 0, B*t)
+		for b := range B {
+			o := b*per + lo
+			in = append(in, ids[o:o+t]...)
+			target = append(target, ids[o+1:o+t+1]...)
 		}
-	})
+		var logits *dl.Tensor
+		logits, s = m.Forward(in, B, t, s)
+		s = s.NoGrad() // the first window's graph is dropped; the next ones record none
+		total += float64(nn.CrossEntropy(logits, target).Item()) * float64(B*t)
+		count += B * t
+	}
 	return total / float64(count) / math.Ln2
 }
 
@@ -315,16 +325,15 @@ func (m *CharLM) Sample(c *Corpus, prime string, n int, temperature float64, see
 		panic("seq: Sample: prime has no character of the alphabet")
 	}
 	out := make([]int, 0, n)
-	dl.NoGrad(func() {
-		logits, s := m.Forward(ids, 1, len(ids), State{})
-		last := logits.Slice(0, len(ids)-1, len(ids)).Data()
-		for range n {
-			next := pick(rng, last, temperature)
-			out = append(out, next)
-			logits, s = m.Forward([]int{next}, 1, 1, s)
-			last = logits.Data()
-		}
-	})
+	logits, s := m.Forward(ids, 1, len(ids), State{})
+	s = s.NoGrad() // the prime's graph is dropped; the steps from s record none
+	last := logits.Slice(0, len(ids)-1, len(ids)).Data()
+	for range n {
+		next := pick(rng, last, temperature)
+		out = append(out, next)
+		logits, s = m.Forward([]int{next}, 1, 1, s)
+		last = logits.Data()
+	}
 	return c.Decode(out)
 }
 

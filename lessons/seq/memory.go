@@ -109,14 +109,12 @@ func RecallAccuracy(kind string, k int, cfg RecallConfig) float64 {
 		opt.Step()
 	}
 	correct := 0
-	dl.NoGrad(func() {
-		x, y := RecallBatch(rand.New(rand.NewPCG(cfg.Seed+1000, uint64(k))), cfg.Test, k, n)
-		for i, p := range out.Forward(run(x)).ArgMax(1) {
-			if p == y[i] {
-				correct++
-			}
+	x, y := RecallBatch(rand.New(rand.NewPCG(cfg.Seed+1000, uint64(k))), cfg.Test, k, n)
+	for i, p := range out.Forward(run(x.NoGrad())).ArgMax(1) {
+		if p == y[i] {
+			correct++
 		}
-	})
+	}
 	return float64(correct) / float64(cfg.Test)
 }
 

@@ -106,18 +106,16 @@ type Targets struct {
 // is unused).
 func NewTargets(net *backbone.Net, content, art *dl.Tensor, cfg Config) Targets {
 	t := Targets{A: map[int]*dl.Tensor{}}
-	dl.NoGrad(func() {
-		if cfg.Content >= 0 && content != nil {
-			t.P = net.Forward(content, 0, cfg.Content).Clone()
-		}
-		if len(cfg.Style) > 0 && art != nil {
-			net.Run(art, 0, slices.Max(cfg.Style), func(i int, y *dl.Tensor) {
-				if slices.Contains(cfg.Style, i) {
-					t.A[i] = Gram(y)
-				}
-			})
-		}
-	})
+	if cfg.Content >= 0 && content != nil {
+		t.P = net.Forward(content.NoGrad(), 0, cfg.Content).Clone()
+	}
+	if len(cfg.Style) > 0 && art != nil {
+		net.Run(art.NoGrad(), 0, slices.Max(cfg.Style), func(i int, y *dl.Tensor) {
+			if slices.Contains(cfg.Style, i) {
+				t.A[i] = Gram(y)
+			}
+		})
+	}
 	return t
 }
 
@@ -204,9 +202,7 @@ func Transfer(net *backbone.Net, content, art *dl.Tensor, cfg Config, watch func
 // GramDistance returns Σ_l (1/|layers|) E_l between the image x and the painting's Grams in t
 // (the unweighted style loss), and ContentDistance ½Σ(F − P)² at the content layer.
 func Distances(net *backbone.Net, x *dl.Tensor, cfg Config, t Targets) (content, style float64) {
-	dl.NoGrad(func() {
-		_, c, s := Losses(net, x, cfg, t)
-		content, style = float64(c.Item()), float64(s.Item())
-	})
+	_, c, s := Losses(net, x.NoGrad(), cfg, t)
+	content, style = float64(c.Item()), float64(s.Item())
 	return content, style
 }

@@ -64,18 +64,16 @@ func Compute(b *backbone.Net, d *Data, aug Augment) *Features {
 		x := dl.Concat(0, batch...)
 		n := len(batch)
 		batch = batch[:0]
-		dl.NoGrad(func() {
-			b.Run(x, 0, b.Last(), func(i int, y *dl.Tensor) {
-				if cuts[i] {
-					f.Maps[i] = append(f.Maps[i], y.Data()...)
-					f.MapSize[i] = y.Shape()[1:]
-				}
-				if k := slices.Index(f.Stages, i); k >= 0 {
-					p, dim := pool2(y)
-					f.Pooled[k] = append(f.Pooled[k], p...)
-					f.Dims[k] = dim
-				}
-			})
+		b.Run(x.NoGrad(), 0, b.Last(), func(i int, y *dl.Tensor) {
+			if cuts[i] {
+				f.Maps[i] = append(f.Maps[i], y.Data()...)
+				f.MapSize[i] = y.Shape()[1:]
+			}
+			if k := slices.Index(f.Stages, i); k >= 0 {
+				p, dim := pool2(y)
+				f.Pooled[k] = append(f.Pooled[k], p...)
+				f.Dims[k] = dim
+			}
 		})
 		f.Rows += n
 	}

@@ -109,9 +109,7 @@ func LinearProbe(xtr *dl.Tensor, ytr []int, xte *dl.Tensor, yte []int, classes, 
 		loss.Backward()
 		opt.Step()
 	}
-	var acc float64
-	dl.NoGrad(func() { acc = accuracy(b.MatMul(w).Add(bias), yte) })
-	return acc
+	return accuracy(b.NoGrad().MatMul(w).Add(bias), yte)
 }
 
 // net is a trunk from layer first on with a linear head on its globally averaged features.
@@ -167,19 +165,17 @@ func (n *net) fit(input func(rows []int) *dl.Tensor, groups [][]int, ytr []int, 
 		oh.Step()
 	}
 	var acc float64
-	dl.NoGrad(func() {
-		ok := 0
-		for lo := 0; lo < len(test); lo += 64 {
-			rows := test[lo:min(lo+64, len(test))]
-			pred := n.forward(input(rows)).ArgMax(1)
-			for i := range rows {
-				if pred[i] == yte[lo+i] {
-					ok++
-				}
+	ok := 0
+	for lo := 0; lo < len(test); lo += 64 {
+		rows := test[lo:min(lo+64, len(test))]
+		pred := n.forward(input(rows).NoGrad()).ArgMax(1)
+		for i := range rows {
+			if pred[i] == yte[lo+i] {
+				ok++
 			}
 		}
-		acc = float64(ok) / float64(len(test))
-	})
+	}
+	acc = float64(ok) / float64(len(test))
 	return acc
 }
 

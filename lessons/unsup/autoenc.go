@@ -43,18 +43,16 @@ func (a *Autoencoder) Forward(x *dl.Tensor) *dl.Tensor { return a.Dec.Forward(a.
 // Encode returns the codes of x's images as rows, computed without gradients in batches.
 func (a *Autoencoder) Encode(x *dl.Tensor) [][]float64 {
 	var out [][]float64
-	dl.NoGrad(func() {
-		for lo := 0; lo < x.Dim(0); lo += 500 {
-			out = append(out, Rows(a.Enc.Forward(x.Slice(0, lo, min(lo+500, x.Dim(0)))))...)
-		}
-	})
+	for lo := 0; lo < x.Dim(0); lo += 500 {
+		out = append(out, Rows(a.Enc.Forward(x.Slice(0, lo, min(lo+500, x.Dim(0))).NoGrad()))...)
+	}
 	return out
 }
 
 // Reconstruct returns the reconstructions of x's images, [b, 1, 28, 28] in [0, 1].
 func (a *Autoencoder) Reconstruct(x *dl.Tensor) *dl.Tensor {
 	var out *dl.Tensor
-	dl.NoGrad(func() { out = a.Forward(x).Sigmoid().Reshape(x.Dim(0), 1, 28, 28) })
+	out = a.Forward(x.NoGrad()).Sigmoid().Reshape(x.Dim(0), 1, 28, 28)
 	return out
 }
 
@@ -161,13 +159,11 @@ func FitProbe(x [][]float64, y []int, xTest [][]float64, yTest []int, steps int,
 		opt.Step()
 	}
 	right := 0
-	dl.NoGrad(func() {
-		for i, p := range lin.Forward(scale(xTest)).ArgMax(1) {
-			if p == yTest[i] {
-				right++
-			}
+	for i, p := range lin.Forward(scale(xTest).NoGrad()).ArgMax(1) {
+		if p == yTest[i] {
+			right++
 		}
-	})
+	}
 	return float64(right) / float64(len(yTest))
 }
 

@@ -11,8 +11,8 @@ import (
 
 // TestActivationMaxBeatsPhotos: gradient ascent on the input raises a Tiny YOLO unit above
 // its activation on the best of the committed photographs, and the TV/blur prior lowers the
-// high-frequency energy of the result. Not parallel: the network's inference path and the
-// autograd recording are shared state (dl.NoGrad is global).
+// high-frequency energy of the result. Not parallel: the network's inference buffers are
+// shared state.
 func TestActivationMaxBeatsPhotos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads Tiny YOLO and runs gradient steps on a 416×416 input")
@@ -79,7 +79,7 @@ func TestFiltersAndMaps(t *testing.T) {
 // TestClassScoreMax: gradient ascent raises Tiny YOLO's "cat" score at the centre cell above
 // the best the committed photos reach at any cell (Chelsea the cat among them), and the
 // natural-image priors lower the result's high-frequency energy and total variation. A 128×128
-// input (a 4×4 grid) keeps it cheap. Not parallel (dl.NoGrad).
+// input (a 4×4 grid) keeps it cheap.
 func TestClassScoreMax(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads Tiny YOLO and runs gradient steps through the whole network")

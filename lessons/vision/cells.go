@@ -81,13 +81,11 @@ func MeasureCells(net *darknet.Net, i int, angles, periods []float64, phases int
 	}
 	var blank []float64
 	grey := dl.Full(0.5, 1, 3, h, w)
-	dl.NoGrad(func() {
-		y := net.ForwardUntil(grey, i)
-		blank = make([]float64, y.Dim(1))
-		for c := range blank {
-			blank[c] = centre(y, 0, c)
-		}
-	})
+	y := net.ForwardUntil(grey.NoGrad(), i)
+	blank = make([]float64, y.Dim(1))
+	for c := range blank {
+		blank[c] = centre(y, 0, c)
+	}
 	C := len(blank)
 	// resp[c][a][p][k]: channel c, angle a, period p, phase k.
 	resp := make([][][][]float64, C)
@@ -104,16 +102,14 @@ func MeasureCells(net *darknet.Net, i int, angles, periods []float64, phases int
 			for k, phi := range ph {
 				copy(batch.Data()[k*n:(k+1)*n], Grating(w, h, th, per, phi).Data())
 			}
-			dl.NoGrad(func() {
-				y := net.ForwardUntil(batch, i)
-				for c := range C {
-					r := make([]float64, phases)
-					for k := range phases {
-						r[k] = max(0, centre(y, k, c)-blank[c])
-					}
-					resp[c][a][p] = r
+			y := net.ForwardUntil(batch.NoGrad(), i)
+			for c := range C {
+				r := make([]float64, phases)
+				for k := range phases {
+					r[k] = max(0, centre(y, k, c)-blank[c])
 				}
-			})
+				resp[c][a][p] = r
+			}
 		}
 	}
 	cells := make([]Cell, C)

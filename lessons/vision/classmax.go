@@ -89,11 +89,9 @@ func (s ClassScore) scoreAt(net *darknet.Net, y *dl.Tensor, r, c int) float64 {
 // Activation returns the class score for the input x [1, C, H, W] (no gradients).
 func (s ClassScore) Activation(net *darknet.Net, x *dl.Tensor) float64 {
 	var v float64
-	dl.NoGrad(func() {
-		y := net.ForwardUntil(x.Detach(), s.target(net))
-		r, c := s.cell(y.Dim(2), y.Dim(3))
-		v = s.scoreAt(net, y, r, c)
-	})
+	y := net.ForwardUntil(x.NoGrad(), s.target(net))
+	r, c := s.cell(y.Dim(2), y.Dim(3))
+	v = s.scoreAt(net, y, r, c)
 	return v
 }
 
@@ -121,16 +119,14 @@ func (s ClassScore) BestPhoto(net *darknet.Net, names []string) (string, float64
 			return "", 0, err
 		}
 		x := darknet.Letterbox(m, w, h)
-		dl.NoGrad(func() {
-			y := net.ForwardUntil(x, s.target(net))
-			for r := range y.Dim(2) {
-				for c := range y.Dim(3) {
-					if v := s.scoreAt(net, y, r, c); v > bestS {
-						best, bestS = name, v
-					}
+		y := net.ForwardUntil(x.NoGrad(), s.target(net))
+		for r := range y.Dim(2) {
+			for c := range y.Dim(3) {
+				if v := s.scoreAt(net, y, r, c); v > bestS {
+					best, bestS = name, v
 				}
 			}
-		})
+		}
 	}
 	return best, bestS, nil
 }

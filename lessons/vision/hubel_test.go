@@ -10,7 +10,7 @@ import (
 // TestSimpleAndComplexCells measures the deck's claim on Tiny YOLO with drifting gratings
 // (deterministic: no random input): the first layer's most orientation-selective units are
 // simple cells (F1/F0 > 1, their answer follows the stripes' phase), and after pooling the most
-// selective units are complex cells (F1/F0 < 1, phase-invariant). Not parallel (dl.NoGrad).
+// selective units are complex cells (F1/F0 < 1, phase-invariant).
 func TestSimpleAndComplexCells(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads Tiny YOLO and shows it drifting gratings")
