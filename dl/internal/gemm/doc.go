@@ -59,7 +59,7 @@
 // measured FMA peak is 115 GFLOP per core-second with YMM or ZMM alike; the 8×32 kernel alone
 // reaches 110–113 on L1-resident panels, Sgemm 95–103 at n = 256…1024 (OpenBLAS 84–92), and
 // 66–95 on the MLP layers and im2col convolutions (OpenBLAS 56–94). Below OpenBLAS: products
-// 10 wide (64×10×256: 45 against 83, the kernel's 16-wide tile is 10/16 used) or 10 high
+// 10 wide (64×10×256: 55–60 against 83, the kernel's 16-wide tile is 10/16 used) or 10 high
 // (10×256×64: 72 against 87), and a few convolution shapes by 5–10%. With the AVX2 kernel
 // forced (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell kernels, the two are
 // within ±5% of each other on most shapes. Other CPUs give other figures; compare ratios
