@@ -358,8 +358,8 @@ func gradeLecture(t *testing.T, path string, params []runner.Param, max float64,
 func TestGradeLecture03(t *testing.T) {
 	const step = "float32(min(1, max(0, float64(x[i])+rate*float64(g[i])/m)))"
 	gradeLecture(t, "../../notebooks/03-seeing-inside-a-network.ipynb",
-		[]runner.Param{{Name: "amSteps", Value: "2"}, {Name: "ofSize", Value: "8"}, {Name: "ofBases", Value: "64"}, {Name: "ofSteps", Value: "100"},
-			{Name: "cnnTrainSize", Value: "1000"}, {Name: "classSize", Value: "128"}},
+		[]runner.Param{{Name: "amSteps", Value: "1"}, {Name: "ofSize", Value: "8"}, {Name: "ofBases", Value: "64"}, {Name: "ofSteps", Value: "50"},
+			{Name: "cnnTrainSize", Value: "300"}, {Name: "classSize", Value: "96"}},
 		7, []string{"parameters", "helpers", "exercise-ascent", "exercise-shrinkage"},
 		[]wrongSubmission{
 			{name: "descent-hard", edits: [][2]string{
