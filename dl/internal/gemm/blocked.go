@@ -23,6 +23,7 @@ type kernelSpec struct {
 	small  int // m·n·k below which packing does not pay and sgemmSimple runs instead
 	fn     kernelFunc
 	edge   edgeFunc    // optional: a kernel for partial tiles, which otherwise use a scratch tile
+	edge4  edgeFunc    // optional: edge for partial tiles of at most 4 rows, computing only those
 	narrow *kernelSpec // optional: the kernel to use when n ≤ narrow.nr
 }
 
@@ -316,6 +317,10 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 						e := ks
 						for e.narrow != nil && e.narrow.mr == mr && cols <= e.narrow.nr {
 							e = e.narrow
+						}
+						if rows <= 4 && e.edge4 != nil {
+							e.edge4(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
+							continue
 						}
 						if e.edge != nil {
 							e.edge(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)

@@ -34,7 +34,9 @@
 // The micro-kernel is chosen when the program starts, from the CPU's features:
 //
 //   - amd64 with AVX-512F: 8×32 tiles of ZMM FMAs (VFMADD231PS with a broadcast of A),
-//     8×16 when C is at most 16 columns wide, with opmask stores for partial tiles.
+//     8×16 when C (or its last tile) is at most 16 columns wide, with opmask stores for
+//     partial tiles, and 4-row kernels for partial tiles of at most 4 rows (a 10-row product
+//     is 8 + 2 rows: some 30% faster than computing 8 + 8).
 //   - amd64 with AVX2 and FMA: 4×24 tiles of YMM FMAs, 4×16 and 4×8 when C (or its last
 //     tile) is at most that wide; partial tiles go through a scratch tile.
 //   - anything else, or the purego build tag: a 4×4 tile in plain Go (2×4 on amd64, whose 16
@@ -51,17 +53,21 @@
 //
 // # Performance
 //
-// The figures here were measured once, on one machine: a 2-core AMD EPYC (Zen 4) development
-// machine with AVX-512, shared with other jobs. There, Sgemm with the AVX-512 kernel matched
-// OpenBLAS 0.3.21 with OPENBLAS_CORETYPE=SkylakeX in GFLOP per CPU-second at n = 256…1024
-// (≈ 45 vs 40–50), and beat it on the engine's shapes (LSTM gates, im2col convolutions,
-// weight gradients), except products only a few columns wide (64×10×256: about half of
-// OpenBLAS's speed). Other CPUs give other absolute figures; compare ratios measured in one
-// run on one machine. The benchmarks (go test -bench Sgemm) report wall-clock GFLOP/s and
-// GFLOP per CPU-second for Sgemm and for each kernel; scripts/bench.sh prints the CPU it ran
-// on and compares the sgemm workload with PyTorch's on the same machine, using the PyTorch
-// reference benchmark (torch_bench.py) shipped beside the repository in ../shared/bench, not
-// in it (the TORCH_BENCH variable points bench.sh elsewhere).
+// The figures here were measured once, on one machine: a 2-core AMD EPYC (Zen 4) with
+// AVX-512, shared with many other jobs, so in GFLOP per CPU-second (scripts/bench.sh gemm,
+// best of 3 rounds alternating with PyTorch 1.13 on OpenBLAS 0.3.21, core Cooperlake). Its
+// measured FMA peak is 115 GFLOP per core-second with YMM or ZMM alike; the 8×32 kernel alone
+// reaches 110–113 on L1-resident panels, Sgemm 95–103 at n = 256…1024 (OpenBLAS 84–92), and
+// 66–95 on the MLP layers and im2col convolutions (OpenBLAS 56–94). Below OpenBLAS: products
+// 10 wide (64×10×256: 45 against 83, the kernel's 16-wide tile is 10/16 used) or 10 high
+// (10×256×64: 72 against 87), and a few convolution shapes by 5–10%. With the AVX2 kernel
+// forced (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell kernels, the two are
+// within ±5% of each other on most shapes. Other CPUs give other figures; compare ratios
+// measured in one run on one machine. The benchmarks (go test -bench Sgemm) report wall-clock
+// GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as
+// bench.sh, which uses the PyTorch reference benchmark (torch_bench.py) shipped beside the
+// repository in ../shared/bench, not in it (the TORCH_BENCH variable points bench.sh
+// elsewhere), and gemmbench with scripts/gemm_torch.py for the shapes.
 //
 // # Errors
 //

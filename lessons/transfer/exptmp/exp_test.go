@@ -26,7 +26,7 @@ func TestExp(t *testing.T) {
 	}
 	fd := transfer.Compute(b, d, transfer.NoAugment)
 	fmt.Println(fd, time.Since(start))
-	cfg := transfer.Config{Seeds: 3, Little: 5, TestPerClass: 8, LinearSteps: 150, FineTune: []int{1, 2}, Epochs: 4, LR: 1e-4}
+	cfg := transfer.Config{Seeds: 3, Little: 5, TestPerClass: 8, LinearSteps: 150, FineTune: []int{1, 2}, Epochs: 4, TuneSteps: 30, LR: 1e-4}
 	prog := func(s string) { fmt.Println(s, time.Since(start)) }
 	os := transfer.Run(b, fp, cfg, prog)
 	cfg.TestPerClass = 20
