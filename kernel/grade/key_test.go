@@ -186,6 +186,7 @@ func TestStudentLectures(t *testing.T) {
 		points    float64
 	}{
 		{"../../notebooks/05-reinforcement-learning.ipynb", 3, 10},
+		{"../../notebooks/04-transfer-learning-and-style.ipynb", 3, 3},
 	} {
 		k, err := grade.ReadKey(tc.path)
 		if err != nil {
