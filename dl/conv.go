@@ -255,12 +255,30 @@ func (c *conv2D) backward(o *Tensor) {
 // plus b[f] everywhere, with s = Stride, p = Padding, d = Dilation, op = OutputPadding and
 // G = Groups: each input pixel scatters a copy of the kernel, scaled by its value, into the
 // output. Without bias, ⟨Conv2D(y, w), x⟩ = ⟨y, ConvTranspose2D(x, w)⟩ for every y of the
-// output's shape. It is computed as col = wᵀ·x followed by col2im, one GEMM per image.
+// output's shape. Per image and group it is y = col2im(wᵀ·x) + b, with im2col and col2im of the
+// Conv2D it is the adjoint of (one GEMM per band of input rows).
 //
 // ConvTranspose2D panics with a *ShapeError if x or w is not 4-D, x.Dim(1) ≠ w.Dim(0), the
 // channels are not divisible by G, b is not [F], an option is negative, OutputPadding ≥
 // Stride, or the output would be empty. The result owns new memory.
 func ConvTranspose2D(x, w, b *Tensor, opts ConvTransposeOpts) *Tensor {
+	c := newConvTranspose2D(x, w, b, opts)
+	return newOp("ConvTranspose2D", c.forward(), []int{c.N, c.F, c.g.h, c.g.w}, c.backward, x, w, b)
+}
+
+// convTranspose2D is one call of ConvTranspose2D: its operands and the geometry g of the
+// Conv2D whose adjoint it is (g's image is the output, g's output positions are the input
+// pixels), split into bands of input rows.
+type convTranspose2D struct {
+	x, w, b               *Tensor
+	g                     convGeom // one group of one image
+	N, C, F, G, Cg, Fg, K int      // batch, input channels, output channels, groups, per group, im2col rows
+	R, nch                int      // input rows per band, bands per image
+}
+
+// newConvTranspose2D checks ConvTranspose2D's operands (see ConvTranspose2D for the panics) and
+// sets up its geometry.
+func newConvTranspose2D(x, w, b *Tensor, opts ConvTransposeOpts) *convTranspose2D {
 	const op = "ConvTranspose2D"
 	if x.Dims() != 4 || w.Dims() != 4 {
 		panic(&ShapeError{Op: op, A: x.shape, B: w.shape, Msg: "want x [N C H W] and w [C F/G KH KW]"})
@@ -275,7 +293,7 @@ func ConvTranspose2D(x, w, b *Tensor, opts ConvTransposeOpts) *Tensor {
 	if Cw != C || C%G != 0 {
 		panic(&ShapeError{Op: op, A: x.shape, B: w.shape, Msg: fmt.Sprintf("channels do not match (groups %d)", G)})
 	}
-	F, Cg := Fg*G, C/G
+	F := Fg * G
 	if b != nil && (b.Dims() != 1 || b.shape[0] != F) {
 		panic(&ShapeError{Op: op, A: w.shape, B: b.shape, Msg: fmt.Sprintf("bias must be [%d]", F)})
 	}
@@ -284,87 +302,97 @@ func ConvTranspose2D(x, w, b *Tensor, opts ConvTransposeOpts) *Tensor {
 	if OH <= 0 || OW <= 0 || H == 0 || W == 0 {
 		panic(&ShapeError{Op: op, A: x.shape, B: w.shape, Msg: fmt.Sprintf("empty output (padding %d)", p)})
 	}
-	// The Conv2D geometry whose adjoint this is: image = our output, columns = our input.
 	g := convGeom{c: Fg, h: OH, w: OW, kh: KH, kw: KW, s: s, p: p, d: d, oh: H, ow: W}
-	K, P, OP := g.k(), H*W, OH*OW
-	xd, wd := x.data, w.data
-	out := make([]float32, N*F*OP)
-	R, nch := g.bands(N)
+	c := &convTranspose2D{x: x, w: w, b: b, g: g, N: N, C: C, F: F, G: G, Cg: C / G, Fg: Fg, K: g.k()}
+	c.R, c.nch = g.bands(N)
+	return c
+}
+
+// forward computes the equation of ConvTranspose2D's doc comment as y = col2im(wᵀ·x) + b per
+// image, group and band of input rows: column (i, j) of wᵀ·x is the kernel scaled by the input
+// pixels at (i, j), and col2im adds it into the output window that Conv2D would read for (i, j).
+// Bands of one image overlap in the output and even bands never do (see bands), so the bands
+// run in two phases.
+func (c *convTranspose2D) forward() []float32 {
+	g, xd, wd := &c.g, c.x.data, c.w.data
+	out := make([]float32, c.N*c.F*g.h*g.w)
+	c.eachBand(true, func(_, n, gi, iy0, iy1 int, col []float32) {
+		K, cols, P, OP := c.K, (iy1-iy0)*g.ow, g.oh*g.ow, g.h*g.w
+		xg := xd[(n*c.C+gi*c.Cg)*P+iy0*g.ow:]
+		img := out[(n*c.F+gi*c.Fg)*OP:]
+		if g.identity() {
+			gemm.Sgemm(true, false, K, cols, c.Cg, 1, wd[gi*c.Cg*K:], K, xg, P, 0, img[iy0*g.ow:], OP)
+		} else {
+			gemm.Sgemm(true, false, K, cols, c.Cg, 1, wd[gi*c.Cg*K:], K, xg, P, 0, col, cols)
+			g.col2im(col, img, iy0, iy1)
+		}
+	})
+	if c.b != nil {
+		addChannelBias(out, c.b.data, c.N, c.F, g.h*g.w)
+	}
+	return out
+}
+
+// backward adds the adjoints of forward for the output gradient o.grad: with dcol = im2col(dy),
+// dx = w·dcol, dw = Σ x·dcolᵀ (accumulated per worker) and db = Σ dy.
+func (c *convTranspose2D) backward(o *Tensor) {
+	x, w, b, g := c.x, c.w, c.b, &c.g
+	xd, wd, dy := x.data, w.data, o.grad.data
+	needX, needW, needB := x.requiresGrad, w.requiresGrad, b != nil && b.requiresGrad
+	var dx []float32
+	if needX {
+		dx = x.gradData()
+	}
+	acc := newAccs(needW, c.C*c.K, false, 0)
+	defer acc.release()
+	if needX || needW {
+		c.eachBand(false, func(wk, n, gi, iy0, iy1 int, col []float32) {
+			K, Cg, cols, P, OP := c.K, c.Cg, (iy1-iy0)*g.ow, g.oh*g.ow, g.h*g.w
+			dcol, ldb := g.cols(dy[(n*c.F+gi*c.Fg)*OP:], col, iy0, iy1)
+			xo := (n*c.C+gi*Cg)*P + iy0*g.ow
+			if needX {
+				gemm.Sgemm(false, false, Cg, cols, K, 1, wd[gi*Cg*K:], K, dcol, ldb, 1, dx[xo:], P)
+			}
+			if needW {
+				gemm.Sgemm(false, true, Cg, K, cols, 1, xd[xo:], P, dcol, ldb, 1, acc.w[wk][gi*Cg*K:], K)
+			}
+		})
+	}
+	if needW {
+		acc.reduceW(w.gradData())
+	}
+	if needB {
+		channelSums(b.gradData(), dy, c.N, c.F, g.h*g.w)
+	}
+}
+
+// eachBand calls f for every image n, group gi and band [iy0, iy1) of input rows, in parallel
+// over the bands (f's wk is the worker), with col scratch space for the band's im2col matrix
+// (nil when the geometry is the identity). With apart, bands of one image that overlap in the
+// output (neighbours) never run at once: even bands first, then odd ones.
+func (c *convTranspose2D) eachBand(apart bool, f func(wk, n, gi, iy0, iy1 int, col []float32)) {
+	g, R, nch := &c.g, c.R, c.nch
 	phases := 1
-	if nch > 1 {
+	if apart && nch > 1 {
 		phases = 2
 	}
 	for ph := range phases {
-		per := (nch - ph + phases - 1) / phases
-		par.ForWorkers(N*per, 1, func(_, lo, hi int) {
+		per := (nch - ph + phases - 1) / phases // bands in this phase per image
+		par.ForWorkers(c.N*per, 1, func(wk, lo, hi int) {
 			var col []float32
 			if !g.identity() {
-				buf := par.GetScratch(K * R * W)
+				buf := par.GetScratch(c.K * R * g.ow)
 				defer par.PutScratch(buf)
 				col = *buf
 			}
 			for it := lo; it < hi; it++ {
 				n, ch := it/per, (it%per)*phases+ph
-				iy0, iy1 := ch*R, min(H, (ch+1)*R)
-				cols := (iy1 - iy0) * W
-				for gi := range G {
-					xg := xd[(n*C+gi*Cg)*P+iy0*W:]
-					img := out[(n*F+gi*Fg)*OP:]
-					if g.identity() {
-						gemm.Sgemm(true, false, K, cols, Cg, 1, wd[gi*Cg*K:], K, xg, P, 0, img[iy0*W:], OP)
-					} else {
-						gemm.Sgemm(true, false, K, cols, Cg, 1, wd[gi*Cg*K:], K, xg, P, 0, col, cols)
-						g.col2im(col, img, iy0, iy1)
-					}
+				for gi := range c.G {
+					f(wk, n, gi, ch*R, min(g.oh, (ch+1)*R), col)
 				}
 			}
 		})
 	}
-	if b != nil {
-		addChannelBias(out, b.data, N, F, OP)
-	}
-	backward := func(o *Tensor) {
-		dy := o.grad.data
-		needX, needW, needB := x.requiresGrad, w.requiresGrad, b != nil && b.requiresGrad
-		var dx []float32
-		if needX {
-			dx = x.gradData()
-		}
-		acc := newAccs(needW, C*K, false, 0)
-		defer acc.release()
-		if needX || needW {
-			par.ForWorkers(N*nch, 1, func(wk, lo, hi int) {
-				var col []float32
-				if !g.identity() {
-					buf := par.GetScratch(K * R * W)
-					defer par.PutScratch(buf)
-					col = *buf
-				}
-				for it := lo; it < hi; it++ {
-					n, ch := it/nch, it%nch
-					iy0, iy1 := ch*R, min(H, (ch+1)*R)
-					cols := (iy1 - iy0) * W
-					for gi := range G {
-						src, ldb := g.cols(dy[(n*F+gi*Fg)*OP:], col, iy0, iy1)
-						xo := (n*C+gi*Cg)*P + iy0*W
-						if needX {
-							gemm.Sgemm(false, false, Cg, cols, K, 1, wd[gi*Cg*K:], K, src, ldb, 1, dx[xo:], P)
-						}
-						if needW {
-							gemm.Sgemm(false, true, Cg, K, cols, 1, xd[xo:], P, src, ldb, 1, acc.w[wk][gi*Cg*K:], K)
-						}
-					}
-				}
-			})
-		}
-		if needW {
-			acc.reduceW(w.gradData())
-		}
-		if needB {
-			channelSums(b.gradData(), dy, N, F, OP)
-		}
-	}
-	return newOp(op, out, []int{N, F, OH, OW}, backward, x, w, b)
 }
 
 // dxByCorrelation decides how Conv2D's backward pass computes dx for geometry g. For stride 1,
@@ -374,7 +402,7 @@ func ConvTranspose2D(x, w, b *Tensor, opts ConvTransposeOpts) *Tensor {
 // adds). That pays when there are enough channels per group to fill the GEMM's rows. It is a
 // variable so that tests can force either path.
 var dxByCorrelation = func(g *convGeom) bool {
-	return g.s == 1 && g.kh == g.kw && g.p <= g.d*(g.kh-1) && g.c >= 32 && !g.identity()
+	return g.s == 1 && g.kh == g.kw && g.p <= g.d*(g.kh-1) && g.c >= 16 && !g.identity()
 }
 
 // convDxCorrelation adds into dx [N, C, H, W] the gradient of Conv2D with geometry g (stride 1,

@@ -55,6 +55,8 @@ type Layer struct {
 	Mask    []int
 	Num     int
 	Softmax bool // region: softmax over classes (else logistic)
+
+	wino *winoCache // convolutional: the weights transformed for Winograd (see convWinograd)
 }
 
 // Net is a Darknet network: a stack of layers built from a .cfg file. Its Forward is made of dl

@@ -2,6 +2,8 @@ package lecturetest_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,9 +22,14 @@ func TestReinforcementLearning(t *testing.T) {
 		"dqnSteps":      "2000",
 		"slipperySteps": "2000",
 		"selfPlayGames": "20000",
+		"pgEpisodes":    "150",
 		"cacheTag":      tag,
 	}
-	t.Cleanup(func() { removeCache(t, "rl05-"+tag+"-") })
+	ckpt := filepath.Join(os.TempDir(), "deepnb-05", "reinforce-"+tag+"-150.safetensors")
+	t.Cleanup(func() {
+		removeCache(t, "rl05-"+tag+"-")
+		os.Remove(ckpt)
+	})
 	nb := kerneltest.Run(t, notebook(t, "05-reinforcement-learning.ipynb"), params)
 	kerneltest.NoErrors(t, nb)
 
@@ -49,6 +56,15 @@ func TestReinforcementLearning(t *testing.T) {
 			re: []string{`Q-learning greedy policy optimal in \d+/14 states`, `SARSA +greedy policy optimal in \d+/14 states`}},
 		{cell: "dqn-grid", images: 2, re: []string{`DQN on the 4×4 grid \(2000 steps, \d+ episodes\): greedy policy optimal in \d+/14 states`}},
 		{cell: "dqn-slippery", images: 1, re: []string{`optimal value of the start: -\d+\.\d\d`, `DQN \(row/column features\) +after \d+ episodes: greedy policy worth -\d+\.\d\d`}},
+		{cell: "cartpole", images: 1, want: []string{"step 0: x = "}, re: []string{`random pushes: the pole falls after \d+ steps \(θ = -?\d+\.\d°, x = -?\d+\.\d\d m\)`}},
+		{cell: "reinforce", images: 2, want: []string{"trained seed 1's policy and saved it to " + ckpt}, re: []string{
+			`seed 1: (solved after \d+ episodes|not solved within 150 episodes \(mean return of the last 100: \d+\.\d\))`,
+			`seed 2: (solved after|not solved within 150)`,
+			`seed 3: (solved after|not solved within 150)`,
+			`trained policy, most probable action +over 100 new episodes: mean return \d+\.\d \(solved: (true|false)\)`,
+			`trained policy, actions drawn from π +over 100 new episodes: mean return \d+\.\d \(solved: (true|false)\)`,
+			`after \d+ steps of the trained policy: step \d+: x = `,
+		}},
 		{cell: "tictactoe", images: 1, want: []string{"value of the empty board: 0", "winning moves [3 4 6]"}, re: []string{`minimax vs random, 1000 games each: as X W \d+  D \d+  L 0, as O W \d+  D \d+  L 0`}},
 		{cell: "self-play", images: 1, re: []string{`20000 self-play games; \d+ afterstates in the table`}},
 		{cell: "scoreboard", re: []string{

@@ -2,46 +2,64 @@ package lecturetest_test
 
 import (
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
 	"github.com/deepnb/deepnb/kernel/kerneltest"
+	"github.com/deepnb/deepnb/lessons/digits"
 )
 
 // TestSeeingInsideANetwork runs notebooks/03-seeing-inside-a-network.ipynb headlessly through the
-// deepnb kernel with fast parameters (few activation-maximization steps, 8×8 patches and a short
-// dictionary run) and checks its outputs: the filters and feature maps, the exercise checks, the
-// activation-maximization table, the tuning measures and the sparse-coding table. A fresh
-// cacheTag makes the cached cells compute again.
+// deepnb kernel with fast parameters (few activation-maximization steps on a 128×128 input for the
+// class score, 8×8 patches and a short dictionary run, an MNIST CNN trained on 1000 digits) and
+// checks its outputs: the filters (with lecture 02's CNN, trained here since the fresh cnnTag has no
+// checkpoint) and feature maps, the exercise checks, the activation-maximization tables, the
+// simple- and complex-cell fractions, and the sparse-coding table. A fresh cacheTag makes the
+// cached cells compute again.
 func TestSeeingInsideANetwork(t *testing.T) {
 	tag := fmt.Sprintf("test-%d", time.Now().UnixNano())
 	params := map[string]string{
-		"amSteps":  "3",
-		"ofSize":   "8",
-		"ofBases":  "64",
-		"ofSteps":  "300",
-		"cacheTag": tag,
+		"amSteps":      "3",
+		"ofSize":       "8",
+		"ofBases":      "64",
+		"ofSteps":      "300",
+		"cacheTag":     tag,
+		"cnnTag":       tag,
+		"cnnTrainSize": "1000",
+		"classSize":    "128",
 	}
-	t.Cleanup(func() { removeCache(t, "vis03-"+tag+"-") })
+	t.Cleanup(func() {
+		removeCache(t, "vis03-"+tag+"-")
+		if err := os.Remove(digits.Checkpoint("cnn", tag, 1000)); err != nil {
+			t.Log(err)
+		}
+	})
 	nb := kerneltest.Run(t, notebook(t, "03-seeing-inside-a-network.ipynb"), params)
 	kerneltest.NoErrors(t, nb)
 	num := `-?\d+\.\d+`
+	measures := ` \(HF \d\.\d\d, TV \d\.\d{4}\)`
 	for i, tc := range []struct {
 		cell   string
 		images int
 		want   []string
 		re     []string
 	}{
-		{cell: "filters", images: 1, want: []string{"Tiny YOLO's first layer: 16 filters of 3×3×3"}},
+		{cell: "filters", images: 1, want: []string{"Tiny YOLO's first layer: 16 filters of 3×3×3", "MNIST CNN's first layer: 16 filters of 1×5×5",
+			"MNIST CNN: lecture 02's checkpoint was missing; trained it once here with digits.TrainCNN on 1000 digits"}},
 		{cell: "feature-maps", images: 5, want: []string{"conv_0: 16 channels of 416×416", "conv_4: 64 channels of 104×104", "conv_12: 1024 channels of 13×13"}},
 		{cell: "exercise-ascent", want: []string{"✓ ascent step: 100 cases pass"}},
 		{cell: "activation-max", images: 3, re: []string{
-			`early \(conv_2\) +best photo \S+ +` + num + ` \| no prior +` + num + ` \(TV \d\.\d{4}\) \| with priors +` + num + ` \(TV \d\.\d{4}\)`,
+			`early \(conv_2\) +best photo \S+ +` + num + ` \| no prior +` + num + measures + ` \| with priors +` + num + measures,
 			`late \(conv_12\) +best photo`,
 		}},
+		{cell: "class-max", images: 1, re: []string{
+			`"cat" score +best photo \S+ +` + num + ` \| no prior +` + num + measures + ` \| with priors +` + num + measures,
+			`the ascent reaches ` + num + `× the best photo's score without a prior, ` + num + `× with; the prior keeps \d+% of the high-frequency energy`,
+		}},
 		{cell: "hubel-wiesel", images: 1, re: []string{
-			`conv_0 +unit +4: orientation selectivity 1\.00, position modulation 1\.00`,        // a simple cell
-			`maxpool_5 unit +1: orientation selectivity 1\.00, position modulation 0\.[0-4]\d`, // a complex cell
+			`conv_0 +8 of +16 units: F1/F0 > 1 in +\d+% \(median F1/F0 ` + num + `, median OSI ` + num + `\)`,
+			`maxpool_1 +8 of +16 units`, `conv_2 +8 of +32 units`, `maxpool_3 +8 of +32 units`,
 		}},
 		{cell: "grandmother", images: 1, re: []string{`conv_12 unit 100: top 6 of 33 images, best \S+ \(` + num + `\)`}},
 		{cell: "exercise-shrinkage", want: []string{"✓ ISTA shrinkage: 208 cases pass"}},
@@ -54,5 +72,26 @@ func TestSeeingInsideANetwork(t *testing.T) {
 			t.Errorf("case %d: cell %q: %d images, want at least %d", i, tc.cell, n, tc.images)
 		}
 		checkStdout(t, fmt.Sprintf("case %d: cell %s", i, tc.cell), out, tc.want, tc.re)
+	}
+
+	// The measured claims, with floors: lecture 02's CNN learned (1000 digits, one epoch), the
+	// priors lower the high-frequency energy of the class-score input, the first layer is made
+	// of simple cells and its pooling of complex ones.
+	out := kerneltest.Stdout(kerneltest.Cell(t, nb, "filters"))
+	if acc := floatIn(t, out, `MNIST CNN: test accuracy (\d+\.\d+)% on 2000 digits`); acc < 40 {
+		t.Errorf("lecture 02's CNN: test accuracy %.2f%%, want ≥ 40%%", acc)
+	}
+	out = kerneltest.Stdout(kerneltest.Cell(t, nb, "class-max"))
+	t.Logf("class-max:\n%s", out)
+	if keep := floatIn(t, out, `the prior keeps (\d+)% of the high-frequency energy`); keep >= 100 {
+		t.Errorf("class score: the prior keeps %.0f%% of the high-frequency energy, want < 100%%", keep)
+	}
+	out = kerneltest.Stdout(kerneltest.Cell(t, nb, "hubel-wiesel"))
+	t.Logf("hubel-wiesel:\n%s", out)
+	if f := floatIn(t, out, `simple cells \(F1/F0 > 1\): (\d+)% in conv_0`); f < 90 {
+		t.Errorf("conv_0: %.0f%% simple cells, want ≥ 90%%", f)
+	}
+	if f := floatIn(t, out, `, (\d+)% after its pooling \(maxpool_1\)`); f > 25 {
+		t.Errorf("maxpool_1: %.0f%% simple cells, want ≤ 25%%", f)
 	}
 }

@@ -62,6 +62,10 @@
 // per test. Errors in the student's cells do not stop the run; a cell that
 // times out or kills the kernel ends it, and the notebook runs again with
 // only that cell's declarations (at most MaxReruns times).
+// With [Options].Docker set, each submission runs instead in a container
+// of the students' image with no network, the key and the submission
+// mounted read-only and a folder mounted for the gradebook that the
+// image's own `deepnb grade` writes ([DockerArgs]).
 // [GradeAll] grades many submissions, N at a time, and [WriteCSV],
 // [WriteJSON] and [Feedback] write the gradebook and each student's feedback.
 package grade

@@ -60,6 +60,11 @@ type Options struct {
 	// Log, if set, receives one line per graded submission and the
 	// kernels' logs.
 	Log io.Writer
+	// Docker, if set, is the students' image (docker/Dockerfile) in whose
+	// containers the submissions run, one container each, with no network:
+	// the image's own `deepnb grade` runs the submission with the key's hidden
+	// tests (see [DockerArgs]); Kernel and Spec are then not used.
+	Docker string
 }
 
 // Report is the grade of one submission.
@@ -130,6 +135,15 @@ func Grade(ctx context.Context, k *Key, path, student string, opts Options) (*Re
 	}
 	if !opts.KeepWork {
 		defer os.RemoveAll(work)
+	}
+	if opts.Docker != "" {
+		if !dockerSafe(work) {
+			return rep, fmt.Errorf("grade %s: the working folder %s has a ':' or ',', which docker cannot mount", path, work)
+		}
+		if err := gradeInDocker(ctx, k, path, work, rep, opts); err != nil {
+			return rep, fmt.Errorf("grade %s: %w", path, err)
+		}
+		return rep, nil
 	}
 	tmp := filepath.Join(work, "tmp")
 	if err := os.Mkdir(tmp, 0o755); err != nil {

@@ -237,3 +237,180 @@ func TestGradeLecture05(t *testing.T) {
 	}
 	checkFeedback(t, k, reports)
 }
+
+// onlyCells returns a copy of nb with only the cells with the given ids, in nb's order: a
+// known-wrong submission needs only the cells its exercises use, which keeps a grading test
+// fast (a student may delete cells too).
+func onlyCells(t *testing.T, nb *nbformat.Notebook, ids ...string) *nbformat.Notebook {
+	t.Helper()
+	b, _ := nb.Marshal()
+	c, err := nbformat.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []*nbformat.Cell
+	for _, cell := range c.Cells {
+		for _, id := range ids {
+			if cell.ID == id {
+				cells = append(cells, cell)
+			}
+		}
+	}
+	if len(cells) != len(ids) {
+		t.Fatalf("%d of the cells %q found", len(cells), ids)
+	}
+	c.Cells = cells
+	return c
+}
+
+// wrongSubmission is a known-wrong submission of a lecture: the key with solution lines
+// replaced (edits: old → new) and only the cells it needs, its scores and its feedback.
+type wrongSubmission struct {
+	name     string
+	edits    [][2]string
+	score    float64
+	per      []float64 // per exercise, in the key's order
+	feedback []string  // in grade.Feedback's text
+}
+
+// gradeLecture grades, in one batch, the instructor's version of a lecture (full marks), its
+// student version (0, each test saying "not done yet") and known-wrong submissions (partial
+// credit, each failing test with what failed and its targeted hint), and checks that no
+// feedback quotes the key. Only the instructor's version runs in full (with params); the
+// others keep only the cells their exercises need (cells), which halves the test's time.
+func gradeLecture(t *testing.T, path string, params []runner.Param, max float64, cells []string, wrong []wrongSubmission) {
+	spec := kerneltest.Spec(t)
+	k, err := grade.ReadKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	student, err := grade.Student(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	subs := []grade.Submission{
+		{Student: "instructor", Path: path},
+		{Student: "student", Path: writeNB(t, dir, "student", onlyCells(t, student, cells...))},
+	}
+	for _, w := range wrong {
+		nb := onlyCells(t, k.Notebook, cells...)
+		for _, e := range w.edits {
+			nb = withSource(t, nb, e[0], e[1])
+		}
+		subs = append(subs, grade.Submission{Student: w.name, Path: writeNB(t, dir, w.name, nb)})
+	}
+	start := time.Now()
+	reports, err := grade.GradeAll(context.Background(), k, subs, 2, grade.Options{Spec: spec, Params: params})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d submissions in %.1fs", len(subs), time.Since(start).Seconds())
+	for i, r := range reports {
+		fb := grade.Feedback(r)
+		t.Logf("%s: %g/%g in %.1fs, problems %q", r.Student, r.Score, r.Max, r.Seconds, r.Problems)
+		if r.Max != max {
+			t.Errorf("%s: max %g, want %g", r.Student, r.Max, max)
+		}
+		want := wrongSubmission{score: max, feedback: []string{"Everything passes. Well done!"}}
+		switch {
+		case i == 1:
+			want = wrongSubmission{score: 0}
+			for _, e := range k.Exercises {
+				want.feedback = append(want.feedback, "Not done yet: exercise "+e.ID+" still has its stub")
+				for _, tst := range e.Tests {
+					if tst.Hint != "" {
+						want.feedback = append(want.feedback, "Hint: "+tst.Hint)
+					}
+				}
+			}
+		case i >= 2:
+			want = wrong[i-2]
+		}
+		if r.Score != want.score {
+			t.Errorf("%s: score %g/%g, want %g:\n%s", r.Student, r.Score, r.Max, want.score, fb)
+		}
+		for j, e := range r.Exercises {
+			if want.per != nil && e.Score != want.per[j] {
+				t.Errorf("%s: exercise %s: %g, want %g", r.Student, e.ID, e.Score, want.per[j])
+			}
+			for _, tr := range e.Tests {
+				if i == 1 && (tr.Passed || !strings.Contains(tr.Feedback, "Not done yet")) {
+					t.Errorf("%s: test %q: passed %v, feedback %q, want a polite \"not done yet\"", r.Student, tr.Name, tr.Passed, tr.Feedback)
+				}
+			}
+		}
+		for _, w := range want.feedback {
+			if !strings.Contains(fb, w) {
+				t.Errorf("%s: feedback lacks %q:\n%s", r.Student, w, fb)
+			}
+		}
+		if i != 1 && len(r.Problems) > 0 {
+			t.Errorf("%s: problems %q", r.Student, r.Problems)
+		}
+	}
+	checkFeedback(t, k, reports)
+}
+
+// TestGradeLecture03 grades lecture 03's ascent and shrinkage exercises: a descent step with a
+// hard threshold, and an unclipped step with a shrinkage that moves negative values away from
+// zero, each get the points of the tests their mistake does not touch.
+func TestGradeLecture03(t *testing.T) {
+	const step = "float32(min(1, max(0, float64(x[i])+rate*float64(g[i])/m)))"
+	gradeLecture(t, "../../notebooks/03-seeing-inside-a-network.ipynb",
+		[]runner.Param{{Name: "amSteps", Value: "2"}, {Name: "ofSize", Value: "8"}, {Name: "ofBases", Value: "64"}, {Name: "ofSteps", Value: "100"},
+			{Name: "cnnTrainSize", Value: "1000"}, {Name: "classSize", Value: "128"}},
+		7, []string{"parameters", "helpers", "exercise-ascent", "exercise-shrinkage"},
+		[]wrongSubmission{
+			{name: "descent-hard", edits: [][2]string{
+				{step, "float32(min(1, max(0, float64(x[i])-rate*float64(g[i])/m)))"},
+				{"\t\treturn a - t\n", "\t\treturn a\n"}, {"\t\treturn a + t\n", "\t\treturn a\n"},
+			}, score: 2, per: []float64{1, 1}, feedback: []string{
+				"✓ a zero gradient changes nothing (1/1)", "✗ the step goes up the gradient, normalised by mean|g| (0/2)",
+				"hint: that is a descent step: ascent goes up the gradient, x + rate·g/mean|g| (plus, not minus)",
+				"✓ the dead zone: |a| ≤ t gives exactly 0 (1/1)", "✗ above t, a shrinks to a − t (0/1)",
+				"hint: that is a hard threshold (keep a, or zero it)",
+				"Hint: soft, not hard, thresholding",
+			}},
+			{name: "unclipped-oneside", edits: [][2]string{
+				{step, "float32(float64(x[i]) + rate*float64(g[i])/m)"},
+				{"\t\treturn a + t\n", "\t\treturn a - t\n"},
+			}, score: 5, per: []float64{3, 2}, feedback: []string{
+				"✓ the step goes up the gradient, normalised by mean|g| (2/2)", "✗ pixels stay in [0, 1] (0/1)",
+				"hint: clip every pixel to [0, 1] after the step",
+				"✓ above t, a shrinks to a − t (1/1)", "✗ below −t, a shrinks to a + t (0/1)",
+				"hint: shrink toward zero, not away from it",
+			}},
+		})
+}
+
+// TestGradeLecture06 grades lecture 06's RNN and LSTM steps: W_hh and W_xh swapped with
+// PyTorch's gate order (i f g o), and W_hh not transposed with no tanh on c′ in h′, each get
+// the points of the tests their mistake does not touch.
+func TestGradeLecture06(t *testing.T) {
+	const rnn = "return h.MatMul(Whh.Transpose(0, 1)).Add(x.MatMul(Wxh.Transpose(0, 1))).Add(b).Tanh()"
+	gradeLecture(t, "../../notebooks/06-rnn-lstm-captioning.ipynb",
+		[]runner.Param{{Name: "lmSteps", Value: "20"}, {Name: "recallSteps", Value: "20"}, {Name: "capTrain", Value: "60"}, {Name: "capEpochs", Value: "1"}},
+		10, []string{"parameters", "setup", "exercise-rnn", "exercise-lstm"},
+		[]wrongSubmission{
+			{name: "swapped-ifgo", edits: [][2]string{
+				{rnn, "return h.MatMul(Wxh.Transpose(0, 1)).Add(x.MatMul(Whh.Transpose(0, 1))).Add(b).Tanh()"},
+				{"i, f, o, g := gates[0].Sigmoid(), gates[1].Sigmoid(), gates[2].Sigmoid(), gates[3].Tanh()", "i, f, g, o := gates[0].Sigmoid(), gates[1].Sigmoid(), gates[2].Tanh(), gates[3].Sigmoid()"},
+			}, score: 2, per: []float64{1, 1}, feedback: []string{
+				"✓ with x = 0 and h = 0 the step is tanh(b) (1/1)", "✗ the input term x·W_xhᵀ (h = 0) (0/1)",
+				"hint: W_hh and W_xh are swapped: W_hh multiplies the state h, W_xh the input x",
+				"✓ at rest (all weights 0): c′ = c/2 and h′ = tanh(c/2)/2 (1/1)",
+				"✗ the cell state c′ = f⊙c + i⊙g, gates in the deck's order i f o g (0/2)",
+				"hint: the gate order: the deck's W has its blocks in the order i f o g",
+			}},
+			{name: "untransposed-notanh", edits: [][2]string{
+				{rnn, "return h.MatMul(Whh).Add(x.MatMul(Wxh.Transpose(0, 1))).Add(b).Tanh()"},
+				{"return o.Mul(cNext.Tanh()), cNext", "return o.Mul(cNext), cNext"},
+			}, score: 4, per: []float64{2, 2}, feedback: []string{
+				"✓ the input term x·W_xhᵀ (h = 0) (1/1)", "✗ the recurrent term h·W_hhᵀ (x = 0) (0/1)",
+				"hint: transpose W_hh: for a batch of rows, W_hh·h is h·W_hhᵀ",
+				"✓ the cell state c′ = f⊙c + i⊙g, gates in the deck's order i f o g (2/2)", "✗ the output h′ = o⊙tanh(c′) (0/1)",
+				"hint: h′ = o ⊙ tanh(c′): squash the new cell state with tanh before the output gate",
+			}},
+		})
+}

@@ -3,6 +3,9 @@ package grade_test
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -180,14 +183,30 @@ func contains(list []string, s string) bool {
 // for every line of a solution and of a hidden test.
 func TestStudentLectures(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
+	type lecture struct {
 		path      string
 		exercises int
 		points    float64
-	}{
+	}
+	lectures := []lecture{
 		{"../../notebooks/05-reinforcement-learning.ipynb", 3, 10},
+		{"../../notebooks/03-seeing-inside-a-network.ipynb", 2, 7},
 		{"../../notebooks/04-transfer-learning-and-style.ipynb", 3, 3},
-	} {
+		{"../../notebooks/06-rnn-lstm-captioning.ipynb", 2, 10},
+	}
+	// Every lecture with hidden tests is here: docker/Dockerfile ships the student version of
+	// each notebook that has a cell tagged "hidden-test".
+	all, _ := filepath.Glob("../../notebooks/*.ipynb")
+	for _, p := range all {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(`"hidden-test"`)) && !slices.ContainsFunc(lectures, func(l lecture) bool { return filepath.Clean(l.path) == filepath.Clean(p) }) {
+			t.Errorf("%s has hidden tests but is not checked here", p)
+		}
+	}
+	for _, tc := range lectures {
 		k, err := grade.ReadKey(tc.path)
 		if err != nil {
 			t.Fatal(err)

@@ -16,12 +16,15 @@
 // observation, Step(action) gives the next observation, the reward, and whether the episode
 // terminated (a terminal state) or was truncated (a step limit). GridWorld is configurable and
 // exposes its full transition table (GridWorld.MDP) for dynamic programming; TicTacToe is a
-// two-player game with legal-move masks.
+// two-player game with legal-move masks; CartPole is Gymnasium's CartPole-v1 (a pole on a cart,
+// four real state variables) written in Go.
 //
 // Dynamic programming works on an *MDP: PolicyEvaluation, ValueIteration and PolicyIteration
 // each have a Sweeps variant returning an iter.Seq of snapshots for animations. Learning from
 // experience: QLearning and SARSA (tabular, ε-greedy), DQN (a small dl network with a replay
-// buffer and a target network). Games: Minimax (memoised negamax, perfect play), SelfPlay (an
+// buffer and a target network), and REINFORCE, the policy gradient with a learned baseline, which
+// represents the policy itself by a network (PolicyNet) and solves CartPole (EvaluatePolicy,
+// SolvedAfter). Games: Minimax (memoised negamax, perfect play), SelfPlay (an
 // afterstate-value agent trained against itself) and Evaluate (win/draw/loss tables).
 //
 // Pictures and numbers for the lecture: View draws a grid world with values and the greedy

@@ -96,3 +96,20 @@ func ExampleGridWorld_StartValue() {
 	fmt.Printf("%.4f over %d start cells\n", g.StartValue(V), len(g.StartStates()))
 	// Output: -2.0000 over 14 start cells
 }
+
+func ExampleCartPoleDynamics() {
+	// Upright and at rest, pushed right: the cart speeds up to the right and the pole starts to
+	// tip to the left (ẋ = 8/41 m/s and θ̇ = −12/41 rad/s after one step of 0.02 s).
+	s := rl.CartPoleDynamics([4]float64{0, 0, 0, 0}, 1)
+	fmt.Printf("x %.4f  ẋ %.4f  θ %.4f  θ̇ %.4f\n", s[0], s[1], s[2], s[3])
+	// Output: x 0.0000  ẋ 0.1951  θ 0.0000  θ̇ -0.2927
+}
+
+func ExampleSolvedAfter() {
+	returns := make([]float64, 150)
+	for i := range returns {
+		returns[i] = float64(min(500, 10*i)) // a learning curve rising to 500
+	}
+	fmt.Println(rl.SolvedAfter(returns))
+	// Output: 129
+}

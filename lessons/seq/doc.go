@@ -10,7 +10,9 @@
 // as the deck draws it, one matrix on [h; x] and the gates in the order i f o g.
 // DeckLSTMWeights maps dl/nn's (PyTorch's) two matrices and gate order i f g o onto it.
 // CheckRNNStep and CheckLSTMStep grade a student's version against nn.RNNCell and nn.LSTMCell,
-// values and gradients.
+// values and gradients; CheckRNNStepCases and CheckLSTMStepCases run the same comparison on
+// given StepCases, each aimed at one mistake (the lecture's hidden tests), with hints that name
+// the usual mistakes.
 //
 // Language models. LoadOpticks reads the text every Go installation ships; CharLM is an
 // embedding, one RNN or LSTM layer and a read-out; HiddenForParams sizes an RNN to an LSTM's

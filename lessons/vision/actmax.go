@@ -10,10 +10,37 @@ import (
 	"github.com/deepnb/deepnb/dl/darknet"
 )
 
+// Objective is what activation maximisation raises: a Unit (one channel's mean) or a
+// ClassScore (a detection head's score for one class at one grid cell).
+type Objective interface {
+	// Activation returns the objective's value for the input x [1, C, H, W] (no gradients).
+	Activation(net *darknet.Net, x *dl.Tensor) float64
+	// BestPhoto returns the photograph among names (letterboxed to net's input) with the
+	// highest value, and that value.
+	BestPhoto(net *darknet.Net, names []string) (string, float64, error)
+	// target returns the layer whose output the objective reads and, for that output y, the
+	// gradient of the objective with respect to y.
+	target(net *darknet.Net) int
+	grad(net *darknet.Net, y *dl.Tensor) *dl.Tensor
+}
+
 // Unit names one channel of one layer of a Darknet network: its activation is the mean of
 // that channel's feature map.
 type Unit struct {
 	Layer, Channel int
+}
+
+func (u Unit) target(*darknet.Net) int { return u.Layer }
+
+func (u Unit) grad(_ *darknet.Net, y *dl.Tensor) *dl.Tensor {
+	s := y.Shape()
+	hw := s[2] * s[3]
+	g := dl.Zeros(s...)
+	gd := g.Data()
+	for i := u.Channel * hw; i < (u.Channel+1)*hw; i++ {
+		gd[i] = 1 / float32(hw)
+	}
+	return g
 }
 
 // Activation returns the unit's activation for the input x [1, C, H, W] (no gradients).
@@ -60,6 +87,10 @@ type Prior struct {
 	Blur   int     // blur the input (3×3 box) every Blur steps
 }
 
+// LecturePrior is the lecture's natural-image prior: 1% decay toward grey, a total-variation
+// penalty at 0.3 of the gradient's size, jitter of ±2 pixels and a 3×3 blur every 4 steps.
+var LecturePrior = Prior{Decay: 0.01, TV: 0.3, Jitter: 2, Blur: 4}
+
 // AscentStep is one step of gradient ascent on the input: x ← x + rate · g / mean|g|, the
 // gradient normalised so that the step size does not depend on the layer's scale, and x kept
 // in [0, 1].
@@ -77,11 +108,11 @@ func AscentStep(x, g []float32, rate float64) {
 	}
 }
 
-// ActivationMax maximises u's activation over the input, x* = argmax_x ⟨Φ(x), e_u⟩ − R(x), by
+// ActivationMax maximises the objective u over the input, x* = argmax_x ⟨Φ(x), e_u⟩ − R(x), by
 // steps of gradient ascent (AscentStep) from grey plus a little seeded noise, with the priors p
 // applied after each step. It returns the input, [1, C, H, W], and the activation after every
 // step.
-func ActivationMax(net *darknet.Net, u Unit, p Prior, steps int, rate float64, seed uint64) (*dl.Tensor, []float64) {
+func ActivationMax(net *darknet.Net, u Objective, p Prior, steps int, rate float64, seed uint64) (*dl.Tensor, []float64) {
 	w, h := net.InputSize()
 	C := net.Channels
 	rng := rand.New(rand.NewPCG(seed, 77))
@@ -97,15 +128,8 @@ func ActivationMax(net *darknet.Net, u Unit, p Prior, steps int, rate float64, s
 			dx, dy = rng.IntN(2*p.Jitter+1)-p.Jitter, rng.IntN(2*p.Jitter+1)-p.Jitter
 		}
 		in := dl.New(roll(xd, C, h, w, dx, dy), 1, C, h, w).SetRequiresGrad(true)
-		y := net.ForwardUntil(in, u.Layer)
-		s := y.Shape()
-		hw := s[2] * s[3]
-		g := dl.Zeros(s...)
-		gd := g.Data()
-		for i := u.Channel * hw; i < (u.Channel+1)*hw; i++ {
-			gd[i] = 1 / float32(hw)
-		}
-		y.BackwardWith(g)
+		y := net.ForwardUntil(in, u.target(net))
+		y.BackwardWith(u.grad(net, y))
 		grad := roll(in.Grad().Data(), C, h, w, -dx, -dy)
 		if p.TV > 0 {
 			tvGrad(xd, grad, C, h, w, p.TV)
@@ -221,4 +245,33 @@ func TotalVariation(x *dl.Tensor) float64 {
 		}
 	}
 	return sum / float64(n)
+}
+
+// HighFrequency returns the fraction of x's energy (each channel's mean removed) at high
+// spatial frequencies: ‖x − blur(x)‖² / ‖x − mean‖², with blur the 3×3 box filter. Noise-like
+// images approach 1 (8/9 for white noise), smooth ones 0. x is [1, C, H, W] or [C, H, W].
+func HighFrequency(x *dl.Tensor) float64 {
+	s := x.Shape()
+	C, h, w := s[len(s)-3], s[len(s)-2], s[len(s)-1]
+	d := x.Data()
+	b := append([]float32(nil), d...)
+	boxBlur(b, C, h, w)
+	hi, all := 0.0, 0.0
+	for c := range C {
+		ch := d[c*h*w : (c+1)*h*w]
+		m := 0.0
+		for _, v := range ch {
+			m += float64(v)
+		}
+		m /= float64(h * w)
+		for i, v := range ch {
+			all += (float64(v) - m) * (float64(v) - m)
+			r := float64(v - b[c*h*w+i])
+			hi += r * r
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return hi / all
 }

@@ -14,10 +14,24 @@
 // # Inside Tiny YOLO
 //
 // FilterImages shows a first convolutional layer's filters as RGB images and FeatureMaps a
-// layer's feature maps for one photo, both ready for widgets.ImageGrid. A Unit is one channel of
-// one layer; ActivationMax finds an input that excites it by gradient ascent (AscentStep) with
-// optional natural-image priors (Prior: L2 decay, total variation, jitter, blur), and
-// Unit.BestPhoto and TotalVariation measure the result against the photographs.
+// layer's feature maps for one photo, both ready for widgets.ImageGrid (lecture 02's MNIST CNN,
+// whose filters the lecture shows beside them, is in lessons/digits). An Objective is what
+// activation maximisation raises: a Unit (one channel of one layer) or a ClassScore (the region
+// head's logit for one COCO class at one grid cell). ActivationMax finds an input that excites
+// it by gradient ascent (AscentStep) with optional natural-image priors (Prior, LecturePrior: L2
+// decay, total variation, jitter, blur); Maximize runs it without and with the prior and measures
+// both against the best photograph (BestPhoto), with HighFrequency and TotalVariation.
+// TinyYOLOAt builds the same network for a smaller input, where only a central unit matters.
 //
-// CheckSoftThreshold and CheckAscentStep grade a student's shrinkage and ascent steps, as lessons/rl grades its exercises.
+// # Hubel and Wiesel
+//
+// MeasureCells shows a layer drifting gratings (Grating) and measures each channel's centre unit
+// as a Cell: orientation tuning and its selectivity (OrientationSelectivity, 1 − circular
+// variance), and the modulation ratio F1/F0 over a drift cycle (ModulationRatio), > 1 for a simple
+// cell and < 1 for a complex one. Gratings.Run (LectureGratings) keeps each layer's most
+// orientation-selective cells (MostSelective) and the fraction that are simple (FractionSimple).
+// TopCrops finds the photo crops that excite a last-layer unit most: a "grandmother cell".
+//
+// CheckSoftThreshold and CheckAscentStep grade a student's shrinkage and ascent steps, as lessons/rl grades its exercises;
+// CheckSoftThresholdCases and CheckAscentStepCases do so on given cases, each aimed at one mistake (the lecture's hidden tests).
 package vision

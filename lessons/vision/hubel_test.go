@@ -7,34 +7,87 @@ import (
 	"github.com/deepnb/deepnb/datasets"
 )
 
-// TestHubelWiesel measures the deck's claims on Tiny YOLO: the most orientation-selective
-// first-layer unit is a simple cell (its answer depends strongly on where the stripes fall),
-// and the most orientation-selective unit after two poolings tolerates position better: a
-// complex cell. Not parallel (the network's inference buffers, dl.NoGrad).
-func TestHubelWiesel(t *testing.T) {
+// TestSimpleAndComplexCells measures the deck's claim on Tiny YOLO with drifting gratings
+// (deterministic: no random input): the first layer's most orientation-selective units are
+// simple cells (F1/F0 > 1, their answer follows the stripes' phase), and after pooling the most
+// selective units are complex cells (F1/F0 < 1, phase-invariant). Not parallel (dl.NoGrad).
+func TestSimpleAndComplexCells(t *testing.T) {
 	if testing.Short() {
-		t.Skip("loads Tiny YOLO and sweeps gratings")
+		t.Skip("loads Tiny YOLO and shows it drifting gratings")
 	}
-	net, err := datasets.TinyYOLO(2)
+	net, err := TinyYOLOAt(64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	angles, phases := Sweep(8, math.Pi), Sweep(6, 2*math.Pi)
-	mod := map[int]float64{}
-	for _, layer := range []int{0, 5} {
-		ts := MeasureTuning(net, layer, 8, angles, phases)
-		c := MostSelective(ts, 0.05)
-		if c < 0 {
-			t.Fatalf("layer %d: no unit responds to the gratings", layer)
-		}
-		mod[layer] = ts[c].PositionModulation()
-		t.Logf("layer %d unit %d: orientation selectivity %.2f, position modulation %.2f", layer, c, ts[c].OrientationSelectivity(), mod[layer])
-		if s := ts[c].OrientationSelectivity(); s < 0.5 {
-			t.Errorf("layer %d: best orientation selectivity %.2f, want ≥ 0.5", layer, s)
+	layers := LectureGratings.Run(net, 0, 1, 3)
+	for _, l := range layers {
+		t.Log(l)
+		if len(l.Cells) != LectureGratings.Top {
+			t.Errorf("%s: %d cells kept, want %d", l.Name, len(l.Cells), LectureGratings.Top)
 		}
 	}
-	if mod[5] >= mod[0] {
-		t.Errorf("the pooled unit's position modulation %.2f is not below the first-layer unit's %.2f", mod[5], mod[0])
+	if f := layers[0].Simple; f < 0.9 {
+		t.Errorf("conv_0: F1/F0 > 1 in %.0f%% of the most selective units, want ≥ 90%% (simple cells)", 100*f)
+	}
+	for _, l := range layers[1:] {
+		if l.Simple > 0.25 {
+			t.Errorf("%s: F1/F0 > 1 in %.0f%% of the most selective units, want ≤ 25%% (complex cells)", l.Name, 100*l.Simple)
+		}
+	}
+	for _, l := range layers {
+		for i := 1; i < len(l.Cells); i++ {
+			if l.Cells[i].OSI > l.Cells[i-1].OSI {
+				t.Errorf("%s: cells not most selective first: %v", l.Name, l.Cells)
+			}
+		}
+	}
+}
+
+// TestModulationRatio: F1/F0 of known responses.
+func TestModulationRatio(t *testing.T) {
+	const n = 64
+	curve := func(f func(phi float64) float64) []float64 {
+		r := make([]float64, n)
+		for k := range r {
+			r[k] = f(2 * math.Pi * float64(k) / n)
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name string
+		r    []float64
+		want float64
+	}{
+		{"half-wave rectified sinusoid (linear filter, simple cell)", curve(func(p float64) float64 { return max(0, math.Sin(p+0.3)) }), math.Pi / 2},
+		{"constant (complex cell)", curve(func(float64) float64 { return 2 }), 0},
+		{"sinusoid on a pedestal", curve(func(p float64) float64 { return 2 + math.Cos(p) }), 0.5},
+		{"silent", make([]float64, n), 0},
+		{"second harmonic only (frequency doubling)", curve(func(p float64) float64 { return 1 + math.Cos(2*p) }), 0},
+	} {
+		if got := ModulationRatio(tc.r); math.Abs(got-tc.want) > 1e-3 {
+			t.Errorf("%s: F1/F0 %.4f, want %.4f", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestOrientationSelectivity: 1 − circular variance of known tuning curves.
+func TestOrientationSelectivity(t *testing.T) {
+	angles := Sweep(8, math.Pi)
+	one := make([]float64, 8)
+	one[3] = 5
+	flat := []float64{1, 1, 1, 1, 1, 1, 1, 1}
+	cos := make([]float64, 8)
+	for i, a := range angles {
+		cos[i] = 1 + 0.5*math.Cos(2*(a-angles[2]))
+	}
+	for _, tc := range []struct {
+		name string
+		r    []float64
+		want float64
+	}{{"one orientation", one, 1}, {"all alike", flat, 0}, {"cosine tuning, depth ½", cos, 0.25}, {"silent", make([]float64, 8), 0}} {
+		if got := OrientationSelectivity(angles, tc.r); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("%s: OSI %.4f, want %.4f", tc.name, got, tc.want)
+		}
 	}
 }
 

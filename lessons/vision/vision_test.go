@@ -212,3 +212,73 @@ func TestCheckAscentStep(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckHintsNameTheMistake feeds the checks the usual wrong versions and checks that each
+// fails with the hint that names its mistake.
+func TestCheckHintsNameTheMistake(t *testing.T) {
+	t.Parallel()
+	outside := []ShrinkCase{{2, 0.5}, {-3, 1}}
+	for _, tc := range []struct {
+		name  string
+		cases []ShrinkCase
+		soft  func(a, t float64) float64
+		hint  string
+	}{
+		{"hard threshold", outside, func(a, t float64) float64 {
+			if math.Abs(a) > t {
+				return a
+			}
+			return 0
+		}, "hard threshold"},
+		{"away from zero", outside, func(a, t float64) float64 { return a + t*math.Copysign(1, a) }, "toward zero, not away"},
+		{"a − t on both sides", []ShrinkCase{{-3, 1}}, func(a, t float64) float64 { return a - t }, "toward zero, not away"},
+		{"leaky dead zone", []ShrinkCase{{0.3, 0.5}}, func(a, t float64) float64 { return a / 2 }, "dead zone"},
+	} {
+		r := CheckSoftThresholdCases("shrink", tc.cases, tc.soft)
+		if r.Passed || !strings.Contains(r.Hint, tc.hint) {
+			t.Errorf("%s: %v, want a hint containing %q", tc.name, r, tc.hint)
+		}
+	}
+	if r := CheckSoftThresholdCases("shrink", outside, SoftThreshold); !r.Passed || r.String() != "✓ shrink: 2 cases pass" {
+		t.Errorf("reference: %v", r)
+	}
+
+	ascent := []AscentCase{{X: []float32{0.5, 0.4, 0.6}, G: []float32{1, -2, 3}, Rate: 0.05}}
+	zero := []AscentCase{{X: []float32{0.2, 0.7}, G: []float32{0, 0}, Rate: 0.1}}
+	step := func(scale func(m float64, n int) float64, clip bool) func(x, g []float32, rate float64) {
+		return func(x, g []float32, rate float64) {
+			m := 0.0
+			for _, v := range g {
+				m += math.Abs(float64(v))
+			}
+			m /= float64(len(g))
+			for i := range x {
+				v := float64(x[i]) + rate*float64(g[i])*scale(m, len(g))
+				if clip {
+					v = min(1, max(0, v))
+				}
+				x[i] = float32(v)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		cases []AscentCase
+		step  func(x, g []float32, rate float64)
+		hint  string
+	}{
+		{"descent", ascent, step(func(m float64, n int) float64 { return -1 / m }, true), "descent step"},
+		{"not normalised", ascent, step(func(m float64, n int) float64 { return 1 }, true), "normalise the gradient"},
+		{"sum, not mean", ascent, step(func(m float64, n int) float64 { return 1 / (m * float64(n)) }, true), "not by the sum"},
+		{"no clip", []AscentCase{{X: []float32{0.95, 0.05}, G: []float32{2, -2}, Rate: 0.2}}, step(func(m float64, n int) float64 { return 1 / m }, false), "clip every pixel"},
+		{"divides by zero", zero, step(func(m float64, n int) float64 { return 1 / m }, true), "do not divide"},
+	} {
+		r := CheckAscentStepCases("ascent", tc.cases, tc.step)
+		if r.Passed || !strings.Contains(r.Hint, tc.hint) {
+			t.Errorf("%s: %v, want a hint containing %q", tc.name, r, tc.hint)
+		}
+	}
+	if r := CheckAscentStepCases("ascent", append(ascent, zero...), AscentStep); !r.Passed {
+		t.Errorf("reference: %v", r)
+	}
+}

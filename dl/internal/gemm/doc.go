@@ -13,26 +13,32 @@
 // Products of more than a few hundred multiply-adds take the GotoBLAS/BLIS route: op(B) is
 // packed kc×nc at a time into micro-panels nr columns wide, op(A) mc×kc at a time into
 // micro-panels mr rows high, and a register-blocked micro-kernel computes each mr×nr tile of C
-// with the tile held in registers. The blocks are sized for the caches (a B micro-panel in L1,
-// the A block in L2) and split evenly, so that no block is a sliver. Packing pays only when a
-// panel is reused: when op(A) has one block of rows (m ≤ mc), B's micro-panels are read in
-// place from row-major B, and when C is at most four micro-panels wide, A's are read in place
-// from row-major A (the im2col convolutions, the narrow weight gradients); partial panels are
-// still packed, so that no read runs past a matrix. Products of at least 2²⁰ multiply-adds
-// are split across runtime.GOMAXPROCS goroutines along the longer of C's sides, in whole
-// tiles, each goroutine packing for itself; packing buffers are reused through a sync.Pool, so
-// that a steady stream of calls does not allocate (one small allocation per parallel call
-// starts its goroutine). SgemmBatch spreads small products over the goroutines one item each
-// instead.
+// with the tile held in registers. The blocks are sized for the caches, whose sizes are read
+// from CPUID when the program starts (leaf 4 on Intel, 0x8000001D on AMD): a B micro-panel
+// fills L1, the A block half of L2, the B block a quarter of L3; they are split evenly, so that
+// no block is a sliver. A partial tile at C's right edge runs the narrowest kernel of the same
+// height that covers its columns. Packing pays only when a panel is reused: when C has at
+// most 128 rows, B's micro-panels are read in place from row-major B, and when C is at most
+// four micro-panels wide, A's are read in place from row-major A (the im2col convolutions, the
+// narrow weight gradients); partial panels are still packed, so that no read runs past a
+// matrix. Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
+// where B is packed, as a team that splits C's rows in whole tiles and shares the packing of
+// each block of B (meeting at a barrier before and after it); where B is read in place, along
+// the longer of C's sides, each goroutine on its own. Packing buffers are reused through
+// sync.Pools, so that a steady stream of calls does not allocate (small allocations per
+// parallel call start its goroutines). SgemmBatch spreads small products over the goroutines
+// one item each instead.
 //
 // # Backends and build tags
 //
 // The micro-kernel is chosen when the program starts, from the CPU's features:
 //
 //   - amd64 with AVX-512F: 8×32 tiles of ZMM FMAs (VFMADD231PS with a broadcast of A),
-//     8×16 when C is at most 16 columns wide, with opmask stores for partial tiles.
-//   - amd64 with AVX2 and FMA: 4×24 tiles of YMM FMAs; partial tiles go through a scratch
-//     tile.
+//     8×16 when C (or its last tile) is at most 16 columns wide, with opmask stores for
+//     partial tiles, and 4-row kernels for partial tiles of at most 4 rows (a 10-row product
+//     is 8 + 2 rows: some 30% faster than computing 8 + 8).
+//   - amd64 with AVX2 and FMA: 4×24 tiles of YMM FMAs, 4×16 and 4×8 when C (or its last
+//     tile) is at most that wide; partial tiles go through a scratch tile.
 //   - anything else, or the purego build tag: a 4×4 tile in plain Go (2×4 on amd64, whose 16
 //     float registers cannot hold more). Go does not vectorise, so this is some 20–30 times
 //     slower than the assembly kernels; it is there to be correct everywhere.
@@ -43,21 +49,25 @@
 // chooses its kernels when the library loads and does not recognise every CPU: Debian's 0.3.21
 // needs OPENBLAS_CORETYPE=SkylakeX in the environment before the program starts to use its
 // AVX-512 kernels on AMD Zen 4, and is several times slower without it. Backend reports which
-// implementation is in use.
+// implementation is in use; Describe adds its tile and blocking.
 //
 // # Performance
 //
-// The figures here were measured once, on one machine: a 2-core AMD EPYC (Zen 4) development
-// machine with AVX-512, shared with other jobs. There, Sgemm with the AVX-512 kernel matched
-// OpenBLAS 0.3.21 with OPENBLAS_CORETYPE=SkylakeX in GFLOP per CPU-second at n = 256…1024
-// (≈ 45 vs 40–50), and beat it on the engine's shapes (LSTM gates, im2col convolutions,
-// weight gradients), except products only a few columns wide (64×10×256: about half of
-// OpenBLAS's speed). Other CPUs give other absolute figures; compare ratios measured in one
-// run on one machine. The benchmarks (go test -bench Sgemm) report wall-clock GFLOP/s and
-// GFLOP per CPU-second for Sgemm and for each kernel; scripts/bench.sh prints the CPU it ran
-// on and compares the sgemm workload with PyTorch's on the same machine, using the PyTorch
-// reference benchmark (torch_bench.py) shipped beside the repository in ../shared/bench, not
-// in it (the TORCH_BENCH variable points bench.sh elsewhere).
+// The figures here were measured once, on one machine: a 2-core AMD EPYC (Zen 4) with
+// AVX-512, shared with many other jobs, so in GFLOP per CPU-second (scripts/bench.sh gemm,
+// best of 3 rounds alternating with PyTorch 1.13 on OpenBLAS 0.3.21, core Cooperlake). Its
+// measured FMA peak is 115 GFLOP per core-second with YMM or ZMM alike; the 8×32 kernel alone
+// reaches 110–113 on L1-resident panels, Sgemm 95–103 at n = 256…1024 (OpenBLAS 84–92), and
+// 66–95 on the MLP layers and im2col convolutions (OpenBLAS 56–94). Below OpenBLAS: products
+// 10 wide (64×10×256: 45 against 83, the kernel's 16-wide tile is 10/16 used) or 10 high
+// (10×256×64: 72 against 87), and a few convolution shapes by 5–10%. With the AVX2 kernel
+// forced (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell kernels, the two are
+// within ±5% of each other on most shapes. Other CPUs give other figures; compare ratios
+// measured in one run on one machine. The benchmarks (go test -bench Sgemm) report wall-clock
+// GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as
+// bench.sh, which uses the PyTorch reference benchmark (torch_bench.py) shipped beside the
+// repository in ../shared/bench, not in it (the TORCH_BENCH variable points bench.sh
+// elsewhere), and gemmbench with scripts/gemm_torch.py for the shapes.
 //
 // # Errors
 //

@@ -2,6 +2,7 @@ package gemm_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/deepnb/deepnb/dl/internal/gemm"
 )
@@ -37,4 +38,25 @@ func ExampleSgemmBatch() {
 	// Output:
 	// [1.0000 2.0000 3.0000 4.0000]
 	// [2.0000 4.0000 6.0000 8.0000]
+}
+
+// The kernel and blocking depend on the CPU, so this example prints no fixed output; on an
+// AVX-512 CPU with a 32 KiB L1 and 1 MiB L2 it prints something like
+// "avx512 8×32 (kc 256, mc 512, nc 4096)".
+func ExampleDescribe() {
+	fmt.Println(gemm.Backend() != "", gemm.Describe() != "")
+	// Output: true true
+}
+
+// Switching to the portable Go kernel, which every CPU can run ("avx2" on an AVX-512 CPU
+// works the same way), then back to the CPU's best.
+func ExampleSetKernel() {
+	restore, err := gemm.SetKernel("generic")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.Contains(gemm.Describe(), "generic"))
+	restore()
+	// Output: true
 }

@@ -1,5 +1,19 @@
 package gemm
 
+import "fmt"
+
+// Describe names the micro-kernel Sgemm uses on this CPU with its register tile and cache
+// blocking, for benchmark reports: "avx512 8×32 (kc 256, mc 512, nc 4096)", say. In the
+// openblas build it names OpenBLAS and the kernel SgemmSerial uses.
+func Describe() string {
+	ks := &active
+	s := fmt.Sprintf("%s %d×%d (kc %d, mc %d, nc %d)", ks.name, ks.mr, ks.nr, ks.kc, ks.mc, ks.nc)
+	if Backend() == "openblas" {
+		return "openblas (SgemmSerial: " + s + ")"
+	}
+	return s
+}
+
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C, row-major, op(X) = Xᵀ if transX.
 // A is m×k (k×m if transA) with row stride lda; B is k×n (n×k if transB) with stride ldb;
 // C is m×n with stride ldc. When beta is 0, C is not read (it may hold NaN or Inf).

@@ -156,7 +156,7 @@ func TestSgemm(t *testing.T) {
 }
 
 // TestSgemmBlockEdges forces tiny cache blocks so that every loop of the blocked path wraps
-// and ends in a partial block.
+// and ends in a partial block, on one goroutine and on a team of three.
 func TestSgemmBlockEdges(t *testing.T) {
 	t.Parallel()
 	var ims []impl
@@ -164,6 +164,10 @@ func TestSgemmBlockEdges(t *testing.T) {
 		ks.kc, ks.mc, ks.nc = 7, 2*ks.mr, 3*ks.nr
 		ims = append(ims, impl{ks.name + "/small-blocks", func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 			blocked(&ks, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		}})
+		// Three goroutines sharing the packing of B, block after block.
+		ims = append(ims, impl{ks.name + "/small-blocks/team", func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+			teamGemm(&ks, min(3, (m+ks.mr-1)/ks.mr), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		}})
 	}
 	checkShapes(t, ims, []shape{{50, 130, 40}, {17, 49, 15}, {100, 20, 64}, {1, 1, 1}})
@@ -297,5 +301,31 @@ func TestGeneratedKernels(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("kernel_amd64.s is stale: run go generate (go run gen_kernels.go)")
+	}
+}
+
+// TestKernelsRaggedShapes runs Sgemm, SgemmSerial and SgemmBatch with each micro-kernel this
+// CPU can run made the active one (the AVX2 kernel on an AVX-512 CPU too, and the portable Go
+// kernels), on random shapes around the tile sizes so that every kind of partial edge tile
+// occurs, and compares with the naive product.
+func TestKernelsRaggedShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var shapes []shape
+	for range 16 {
+		shapes = append(shapes, shape{1 + rng.IntN(40), 1 + rng.IntN(80), 1 + rng.IntN(300)})
+	}
+	// Shapes of the workloads, and ones large enough to be split over goroutines.
+	shapes = append(shapes, shape{16, 169, 144}, shape{27, 169, 40}, shape{64, 10, 256}, shape{10, 256, 64}, shape{70, 150, 110})
+	batch := impl{"SgemmBatch", func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		SgemmBatch(transA, transB, 1, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0)
+	}}
+	for _, ks := range kernels() {
+		t.Run(ks.name, func(t *testing.T) {
+			defer useKernel(ks.name)()
+			if Backend() != "openblas" && Backend() != ks.name {
+				t.Fatalf("Backend() = %q after useKernel(%q)", Backend(), ks.name)
+			}
+			checkShapes(t, []impl{{"Sgemm", Sgemm}, {"SgemmSerial", SgemmSerial}, batch}, shapes)
+		})
 	}
 }

@@ -26,7 +26,12 @@ func main() {
 	gen(&w, "kernelAVX512Edge", 8, 2, "Z", 64, 32, 2)
 	gen(&w, "kernelAVX512N16", 8, 1, "Z", 64, 32, 2)
 	gen(&w, "kernelAVX512N16Edge", 8, 1, "Z", 64, 32, 2)
+	// Partial tiles of at most 4 rows (m = 10 leaves 2): half the FMAs of the 8-row kernels.
+	gen(&w, "kernelAVX512R4Edge", 4, 2, "Z", 64, 32, 2)
+	gen(&w, "kernelAVX512N16R4Edge", 4, 1, "Z", 64, 32, 2)
 	gen(&w, "kernelAVX2", 4, 3, "Y", 32, 16, 2)
+	gen(&w, "kernelAVX2N16", 4, 2, "Y", 32, 16, 2)
+	gen(&w, "kernelAVX2N8", 4, 1, "Y", 32, 16, 2)
 	if err := os.WriteFile(*out, []byte(w.String()), 0o644); err != nil {
 		panic(err)
 	}

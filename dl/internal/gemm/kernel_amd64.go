@@ -29,35 +29,63 @@ func edgeAVX512N16(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta 
 }
 
 //go:noescape
+func kernelAVX512R4Edge(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows int, mask uint32)
+
+//go:noescape
+func kernelAVX512N16R4Edge(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// edgeAVX512R4 and edgeAVX512N16R4 are edgeAVX512 and edgeAVX512N16 for at most 4 rows.
+func edgeAVX512R4(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows, cols int) {
+	kernelAVX512R4Edge(k, a, b, c, rsa, csa, ldb, ldc, alpha, beta, rows, uint32(1<<cols-1))
+}
+
+func edgeAVX512N16R4(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows, cols int) {
+	kernelAVX512N16R4Edge(k, a, b, c, rsa, csa, ldb, ldc, alpha, beta, rows, uint32(1<<cols-1))
+}
+
+//go:noescape
 func kernelAVX2(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernelAVX2N16(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernelAVX2N8(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32)
 
 var (
 	// avx512N16Kernel takes products at most 16 columns wide, which would leave half of
 	// avx512Kernel's tile empty.
-	avx512N16Kernel = kernelSpec{name: "avx512n16", mr: 8, nr: 16, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512N16, edge: edgeAVX512N16}
-	avx512Kernel    = kernelSpec{name: "avx512", mr: 8, nr: 32, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512, edge: edgeAVX512, narrow: &avx512N16Kernel}
-	avx2Kernel      = kernelSpec{name: "avx2", mr: 4, nr: 24, kc: 256, mc: 4 * 32, nc: 1008, small: 512, fn: kernelAVX2}
+	avx512N16Kernel = kernelSpec{name: "avx512n16", mr: 8, nr: 16, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512N16, edge: edgeAVX512N16, edge4: edgeAVX512N16R4}
+	avx512Kernel    = kernelSpec{name: "avx512", mr: 8, nr: 32, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512, edge: edgeAVX512, edge4: edgeAVX512R4, narrow: &avx512N16Kernel}
+	// avx2N8Kernel and avx2N16Kernel take products at most 8 or 16 columns wide, and the
+	// last columns of wider ones (169 = 7·24 + 1 would otherwise compute a 24-wide tile for one).
+	avx2N8Kernel  = kernelSpec{name: "avx2n8", mr: 4, nr: 8, kc: 256, mc: 4 * 32, nc: 1024, small: 512, fn: kernelAVX2N8}
+	avx2N16Kernel = kernelSpec{name: "avx2n16", mr: 4, nr: 16, kc: 256, mc: 4 * 32, nc: 1024, small: 512, fn: kernelAVX2N16, narrow: &avx2N8Kernel}
+	avx2Kernel    = kernelSpec{name: "avx2", mr: 4, nr: 24, kc: 256, mc: 4 * 32, nc: 1008, small: 512, fn: kernelAVX2, narrow: &avx2N16Kernel}
 )
 
 // bestKernel picks the fastest micro-kernel the CPU supports.
 func bestKernel() kernelSpec {
 	switch {
 	case cpu.X86.HasAVX512F:
-		return avx512Kernel
+		return avx512Kernel.sized(cpuCaches)
 	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
-		return avx2Kernel
+		return avx2Kernel.sized(cpuCaches)
 	}
-	return genericKernel
+	return genericKernel.sized(cpuCaches)
 }
 
 // kernels lists every micro-kernel this CPU can run, for tests and benchmarks.
 func kernels() []kernelSpec {
 	ks := []kernelSpec{genericKernel, generic4x4Kernel}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		ks = append(ks, avx2Kernel)
+		ks = append(ks, avx2Kernel, avx2N16Kernel, avx2N8Kernel)
 	}
 	if cpu.X86.HasAVX512F {
 		ks = append(ks, avx512Kernel, avx512N16Kernel)
+	}
+	for i := range ks {
+		ks[i] = ks[i].sized(cpuCaches)
 	}
 	return ks
 }

@@ -1,6 +1,9 @@
 package gemm
 
-import "unsafe"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // kernelGeneric is the portable 2×4 micro-kernel (see kernelFunc). Its eight accumulators and
 // six operands fit in amd64's sixteen float registers, where a 4×4 tile spills.
@@ -71,4 +74,41 @@ func storeRow4(r []float32, alpha, beta, x0, x1, x2, x3 float32) {
 		return
 	}
 	r[0], r[1], r[2], r[3] = alpha*x0+beta*r[0], alpha*x1+beta*r[1], alpha*x2+beta*r[2], alpha*x3+beta*r[3]
+}
+
+// useKernel makes Sgemm, SgemmBatch and SgemmSerial use the micro-kernel named name, one of
+// kernels(), and returns a function that restores the previous one. It is the switch tests
+// use to run every code path of the package on each kernel the CPU can run (the AVX2 kernel
+// on an AVX-512 machine, say); no Sgemm may run concurrently with either call.
+func useKernel(name string) (restore func()) {
+	restore, err := SetKernel(name)
+	if err != nil {
+		panic(err)
+	}
+	return restore
+}
+
+// SetKernel makes Sgemm, SgemmBatch and SgemmSerial use the micro-kernel named name ("avx2"
+// on an AVX-512 CPU, say, to measure what an AVX2-only CPU would get; Kernels lists the
+// names) and returns a function that restores the previous one. It is for benchmarks and
+// tests: no Sgemm may run concurrently with it or with restore. It returns an error if this
+// CPU cannot run that kernel.
+func SetKernel(name string) (restore func(), err error) {
+	for _, ks := range kernels() {
+		if ks.name == name {
+			old := active
+			active = ks
+			return func() { active = old }, nil
+		}
+	}
+	return nil, fmt.Errorf("gemm: no kernel %q on this CPU (have %v)", name, Kernels())
+}
+
+// Kernels names the micro-kernels this CPU can run, for SetKernel.
+func Kernels() []string {
+	var names []string
+	for _, ks := range kernels() {
+		names = append(names, ks.name)
+	}
+	return names
 }

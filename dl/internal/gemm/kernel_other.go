@@ -8,10 +8,12 @@ import "runtime"
 func bestKernel() kernelSpec {
 	switch runtime.GOARCH {
 	case "amd64", "386", "arm":
-		return genericKernel // 16 float registers or fewer
+		return genericKernel.sized(cpuCaches) // 16 float registers or fewer
 	}
-	return generic4x4Kernel
+	return generic4x4Kernel.sized(cpuCaches)
 }
 
 // kernels lists every micro-kernel this CPU can run, for tests and benchmarks.
-func kernels() []kernelSpec { return []kernelSpec{genericKernel, generic4x4Kernel} }
+func kernels() []kernelSpec {
+	return []kernelSpec{genericKernel.sized(cpuCaches), generic4x4Kernel.sized(cpuCaches)}
+}

@@ -21,6 +21,12 @@ func transposeFast(d []float32, w int, src []float32, lds, n, k int) {
 	// Bounds: the last row read and the last value written.
 	_ = src[(n-1)*lds+k-1]
 	_ = d[(k-1)*w+w-1]
+	if n < w {
+		// Columns n…w−1 of the blocked rows of d are zeroed with the rest of those rows first:
+		// one vectorised clear instead of a strided store per value (most of the packing time
+		// for a 10-wide B), or a small clear per row.
+		clear(d[:8*kb*w])
+	}
 	r := 0
 	for ; r+8 <= n; r += 8 {
 		transpose8AVX2(&d[r], w, &src[r*lds], lds, kb)
@@ -30,11 +36,6 @@ func transposeFast(d []float32, w int, src []float32, lds, n, k int) {
 		s := src[r*lds : r*lds+8*kb]
 		for p, v := range s {
 			d[p*w+r] = v
-		}
-	}
-	for r := n; r < w; r++ {
-		for p := range 8 * kb {
-			d[p*w+r] = 0
 		}
 	}
 	if k8 := 8 * kb; k8 < k {

@@ -6,7 +6,9 @@
 //     TanhBack;
 //   - the activations: Logistic (σ and tanh), ExpShift (softmax), with Expf for the tails;
 //   - the optimizers' per-parameter updates: AdamUpdate, MomentumUpdate;
-//   - ExpReduced, the exp polynomial that Expf and dl's expInto share.
+//   - ExpReduced, the exp polynomial that Expf and dl's expInto share;
+//   - the convolutional layers' inference epilogue and pooling: BiasLeaky (bias and leaky
+//     ReLU, ReLU or none), MaxPairs (a row of 2×2 max pooling).
 //
 // The tests check each AVX2 path against the portable one.
 package vec

@@ -86,7 +86,9 @@ and never stops the batch.
 
 With --out-dir it writes gradebook.csv, gradebook.json, feedback/STUDENT.md for
 each student (what failed and a hint, never a hidden test's source) and
-executed/STUDENT.ipynb (with the hidden tests: for the instructor only). A
+executed/STUDENT.ipynb (with the hidden tests: for the instructor only). With
+--docker IMAGE each submission runs in a container of the students' image
+(docker/Dockerfile) with no network, the key and the submission read-only. A
 student's name is the submission's file name without .ipynb, or its folder's
 name when the file names are all the same (submissions/alice/05.ipynb).
 
@@ -109,7 +111,7 @@ func gradeMain(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		keepWork  = fs.Bool("keep-work", false, "keep each submission's working folder")
 		maxOutput = byteSize(grade.DefaultMaxOutput)
 		verbose   = fs.Bool("v", false, "print the kernels' logs to stderr")
-		dockerImg = fs.String("docker", "", "run each submission in a container of `IMAGE` (not implemented yet)")
+		dockerImg = fs.String("docker", "", "run each submission in a container of the students' `IMAGE` (docker/Dockerfile), with no network")
 	)
 	fs.Var(&params, "p", "set parameter `name=value` in every submission (repeatable)")
 	fs.Var(&maxOutput, "max-output", "keep at most `SIZE` bytes (e.g. 2M, 500k) of each stream output of a cell, its head and tail")
@@ -124,8 +126,11 @@ func gradeMain(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case len(paths) == 0:
 		fs.Usage()
 		return errors.New("deepnb grade: no submission given")
-	case *dockerImg != "":
-		return errors.New("deepnb grade: --docker is not implemented yet; grade without it (each submission still runs in its own kernel and folder)")
+	}
+	if *dockerImg != "" {
+		if err := grade.CheckDocker(ctx, *dockerImg); err != nil {
+			return fmt.Errorf("deepnb grade: --docker: %w", err)
+		}
 	}
 	k, err := grade.ReadKey(*key)
 	if err != nil {
@@ -143,7 +148,7 @@ func gradeMain(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	stderr = &lockedWriter{w: stderr}
-	opts := grade.Options{Kernel: *kernel, CellTimeout: *timeout, SubmissionTimeout: *subLimit, Params: params, KeepWork: *keepWork, Log: stderr, MaxOutput: int(maxOutput)}
+	opts := grade.Options{Kernel: *kernel, CellTimeout: *timeout, SubmissionTimeout: *subLimit, Params: params, KeepWork: *keepWork, Log: stderr, MaxOutput: int(maxOutput), Docker: *dockerImg}
 	if !*verbose {
 		opts.Log = progressOnly{stderr}
 	}

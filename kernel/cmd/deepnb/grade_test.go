@@ -57,7 +57,7 @@ func TestGradeArgs(t *testing.T) {
 		{[]string{"grade", "a.ipynb"}, "--key is required"},
 		{[]string{"grade", "--key", "k.ipynb"}, "no submission given"},
 		{[]string{"grade", "--key", "missing.ipynb", "a.ipynb"}, "missing.ipynb"},
-		{[]string{"grade", "--key", "k.ipynb", "--docker", "img", "a.ipynb"}, "--docker is not implemented"},
+		{[]string{"grade", "--key", "k.ipynb", "--docker", "no-such-image:none", "a.ipynb"}, "deepnb grade: --docker: docker: "},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := dispatch(context.Background(), tc.args, &stdout, &stderr)
