@@ -136,3 +136,22 @@ func BenchmarkStyleConvs(b *testing.B) {
 		img.ZeroGrad()
 	})
 }
+
+// BenchmarkMaxPool2D times the 2×2 max pooling of the cnn workload (both layers' inputs, batch
+// 64) and of the style workload, forward and backward.
+func BenchmarkMaxPool2D(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		x    []int
+	}{{"cnn1", []int{64, 16, 28, 28}}, {"cnn2", []int{64, 32, 14, 14}}, {"style", []int{1, 32, 128, 128}}} {
+		b.Run(c.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 1))
+			x := RandN(rng, c.x...).SetRequiresGrad(true)
+			g := RandN(rng, c.x[0], c.x[1], c.x[2]/2, c.x[3]/2)
+			loop(b, func() {
+				MaxPool2D(x, 2, 2, 0).BackwardWith(g)
+				x.ZeroGrad()
+			})
+		})
+	}
+}

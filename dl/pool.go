@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/deepnb/deepnb/dl/internal/par"
+	"github.com/deepnb/deepnb/dl/internal/vec"
 )
 
 // poolGeom validates a pooling window over x [N, C, H, W] and returns the output size.
@@ -43,14 +44,28 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 	N, C, H, W := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
 	HW, P := H*W, OH*OW
 	out := make([]float32, N*C*P)
-	arg := make([]int32, N*C*P) // index of the maximum within its input plane
+	// The index of each maximum within its input plane, for the backward pass only: without a
+	// graph to record (inference, evaluation) it is neither kept nor computed.
+	var arg []int32
+	if GradEnabled() && x.requiresGrad {
+		arg = make([]int32, N*C*P)
+	}
 	xd := x.data
 	par.For(N*C, max(1, 8192/max(1, P*k*k)), func(lo, hi int) {
 		for pl := lo; pl < hi; pl++ {
 			in := xd[pl*HW : (pl+1)*HW]
 			o := out[pl*P : (pl+1)*P]
-			a := arg[pl*P : (pl+1)*P]
+			var a []int32
+			if arg != nil {
+				a = arg[pl*P : (pl+1)*P]
+			}
 			if k == 2 && s == 2 && pad == 0 {
+				if a == nil {
+					for i := range OH {
+						vec.MaxPairs(o[i*OW:(i+1)*OW], in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW])
+					}
+					continue
+				}
 				maxPool2x2(in, o, a, W, OH, OW)
 				continue
 			}
@@ -69,7 +84,10 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 							}
 						}
 					}
-					o[i*OW+j], a[i*OW+j] = best, bi
+					o[i*OW+j] = best
+					if a != nil {
+						a[i*OW+j] = bi
+					}
 				}
 			}
 		}
@@ -89,33 +107,13 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 	return newOp("MaxPool2D", out, []int{N, C, OH, OW}, backward, x)
 }
 
-// maxPool2x2 is MaxPool2D's inner loop for 2×2 windows with stride 2 and no padding. It is
-// branch-free (the position of the maximum in random data defeats branch prediction): the
-// pairs in each row are reduced first, then the two rows, ties keeping the earlier element.
+// maxPool2x2 is MaxPool2D's inner loop for 2×2 windows with stride 2 and no padding: a row of
+// outputs at a time, eight at once with AVX2 (vec.MaxPairsArg), ties keeping the earlier
+// element.
 func maxPool2x2(in, o []float32, a []int32, W, OH, OW int) {
 	for i := range OH {
-		r0 := in[2*i*W : 2*i*W+2*OW]
-		r1 := in[(2*i+1)*W : (2*i+1)*W+2*OW]
-		oi, ai := o[i*OW:(i+1)*OW], a[i*OW:(i+1)*OW]
-		base := int32(2 * i * W)
-		for j := range oi {
-			p, q := r0[2*j:2*j+2:2*j+2], r1[2*j:2*j+2:2*j+2]
-			i0 := boolToInt(p[1] > p[0])
-			i1 := boolToInt(q[1] > q[0])
-			m0, m1 := max(p[0], p[1]), max(q[0], q[1])
-			row := boolToInt(m1 > m0)
-			col := i0 + row*(i1-i0)
-			oi[j] = max(m0, m1)
-			ai[j] = base + int32(2*j+col) + int32(row*W)
-		}
+		vec.MaxPairsArg(o[i*OW:(i+1)*OW], a[i*OW:(i+1)*OW], in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW], int32(2*i*W), int32(W))
 	}
-}
-
-func boolToInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // AvgPool2D returns the mean of each k×k window of x [N, C, H, W], windows placed every stride

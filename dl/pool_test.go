@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -154,6 +155,24 @@ func TestPoolShapeErrors(t *testing.T) {
 		}
 		if !errors.Is(err, kind) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("case %d: got panic %v, want %v containing %q", i, err, kind, tc.want)
+		}
+	}
+}
+
+// TestMaxPool2DNoGrad checks that MaxPool2D without a graph to record (which computes no
+// argmax) gives the values it gives with one, for 2×2 windows with rows of 8 and more (the
+// vector path) and fewer, and for other windows.
+func TestMaxPool2DNoGrad(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, c := range []struct{ h, w, k, s, p int }{
+		{4, 4, 2, 2, 0}, {9, 13, 2, 2, 0}, {10, 34, 2, 2, 0}, {7, 7, 3, 2, 1}, {6, 5, 2, 1, 1},
+	} {
+		x := dl.RandN(rng, 2, 3, c.h, c.w).SetRequiresGrad(true)
+		want := dl.MaxPool2D(x, c.k, c.s, c.p)
+		var got *dl.Tensor
+		dl.NoGrad(func() { got = dl.MaxPool2D(x, c.k, c.s, c.p) })
+		if !slices.Equal(got.Shape(), want.Shape()) || !slices.Equal(got.Data(), want.Data()) {
+			t.Errorf("%+v: without a graph %v, with one %v", c, got.Data(), want.Data())
 		}
 	}
 }

@@ -8,11 +8,18 @@ import (
 )
 
 // Inference without gradients takes a faster path than dl's general operations for the layers
-// that cost the time: a convolution is im2col and one GEMM per band of output rows (or per
-// group of filters for small maps) with the bias and activation applied to the band while it is
-// in cache, and max pooling computes no argmax for a backward pass. Outputs that do not leave
-// the call are written into buffers the Net keeps between calls (see Net.Forward). The tests
-// check both paths against each other and against Darknet.
+// that cost the time. A convolution is one of:
+//   - 3×3, stride 1, padding 1, at least 128 channels (Tiny YOLO's 26×26 and 13×13 layers, two
+//     thirds of its multiply-adds): Winograd's F(2×2, 3×3), 16 GEMMs with 2.25 times fewer
+//     multiply-adds, on filters transformed once and kept with the layer (convWinograd);
+//   - weights of at most 512 KiB on a large map: im2col and one GEMM per band of output rows, in
+//     parallel, with the bias and activation applied to the band while it is in cache;
+//   - otherwise one im2col and one GEMM that reads the weights once.
+//
+// Max pooling computes no argmax for a backward pass, and the 2×2 windows and the bias and
+// activation run in AVX2 (dl/internal/vec). Outputs that do not leave the call are written into
+// buffers the Net keeps between calls (see Net.Forward). The tests check both paths against
+// each other and against Darknet, and each convolution path against dl.Conv2D.
 
 // needsGrad reports whether a forward pass from x must record the graph: gradients are enabled
 // and x or a parameter requires one.

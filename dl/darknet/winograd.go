@@ -191,13 +191,18 @@ const winoBlock = 16
 // (2i, 2j).
 func winoInput(img, v []float32, c0, c1, H, W, th, tw, vs, ts int) {
 	var d [4][4]float32
+	var vx [16][]float32 // the 16 destinations of this tile, indexed by c − c0
+	nc := c1 - c0
 	for i := range th {
 		for j := range tw {
 			y0, x0 := 2*i-1, 2*j-1
 			inside := y0 >= 0 && y0+4 <= H && x0 >= 0 && x0+4 <= W
-			off := (i*tw + j) * ts
-			for c := c0; c < c1; c++ {
-				plane := img[c*H*W : (c+1)*H*W]
+			off := (i*tw+j)*ts + c0
+			for x := range vx {
+				vx[x] = v[x*vs+off : x*vs+off+nc]
+			}
+			for k := range nc {
+				plane := img[(c0+k)*H*W : (c0+k+1)*H*W]
 				if inside {
 					for r := range 4 {
 						d[r] = *(*[4]float32)(plane[(y0+r)*W+x0:])
@@ -224,10 +229,10 @@ func winoInput(img, v []float32, c0, c1, H, W, th, tw, vs, ts int) {
 				}
 				for r := range 4 {
 					q := &t[r]
-					v[(4*r+0)*vs+off+c] = q[0] - q[2]
-					v[(4*r+1)*vs+off+c] = q[1] + q[2]
-					v[(4*r+2)*vs+off+c] = q[2] - q[1]
-					v[(4*r+3)*vs+off+c] = q[1] - q[3]
+					vx[4*r+0][k] = q[0] - q[2]
+					vx[4*r+1][k] = q[1] + q[2]
+					vx[4*r+2][k] = q[2] - q[1]
+					vx[4*r+3][k] = q[1] - q[3]
 				}
 			}
 		}
@@ -237,15 +242,22 @@ func winoInput(img, v []float32, c0, c1, H, W, th, tw, vs, ts int) {
 // winoOutput reads the 16 products m[ξ·ms + t·ts + f] of filters [f0, f1) for every tile t and
 // writes their output planes o[f·H·W…]: Aᵀ M A plus the bias bd[f], leaky (slope 0.1) if asked.
 func winoOutput(m, o, bd []float32, f0, f1, H, W, th, tw, ms, ts int, leaky bool) {
+	var mx [16][]float32 // this tile's 16 products, indexed by f − f0
+	nf := f1 - f0
+	bd = bd[f0:f1]
 	for i := range th {
 		for j := range tw {
-			off := (i*tw + j) * ts
-			for f := f0; f < f1; f++ {
-				plane := o[f*H*W : (f+1)*H*W]
-				b := bd[f]
+			off := (i*tw+j)*ts + f0
+			for x := range mx {
+				mx[x] = m[x*ms+off : x*ms+off+nf]
+			}
+			two := 2*j+1 < W
+			for k := range nf {
+				plane := o[(f0+k)*H*W : (f0+k+1)*H*W]
+				b := bd[k]
 				var s [2][4]float32 // Aᵀ M
 				for c := range 4 {
-					m0, m1, m2, m3 := m[c*ms+off+f], m[(4+c)*ms+off+f], m[(8+c)*ms+off+f], m[(12+c)*ms+off+f]
+					m0, m1, m2, m3 := mx[c][k], mx[4+c][k], mx[8+c][k], mx[12+c][k]
 					s[0][c] = m0 + m1 + m2
 					s[1][c] = m1 - m2 - m3
 				}
@@ -261,7 +273,7 @@ func winoOutput(m, o, bd []float32, f0, f1, H, W, th, tw, ms, ts int, leaky bool
 						y0, y1 = max(y0, 0.1*y0), max(y1, 0.1*y1)
 					}
 					plane[y*W+2*j] = y0
-					if 2*j+1 < W {
+					if two {
 						plane[y*W+2*j+1] = y1
 					}
 				}

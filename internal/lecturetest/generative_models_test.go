@@ -14,7 +14,7 @@ import (
 // TestGenerativeModels runs notebooks/07b-generative-models.ipynb headlessly with small sizes and
 // fresh tags (so that the VAEs, the GAN and the judge CNN all train) and checks the VAE's held-out
 // ELBO and the digit-FID table against floors: real digits nearest, noise farthest, each model in
-// between.
+// between; lecture 02's CNN's accuracy, the segmentation IoU and the recalled detections.
 func TestGenerativeModels(t *testing.T) {
 	tag := fmt.Sprintf("test-%d", time.Now().UnixNano())
 	params := map[string]string{
@@ -24,6 +24,8 @@ func TestGenerativeModels(t *testing.T) {
 		"judgeSize":    "300",
 		"cnnCacheTag":  tag,
 		"cnnTrainSize": "2000",
+		"segTrain":     "400",
+		"segEpochs":    "4",
 		"cacheTag":     tag,
 	}
 	t.Cleanup(func() {
@@ -62,5 +64,23 @@ func TestGenerativeModels(t *testing.T) {
 		t.Errorf("label entropy of real digits %.2f bits, want ≥ 2.8", h)
 	}
 	checkStdout(t, "neighbours", out("neighbours"), nil, []string{`GAN +mean distance to the nearest training digit: \d+\.\d\d`})
-	t.Logf("outputs:\n%s\n%s\n%s\n%s", vae, out("gan"), judge, out("neighbours"))
+	if acc := floatIn(t, out("recall-classification"), `lecture 02's CNN: (\d+\.\d+)% of`); acc < 70 {
+		t.Errorf("lecture 02's CNN: %.2f%% test accuracy, want ≥ 70%% (trained on 2000 digits here)", acc)
+	}
+	segOut := out("segmentation")
+	if m := floatIn(t, segOut, `mean IoU (\d\.\d+)`); m < 0.45 {
+		t.Errorf("segmentation mean IoU %.3f on held-out scenes, want ≥ 0.45", m)
+	}
+	if bg := floatIn(t, segOut, `background (\d\.\d+)`); bg < 0.9 {
+		t.Errorf("background IoU %.3f, want ≥ 0.9", bg)
+	}
+	if n := len(kerneltest.Images(t, kerneltest.Cell(t, nb, "segmentation"))); n < 1 {
+		t.Errorf("segmentation: no overlays shown")
+	}
+	checkStdout(t, "recall-detection", out("recall-detection"), []string{"chelsea: cat", "coffee: cup"}, nil)
+	if n := len(kerneltest.Images(t, kerneltest.Cell(t, nb, "recall-detection"))); n != 2 {
+		t.Errorf("recall-detection: %d images, want 2", n)
+	}
+	checkStdout(t, "recall-captioning", out("recall-captioning"), nil, []string{`#1 \w+`})
+	t.Logf("outputs:\n%s\n%s\n%s\n%s\n%s\n%s", vae, out("gan"), judge, out("neighbours"), out("recall-classification"), segOut)
 }

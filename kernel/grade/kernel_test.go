@@ -358,7 +358,8 @@ func gradeLecture(t *testing.T, path string, params []runner.Param, max float64,
 func TestGradeLecture03(t *testing.T) {
 	const step = "float32(min(1, max(0, float64(x[i])+rate*float64(g[i])/m)))"
 	gradeLecture(t, "../../notebooks/03-seeing-inside-a-network.ipynb",
-		[]runner.Param{{Name: "amSteps", Value: "2"}, {Name: "ofSize", Value: "8"}, {Name: "ofBases", Value: "64"}, {Name: "ofSteps", Value: "100"}},
+		[]runner.Param{{Name: "amSteps", Value: "1"}, {Name: "ofSize", Value: "8"}, {Name: "ofBases", Value: "64"}, {Name: "ofSteps", Value: "50"},
+			{Name: "cnnTrainSize", Value: "300"}, {Name: "classSize", Value: "96"}},
 		7, []string{"parameters", "helpers", "exercise-ascent", "exercise-shrinkage"},
 		[]wrongSubmission{
 			{name: "descent-hard", edits: [][2]string{
@@ -397,7 +398,7 @@ func TestGradeLecture06(t *testing.T) {
 				{"i, f, o, g := gates[0].Sigmoid(), gates[1].Sigmoid(), gates[2].Sigmoid(), gates[3].Tanh()", "i, f, g, o := gates[0].Sigmoid(), gates[1].Sigmoid(), gates[2].Tanh(), gates[3].Sigmoid()"},
 			}, score: 2, per: []float64{1, 1}, feedback: []string{
 				"✓ with x = 0 and h = 0 the step is tanh(b) (1/1)", "✗ the input term x·W_xhᵀ (h = 0) (0/1)",
-				"check which weight goes with which input",
+				"hint: W_hh and W_xh are swapped: W_hh multiplies the state h, W_xh the input x",
 				"✓ at rest (all weights 0): c′ = c/2 and h′ = tanh(c/2)/2 (1/1)",
 				"✗ the cell state c′ = f⊙c + i⊙g, gates in the deck's order i f o g (0/2)",
 				"hint: the gate order: the deck's W has its blocks in the order i f o g",

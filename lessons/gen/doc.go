@@ -7,7 +7,7 @@
 //     space and interpolations.
 //   - GAN: a small DCGAN-style generative adversarial network (Goodfellow et al. 2014, Radford
 //     et al. 2016), its two losses and its samples.
-//   - Judge: lecture 02's MNIST CNN (NewClassifier, loaded from lecture 02's checkpoint or
+//   - Judge: lecture 02's MNIST CNN (lessons/digits: loaded from lecture 02's checkpoint or
 //     trained once with its recipe) as the judge of samples: FrechetDistance between the
 //     penultimate features of real and generated digits (an FID for digits), the predicted
 //     labels' spread (LabelEntropy) and the classifier's confidence, and NearestNeighbours in

@@ -10,6 +10,7 @@ import (
 	"github.com/deepnb/deepnb/datasets"
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
+	"github.com/deepnb/deepnb/lessons/digits"
 )
 
 var mnist = sync.OnceValues(func() (*datasets.Set, error) {
@@ -17,7 +18,7 @@ var mnist = sync.OnceValues(func() (*datasets.Set, error) {
 	return trainSet, err
 })
 
-func digits(t *testing.T) *datasets.Set {
+func mnistDigits(t *testing.T) *datasets.Set {
 	t.Helper()
 	s, err := mnist()
 	if err != nil {
@@ -29,7 +30,7 @@ func digits(t *testing.T) *datasets.Set {
 // TestVAE trains a small VAE briefly: its held-out ELBO must rise well above the untrained one
 // and past a floor, with a non-negative KL term, and its images must be probabilities.
 func TestVAE(t *testing.T) {
-	s := digits(t)
+	s := mnistDigits(t)
 	x := Binarise(s.X.Slice(0, 0, 1500))
 	held := Binarise(s.X.Slice(0, 1500, 2000))
 	v := NewVAE(128, 8, 1)
@@ -67,10 +68,10 @@ func TestBinarise(t *testing.T) {
 // far closer to real training digits than noise or the untrained generator's samples are, the
 // training lowers the generator's distance, and each training digit is its own nearest neighbour.
 func TestJudgeAndGAN(t *testing.T) {
-	s := digits(t)
-	cnn, loaded, err := TrainedClassifier(filepath.Join(t.TempDir(), "cnn.safetensors"), 2000)
+	s := mnistDigits(t)
+	cnn, loaded, err := digits.TrainCNN(filepath.Join(t.TempDir(), "cnn.safetensors"), s, s.Subset(500), nil)
 	if err != nil || loaded {
-		t.Fatalf("TrainedClassifier: loaded %v, %v", loaded, err)
+		t.Fatalf("TrainCNN: loaded %v, %v", loaded, err)
 	}
 	real := Judge(cnn, s.X.Slice(0, 1000, 1300))
 	ref := Judge(cnn, s.X.Slice(0, 1300, 1600))

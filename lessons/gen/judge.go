@@ -3,54 +3,12 @@ package gen
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/deepnb/deepnb/datasets"
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
-	"github.com/deepnb/deepnb/dl/optim"
-	"github.com/deepnb/deepnb/dl/train"
 )
-
-// NewClassifier returns lecture 02's reference CNN for MNIST (two 5×5 convolutions with ReLU
-// and 2×2 max-pooling, 16 and 32 channels, then a linear layer on the 32·7·7 features),
-// initialised from seed exactly as lecture 02's newCNN.
-func NewClassifier(seed uint64) *nn.Sequential {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	return nn.NewSequential(
-		nn.NewConv2D(rng, 1, 16, 5).WithPadding(2), nn.ReLU, nn.NewMaxPool2D(2),
-		nn.NewConv2D(rng, 16, 32, 5).WithPadding(2), nn.ReLU, nn.NewMaxPool2D(2),
-		nn.Flatten, nn.NewLinear(rng, 32*7*7, 10))
-}
-
-// ClassifierCheckpoint returns where lecture 02 keeps its CNN trained on the first n digits
-// with the given cacheTag: os.TempDir()/deepnb-02/cnn-<cacheTag>-<n>.safetensors. Lecture 02's
-// defaults are "v1" and 10,000.
-func ClassifierCheckpoint(cacheTag string, n int) string {
-	return filepath.Join(os.TempDir(), "deepnb-02", fmt.Sprintf("cnn-%s-%d.safetensors", cacheTag, n))
-}
-
-// TrainedClassifier returns lecture 02's CNN with the weights of the checkpoint at path, or, if
-// that file does not exist, trained once with lecture 02's recipe (Adam, learning rate 10⁻³,
-// one epoch of batches of 64 over the first n training digits, shuffled with seed 1) and saved
-// there (nn.TrainOnce), as lecture 02 would. loaded reports which.
-func TrainedClassifier(path string, n int) (cnn *nn.Sequential, loaded bool, err error) {
-	cnn = NewClassifier(1)
-	loaded, err = nn.TrainOnce(path, cnn, func() error {
-		trainSet, testSet, err := datasets.MNIST(n, 1000)
-		if err != nil {
-			return err
-		}
-		loop := train.Loop{Model: cnn, Opt: optim.NewAdam(cnn.Parameters(), 1e-3)}
-		_, err = loop.Run(trainSet, testSet, 64, 1)
-		return err
-	})
-	return cnn, loaded, err
-}
 
 // Judgement is what the classifier says of a batch of images.
 type Judgement struct {
@@ -60,7 +18,7 @@ type Judgement struct {
 }
 
 // Judge runs the classifier (a Sequential whose last layer is the linear read-out, as
-// NewClassifier) on images x [N, 1, 28, 28] without gradients, in batches.
+// lessons/digits.NewCNN, lecture 02's CNN) on images x [N, 1, 28, 28] without gradients, in batches.
 func Judge(cnn *nn.Sequential, x *dl.Tensor) Judgement {
 	var j Judgement
 	body := nn.NewSequential(cnn.Layers[:len(cnn.Layers)-1]...)

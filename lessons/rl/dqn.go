@@ -12,25 +12,34 @@ import (
 
 // QNet is the small network DQN represents Q with: Q(s,·) = W₂·ReLU(W₁·x(s) + b₁) + b₂, where
 // x(s) is the state's feature vector. It is an nn.Module (input [B, in], output [B, actions]).
-type QNet struct {
-	L1, L2 *nn.Linear
-}
+type QNet struct{ twoLayer }
 
 // NewQNet returns a QNet from in features through hidden units to one output per action,
 // initialized from rng.
 func NewQNet(rng *rand.Rand, in, hidden, actions int) *QNet {
-	return &QNet{L1: nn.NewLinear(rng, in, hidden), L2: nn.NewLinear(rng, hidden, actions)}
+	return &QNet{newTwoLayer(rng, in, hidden, actions)}
 }
 
 // Forward returns Q values [B, actions] for features x [B, in].
 func (q *QNet) Forward(x *dl.Tensor) *dl.Tensor { return q.L2.Forward(q.L1.Forward(x).ReLU()) }
 
-// Parameters returns the layers' parameters, first layer first.
-func (q *QNet) Parameters() []*dl.Tensor { return append(q.L1.Parameters(), q.L2.Parameters()...) }
+// twoLayer is the shape of the lecture's networks (QNet, PolicyNet): two linear layers with an
+// activation between them.
+type twoLayer struct {
+	L1, L2 *nn.Linear
+}
 
-// NamedParameters names them "l1.weight", "l1.bias", "l2.weight", "l2.bias", for nn.Save.
-func (q *QNet) NamedParameters() []nn.Named {
-	ps := q.Parameters()
+func newTwoLayer(rng *rand.Rand, in, hidden, out int) twoLayer {
+	return twoLayer{L1: nn.NewLinear(rng, in, hidden), L2: nn.NewLinear(rng, hidden, out)}
+}
+
+// Parameters returns the layers' parameters, first layer first.
+func (n *twoLayer) Parameters() []*dl.Tensor { return append(n.L1.Parameters(), n.L2.Parameters()...) }
+
+// NamedParameters names them "l1.weight", "l1.bias", "l2.weight", "l2.bias", for nn.Save and
+// nn.TrainOnce.
+func (n *twoLayer) NamedParameters() []nn.Named {
+	ps := n.Parameters()
 	return []nn.Named{{Name: "l1.weight", T: ps[0]}, {Name: "l1.bias", T: ps[1]}, {Name: "l2.weight", T: ps[2]}, {Name: "l2.bias", T: ps[3]}}
 }
 

@@ -12,31 +12,18 @@ import (
 )
 
 // PolicyNet is a policy π(a|s) represented by a network: π(·|s) = softmax(W₂·tanh(W₁·s + b₁) + b₂)
-// for a state vector s. It is an nn.Module (input [B, in], output the logits [B, actions]).
-type PolicyNet struct {
-	L1, L2 *nn.Linear
-}
+// for a state vector s. It is an nn.Module (input [B, in], output the logits [B, actions]); its
+// parameters are named as QNet's.
+type PolicyNet struct{ twoLayer }
 
 // NewPolicyNet returns a PolicyNet from in state variables through hidden units to one logit per
 // action, initialized from rng.
 func NewPolicyNet(rng *rand.Rand, in, hidden, actions int) *PolicyNet {
-	return &PolicyNet{L1: nn.NewLinear(rng, in, hidden), L2: nn.NewLinear(rng, hidden, actions)}
+	return &PolicyNet{newTwoLayer(rng, in, hidden, actions)}
 }
 
 // Forward returns the logits [B, actions] for states x [B, in].
 func (p *PolicyNet) Forward(x *dl.Tensor) *dl.Tensor { return p.L2.Forward(p.L1.Forward(x).Tanh()) }
-
-// Parameters returns the layers' parameters, first layer first.
-func (p *PolicyNet) Parameters() []*dl.Tensor {
-	return append(p.L1.Parameters(), p.L2.Parameters()...)
-}
-
-// NamedParameters names them "l1.weight", "l1.bias", "l2.weight", "l2.bias", for nn.Save and
-// nn.TrainOnce.
-func (p *PolicyNet) NamedParameters() []nn.Named {
-	ps := p.Parameters()
-	return []nn.Named{{Name: "l1.weight", T: ps[0]}, {Name: "l1.bias", T: ps[1]}, {Name: "l2.weight", T: ps[2]}, {Name: "l2.bias", T: ps[3]}}
-}
 
 // Probs returns π(·|s) for one state.
 func (p *PolicyNet) Probs(s []float64) []float64 {
@@ -122,33 +109,23 @@ func REINFORCE(policy *PolicyNet, cfg ReinforceConfig) ReinforceResult {
 	cfg = cfg.defaults()
 	rng := rand.New(rand.NewPCG(cfg.Seed, 5))
 	in := policy.L1.Weight.Dim(1)
-	value := nn.NewLinear(rng, in, cfg.Hidden)
-	value2 := nn.NewLinear(rng, cfg.Hidden, 1)
-	vForward := func(x *dl.Tensor) *dl.Tensor { return value2.Forward(value.Forward(x).Tanh()) }
+	value := newTwoLayer(rng, in, cfg.Hidden, 1) // V(s) = W₂·tanh(W₁·s + b₁) + b₂
+	vForward := func(x *dl.Tensor) *dl.Tensor { return value.L2.Forward(value.L1.Forward(x).Tanh()) }
 	popt := optim.NewAdam(policy.Parameters(), cfg.LR)
-	vopt := optim.NewAdam(append(value.Parameters(), value2.Parameters()...), cfg.ValueLR)
+	vopt := optim.NewAdam(value.Parameters(), cfg.ValueLR)
 	var res ReinforceResult
-	var env CartPole
 	for ep := 0; ep < cfg.Episodes && res.SolvedAt == 0; {
 		var states []float32
 		var actions []int
 		var returns []float32
 		for b := 0; b < cfg.Batch && ep < cfg.Episodes; b, ep = b+1, ep+1 {
-			s := env.Reset(rng.Uint64())
-			var rewards []float64
-			for {
-				a := policy.Act(rng, s[:])
+			visited, taken, rewards := playCartPole(rng.Uint64(), func(s [4]float64) int { return policy.Act(rng, s[:]) })
+			for _, s := range visited {
 				for _, v := range s {
 					states = append(states, float32(v))
 				}
-				actions = append(actions, a)
-				next, r, terminated, truncated := env.Step(a)
-				rewards = append(rewards, r)
-				s = next
-				if terminated || truncated {
-					break
-				}
 			}
+			actions = append(actions, taken...)
 			returns = append(returns, discounted(rewards, cfg.Gamma)...)
 			res.Returns = append(res.Returns, sum(rewards))
 			if n := len(res.Returns); n >= 100 && res.SolvedAt == 0 && cfg.StopAt >= 0 && Mean(res.Returns[n-100:]) >= cfg.StopAt {
@@ -187,20 +164,29 @@ func REINFORCE(policy *PolicyNet, cfg ReinforceConfig) ReinforceResult {
 // actions drawn with rng when rng is not nil), from the seeds seed, seed+1, …, and returns their
 // returns.
 func EvaluatePolicy(policy *PolicyNet, episodes int, seed uint64, rng *rand.Rand) []float64 {
-	var env CartPole
 	out := make([]float64, episodes)
 	for i := range out {
-		s := env.Reset(seed + uint64(i))
-		for {
-			next, r, terminated, truncated := env.Step(policy.Act(rng, s[:]))
-			out[i] += r
-			s = next
-			if terminated || truncated {
-				break
-			}
-		}
+		_, _, rewards := playCartPole(seed+uint64(i), func(s [4]float64) int { return policy.Act(rng, s[:]) })
+		out[i] = sum(rewards)
 	}
 	return out
+}
+
+// playCartPole plays one episode of CartPole from seed, act choosing each action, and returns the
+// state each action was taken in, the actions and the rewards.
+func playCartPole(seed uint64, act func(s [4]float64) int) (states [][4]float64, actions []int, rewards []float64) {
+	var env CartPole
+	s := env.Reset(seed)
+	for {
+		a := act(s)
+		states, actions = append(states, s), append(actions, a)
+		next, r, terminated, truncated := env.Step(a)
+		rewards = append(rewards, r)
+		if terminated || truncated {
+			return states, actions, rewards
+		}
+		s = next
+	}
 }
 
 // discounted returns Gₜ = Σₖ γᵏ·rₜ₊ₖ for every step t of an episode.

@@ -87,7 +87,7 @@ func TestCheckHintsNameTheMistake(t *testing.T) {
 		pass  bool
 		hint  string
 	}{
-		{"swapped", true, random, false, "check which weight goes with which input"},
+		{"swapped", true, random, false, "W_hh and W_xh are swapped"},
 		{"swapped", true, []seq.StepCase{{B: 2, In: 3, H: 3, Seed: 3}}, false, "W_hh and W_xh are swapped"},
 		{"swapped", true, square, true, ""},
 		{"Whh not transposed", true, []seq.StepCase{{B: 2, In: 3, H: 4, Seed: 3, ZeroX: true}}, false, "transpose W_hh"},
@@ -99,7 +99,7 @@ func TestCheckHintsNameTheMistake(t *testing.T) {
 		{"no tanh on c′", false, random, false, "squash the new cell state with tanh"},
 		{"no tanh on c′", false, rest, false, "squash the new cell state with tanh"},
 		{"no tanh on c′", false, []seq.StepCase{{B: 2, In: 3, H: 2, Seed: 4, CellOnly: true, Grads: true}}, true, ""},
-		{"W not transposed", false, random, false, "W.Transpose(0, 1)"},
+		{"W not transposed", false, random, false, "transpose W"},
 	} {
 		var r seq.CheckResult
 		if tc.rnn {

@@ -111,7 +111,7 @@ func CheckRNNStepCases(name string, cases []StepCase, f RNNStepFunc) CheckResult
 		err := check.CallSafely(func() { got = f(x, h, Wxh, Whh, b) })
 		if err != nil {
 			res.Case, res.Got, res.Want = c.String(), err.Error(), "h′ of shape "+fmt.Sprint(want.Shape())
-			res.Hint = rnnErrHint(c, err)
+			res.Hint = rnnErrHint(c, err, x, h, Wxh, Whh, b)
 			return res
 		}
 		if g, wv, ok := compare("h′", got, want); !ok {
@@ -139,44 +139,73 @@ func CheckRNNStepCases(name string, cases []StepCase, f RNNStepFunc) CheckResult
 	return res
 }
 
-func rnnErrHint(c StepCase, err error) string {
+func rnnErrHint(c StepCase, err error, x, h, Wxh, Whh, b *dl.Tensor) string {
 	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "not done yet"):
+	if strings.Contains(msg, "not done yet") {
 		return "replace the panic with the step"
+	}
+	// A usual wrong version that stops with the same error names the mistake.
+	if hint := sameError(msg, rnnVariants(x, h, Wxh, Whh, b)); hint != "" {
+		return hint
+	}
+	switch {
 	case strings.Contains(strings.ToLower(msg), "shape"):
 		return fmt.Sprintf("x is [B, In] = [%d, %d] and W_xh [H, In]; h is [B, H] = [%d, %d] and W_hh [H, H]: the step is h·W_hhᵀ + x·W_xhᵀ — check which weight goes with which input, and the transposes", c.B, c.In, c.B, c.H)
 	}
 	return "h′ = tanh(h·W_hhᵀ + x·W_xhᵀ + b), from dl ops"
 }
 
-// rnnHint guesses the mistake behind a wrong RNN step by computing the usual wrong versions.
-func rnnHint(got, x, h, Wxh, Whh, b *dl.Tensor) string {
+// variant is a usual wrong version of a step, and the hint that names its mistake.
+type variant struct {
+	hint string
+	f    func() (h, c *dl.Tensor)
+}
+
+// rnnVariants are the usual wrong versions of the RNN step on the given inputs.
+func rnnVariants(x, h, Wxh, Whh, b *dl.Tensor) []variant {
 	x, h, Wxh, Whh, b = x.Detach(), h.Detach(), Wxh.Detach(), Whh.Detach(), b.Detach()
 	T := func(t *dl.Tensor) *dl.Tensor { return t.Transpose(0, 1) }
-	for _, v := range []struct {
-		hint string
-		f    func() *dl.Tensor
-	}{
-		{"W_hh and W_xh are swapped: W_hh multiplies the state h, W_xh the input x", func() *dl.Tensor {
+	one := func(f func() *dl.Tensor) func() (*dl.Tensor, *dl.Tensor) {
+		return func() (*dl.Tensor, *dl.Tensor) { return f(), nil }
+	}
+	return []variant{
+		{"W_hh and W_xh are swapped: W_hh multiplies the state h, W_xh the input x", one(func() *dl.Tensor {
 			return h.MatMul(T(Wxh)).Add(x.MatMul(T(Whh))).Add(b).Tanh()
-		}},
-		{"transpose W_hh: for a batch of rows, W_hh·h is h·W_hhᵀ", func() *dl.Tensor {
+		})},
+		{"transpose W_hh: for a batch of rows, W_hh·h is h·W_hhᵀ", one(func() *dl.Tensor {
 			return h.MatMul(Whh).Add(x.MatMul(T(Wxh))).Add(b).Tanh()
-		}},
-		{"transpose W_xh: for a batch of rows, W_xh·x is x·W_xhᵀ", func() *dl.Tensor {
+		})},
+		{"transpose W_xh: for a batch of rows, W_xh·x is x·W_xhᵀ", one(func() *dl.Tensor {
 			return h.MatMul(T(Whh)).Add(x.MatMul(Wxh)).Add(b).Tanh()
-		}},
-		{"add the bias b before the tanh", func() *dl.Tensor { return h.MatMul(T(Whh)).Add(x.MatMul(T(Wxh))).Tanh() }},
-		{"squash the sum with tanh", func() *dl.Tensor { return h.MatMul(T(Whh)).Add(x.MatMul(T(Wxh))).Add(b) }},
-		{"the nonlinearity is tanh, not σ", func() *dl.Tensor { return h.MatMul(T(Whh)).Add(x.MatMul(T(Wxh))).Add(b).Sigmoid() }},
-		{"the nonlinearity is tanh, not ReLU", func() *dl.Tensor { return h.MatMul(T(Whh)).Add(x.MatMul(T(Wxh))).Add(b).ReLU() }},
-	} {
-		if matches(got, v.f) {
+		})},
+		{"add the bias b before the tanh", one(func() *dl.Tensor { return h.MatMul(T(Whh)).Add(x.MatMul(T(Wxh))).Tanh() })},
+		{"squash the sum with tanh", one(func() *dl.Tensor { return h.MatMul(T(Whh)).Add(x.MatMul(T(Wxh))).Add(b) })},
+		{"the nonlinearity is tanh, not σ", one(func() *dl.Tensor { return h.MatMul(T(Whh)).Add(x.MatMul(T(Wxh))).Add(b).Sigmoid() })},
+		{"the nonlinearity is tanh, not ReLU", one(func() *dl.Tensor { return h.MatMul(T(Whh)).Add(x.MatMul(T(Wxh))).Add(b).ReLU() })},
+	}
+}
+
+// rnnHint guesses the mistake behind a wrong RNN step by computing the usual wrong versions.
+func rnnHint(got, x, h, Wxh, Whh, b *dl.Tensor) string {
+	for _, v := range rnnVariants(x, h, Wxh, Whh, b) {
+		var vh *dl.Tensor
+		if dl.Try(func() { vh, _ = v.f() }) == nil && near(got, vh) {
 			return v.hint
 		}
 	}
 	return "h′ = tanh(h·W_hhᵀ + x·W_xhᵀ + b)"
+}
+
+// sameError returns the hint of the first variant that stops with the error msg (a student's
+// error, "your function panicked: …"), or "".
+func sameError(msg string, vs []variant) string {
+	for _, v := range vs {
+		err := dl.Try(func() { v.f() })
+		if err != nil && strings.HasSuffix(msg, ": "+err.Error()) {
+			return v.hint
+		}
+	}
+	return ""
 }
 
 // CheckLSTMStep runs f, given the deck's weights from DeckLSTMWeights, against nn.LSTMCell on
@@ -212,7 +241,7 @@ func CheckLSTMStepCases(name string, cases []StepCase, f LSTMStepFunc) CheckResu
 		var gh, gc *dl.Tensor
 		if err := check.CallSafely(func() { gh, gc = f(x, h, cc, W, b) }); err != nil {
 			res.Case, res.Got, res.Want = c.String(), err.Error(), fmt.Sprintf("h′ and c′ of shape %v", wh.Shape())
-			res.Hint = lstmErrHint(c, err)
+			res.Hint = lstmErrHint(c, err, x, h, cc, W, b)
 			return res
 		}
 		if g, wv, ok := compare("c′", gc, wc); !ok {
@@ -256,48 +285,48 @@ func loss(h, c, ph, pc *dl.Tensor, cellOnly bool) *dl.Tensor {
 	return h.Mul(ph).Add(c.Mul(pc)).Sum()
 }
 
-func lstmErrHint(c StepCase, err error) string {
+func lstmErrHint(c StepCase, err error, x, h, cc, W, b *dl.Tensor) string {
 	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "not done yet"):
+	if strings.Contains(msg, "not done yet") {
 		return "replace the panic with the step"
+	}
+	if hint := sameError(msg, lstmVariants(x, h, cc, W, b)); hint != "" {
+		return hint
+	}
+	switch {
 	case strings.Contains(strings.ToLower(msg), "shape"):
 		return fmt.Sprintf("[h; x] is [B, H+In] = [%d, %d] and W is [4H, H+In] = [%d, %d]: the gates are dl.Concat(1, h, x)·Wᵀ + b (W.Transpose(0, 1)), cut into four blocks of H = %d", c.B, c.H+c.In, 4*c.H, c.H+c.In, c.H)
 	}
 	return "z = [h; x]·Wᵀ + b; (i, f, o, g) = (σ, σ, σ, tanh) of its four blocks; c′ = f⊙c + i⊙g; h′ = o⊙tanh(c′)"
 }
 
-// lstmHint guesses the mistake behind a wrong LSTM step by computing the usual wrong versions;
-// cellRight says c′ was right (only h′ is wrong).
-func lstmHint(gh, gc, x, h, c, W, b *dl.Tensor, cellRight bool) string {
+// lstmVariants are the usual wrong versions of the LSTM step on the given inputs.
+func lstmVariants(x, h, c, W, b *dl.Tensor) []variant {
 	x, h, c, W, b = x.Detach(), h.Detach(), c.Detach(), W.Detach(), b.Detach()
 	H := h.Dim(1)
 	gates := func(z *dl.Tensor) []*dl.Tensor { return z.Split(1, H, H, H, H) }
-	z := dl.Concat(1, h, x).MatMul(W.Transpose(0, 1)).Add(b)
-	for _, v := range []struct {
-		hint string
-		f    func() (*dl.Tensor, *dl.Tensor)
-	}{
+	zOf := func() *dl.Tensor { return dl.Concat(1, h, x).MatMul(W.Transpose(0, 1)).Add(b) }
+	return []variant{
 		{"the gate order: the deck's W has its blocks in the order i f o g (nn.LSTMCell and PyTorch keep i f g o), so the third block is o and the fourth g", func() (*dl.Tensor, *dl.Tensor) {
-			p := gates(z)
+			p := gates(zOf())
 			i, f, g, o := p[0].Sigmoid(), p[1].Sigmoid(), p[2].Tanh(), p[3].Sigmoid()
 			cn := f.Mul(c).Add(i.Mul(g))
 			return o.Mul(cn.Tanh()), cn
 		}},
 		{"h′ = o ⊙ tanh(c′): squash the new cell state with tanh before the output gate", func() (*dl.Tensor, *dl.Tensor) {
-			p := gates(z)
+			p := gates(zOf())
 			i, f, o, g := p[0].Sigmoid(), p[1].Sigmoid(), p[2].Sigmoid(), p[3].Tanh()
 			cn := f.Mul(c).Add(i.Mul(g))
 			return o.Mul(cn), cn
 		}},
 		{"h′ uses the new cell state: o ⊙ tanh(c′), not tanh(c)", func() (*dl.Tensor, *dl.Tensor) {
-			p := gates(z)
+			p := gates(zOf())
 			i, f, o, g := p[0].Sigmoid(), p[1].Sigmoid(), p[2].Sigmoid(), p[3].Tanh()
 			cn := f.Mul(c).Add(i.Mul(g))
 			return o.Mul(c.Tanh()), cn
 		}},
 		{"g, what is written to the cell, is a tanh; only the gates i, f, o are σ", func() (*dl.Tensor, *dl.Tensor) {
-			p := gates(z)
+			p := gates(zOf())
 			i, f, o, g := p[0].Sigmoid(), p[1].Sigmoid(), p[2].Sigmoid(), p[3].Sigmoid()
 			cn := f.Mul(c).Add(i.Mul(g))
 			return o.Mul(cn.Tanh()), cn
@@ -315,12 +344,18 @@ func lstmHint(gh, gc, x, h, c, W, b *dl.Tensor, cellRight bool) string {
 			return o.Mul(cn.Tanh()), cn
 		}},
 		{"the forget gate multiplies the old cell state and the input gate g: c′ = f⊙c + i⊙g", func() (*dl.Tensor, *dl.Tensor) {
-			p := gates(z)
+			p := gates(zOf())
 			i, f, o, g := p[0].Sigmoid(), p[1].Sigmoid(), p[2].Sigmoid(), p[3].Tanh()
 			cn := i.Mul(c).Add(f.Mul(g))
 			return o.Mul(cn.Tanh()), cn
 		}},
-	} {
+	}
+}
+
+// lstmHint guesses the mistake behind a wrong LSTM step by computing the usual wrong versions;
+// cellRight says c′ was right (only h′ is wrong).
+func lstmHint(gh, gc, x, h, c, W, b *dl.Tensor, cellRight bool) string {
+	for _, v := range lstmVariants(x, h, c, W, b) {
 		var vh, vc *dl.Tensor
 		if dl.Try(func() { vh, vc = v.f() }) != nil {
 			continue

@@ -11,13 +11,14 @@ import (
 
 // Config sizes the experiment.
 type Config struct {
-	Seeds        int   // seeded splits (and initialisations) per cell
-	Little       int   // training images per class in the "very little data" rows
-	TestPerClass int   // test images per class (the same for both regimes of a data set)
-	LinearSteps  int   // Adam steps of each linear probe
-	FineTune     []int // k values: fine-tune the last k convolutional layers
-	Epochs       int   // epochs of fine-tuning and of training from scratch
-	LR           float32
+	Seeds        int     // seeded splits (and initialisations) per cell
+	Little       int     // training images per class in the "very little data" rows
+	TestPerClass int     // test images per class (the same for both regimes of a data set)
+	LinearSteps  int     // Adam steps of each linear probe
+	FineTune     []int   // k values: fine-tune the last k convolutional layers
+	Epochs       int     // epochs of fine-tuning and of training from scratch
+	TuneSteps    int     // fine-tuning runs at least this many mini-batch steps
+	LR           float32 // Adam's step for pretrained layers; the new head and training from scratch use 10×
 }
 
 // Outcome is one strategy's accuracies on one cell, one per seed.
@@ -84,11 +85,11 @@ func Run(b *backbone.Net, f *Features, cfg Config, progress func(string)) []Outc
 			for _, k := range cfg.FineTune {
 				cut := cuts[k]
 				n := newNet(b, cut+1, false, classes, seed+1)
-				acc := n.fit(func(rows []int) *dl.Tensor { return f.mapsOf(cut, rows) }, groups, ygr, te, yte, cfg.Epochs, cfg.LR, seed+1)
+				acc := n.fit(func(rows []int) *dl.Tensor { return f.mapsOf(cut, rows) }, groups, ygr, te, yte, cfg.Epochs, cfg.TuneSteps, cfg.LR, 10*cfg.LR, seed+1)
 				add(fmt.Sprintf("fine-tune k=%d", k), -1, acc)
 			}
 			n := newNet(b, 0, true, classes, seed+1)
-			acc := n.fit(f.imagesOf, groups, ygr, te, yte, cfg.Epochs, 10*cfg.LR, seed+1)
+			acc := n.fit(f.imagesOf, groups, ygr, te, yte, cfg.Epochs, 0, 10*cfg.LR, 10*cfg.LR, seed+1)
 			add("from scratch", -1, acc)
 			if progress != nil {
 				progress(fmt.Sprintf("%s, %s data, seed %d: %d training rows, %d test images", f.Data.Name, regime, seed+1, len(tr), len(te)))

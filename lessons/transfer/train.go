@@ -135,32 +135,36 @@ func (n *net) forward(x *dl.Tensor) *dl.Tensor {
 	return y.Mean(2, 3).MatMul(n.head).Add(n.hbias)
 }
 
-// fit trains n for epochs over inputs (a function building the batch of the given rows) with
-// Adam (lr for the trunk, 10×lr for the head) and returns the accuracy on the test rows. An
-// epoch visits every training image once, in one of its views (groups[i] lists image i's rows)
-// drawn at random: augmentation as training usually does it.
-func (n *net) fit(input func(rows []int) *dl.Tensor, groups [][]int, ytr []int, test []int, yte []int, epochs int, lr float32, seed uint64) float64 {
+// fit trains n with Adam (lr for the trunk, headLR for the head) for epochs, or for minSteps
+// mini-batches of at most 32 images if that is more, and returns the accuracy on the test
+// rows; input builds the batch of the given rows. An epoch visits every training image once,
+// in one of its views (groups[i] lists image i's rows) drawn at random: augmentation as
+// training usually does it.
+func (n *net) fit(input func(rows []int) *dl.Tensor, groups [][]int, ytr []int, test []int, yte []int, epochs, minSteps int, lr, headLR float32, seed uint64) float64 {
 	ot := optim.NewAdam(n.trunk.Parameters(), lr)
-	oh := optim.NewAdam([]*dl.Tensor{n.head, n.hbias}, 10*lr)
+	oh := optim.NewAdam([]*dl.Tensor{n.head, n.hbias}, headLR)
 	rng := newRand(seed + 7)
 	order := make([]int, len(groups))
 	for i := range order {
 		order[i] = i
 	}
-	for range epochs {
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for lo := 0; lo < len(order); lo += 32 {
-			gs := order[lo:min(lo+32, len(order))]
-			rows, y := make([]int, len(gs)), make([]int, len(gs))
-			for i, g := range gs {
-				rows[i], y[i] = groups[g][rng.IntN(len(groups[g]))], ytr[g]
-			}
-			ot.ZeroGrad()
-			oh.ZeroGrad()
-			nn.CrossEntropy(n.forward(input(rows)), y).Backward()
-			ot.Step()
-			oh.Step()
+	perEpoch := (len(order) + 31) / 32
+	steps := max(epochs*perEpoch, minSteps)
+	for step := range steps {
+		k := step % perEpoch
+		if k == 0 {
+			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		}
+		gs := order[k*32 : min(k*32+32, len(order))]
+		rows, y := make([]int, len(gs)), make([]int, len(gs))
+		for i, g := range gs {
+			rows[i], y[i] = groups[g][rng.IntN(len(groups[g]))], ytr[g]
+		}
+		ot.ZeroGrad()
+		oh.ZeroGrad()
+		nn.CrossEntropy(n.forward(input(rows)), y).Backward()
+		ot.Step()
+		oh.Step()
 	}
 	var acc float64
 	dl.NoGrad(func() {

@@ -56,3 +56,43 @@ func checkBiasLeaky(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxPairsArg(t *testing.T) { bothPaths(t, checkMaxPairsArg) }
+
+// checkMaxPairsArg compares MaxPairsArg with a plain scan on random rows and on rows with ties
+// (small integers), where the first maximum in row-major order must win.
+func checkMaxPairsArg(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, ties := range []bool{false, true} {
+		for _, n := range []int{0, 1, 7, 8, 9, 16, 31, 64, 100} {
+			const w = 1000
+			r0, r1 := make([]float32, 2*n+1), make([]float32, 2*n+1)
+			for i := range r0 {
+				if ties {
+					r0[i], r1[i] = float32(rng.IntN(3)), float32(rng.IntN(3))
+				} else {
+					r0[i], r1[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+				}
+			}
+			dst, arg := make([]float32, n+1), make([]int32, n+1)
+			dst[n], arg[n] = 42, 42
+			MaxPairsArg(dst[:n], arg[:n], r0, r1, 5*w, w)
+			for j := range n {
+				win := [4]float32{r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1]}
+				best := 0
+				for k := 1; k < 4; k++ {
+					if win[k] > win[best] {
+						best = k
+					}
+				}
+				want := int32(5*w + 2*j + best%2 + best/2*w)
+				if dst[j] != win[best] || arg[j] != want {
+					t.Fatalf("ties %v n=%d j=%d: got (%v, %d), want (%v, %d)", ties, n, j, dst[j], arg[j], win[best], want)
+				}
+			}
+			if dst[n] != 42 || arg[n] != 42 {
+				t.Fatalf("n=%d: wrote past dst or arg", n)
+			}
+		}
+	}
+}
