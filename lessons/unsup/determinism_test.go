@@ -67,3 +67,18 @@ func TestAutoencoderBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestNMIBitIdentical: NMI of the same clustering gives the same bits on every call (its sums
+// once ran in Go's map order, which changes from call to call).
+func TestNMIBitIdentical(t *testing.T) {
+	assign, labels := make([]int, 3000), make([]int, 3000)
+	for i := range assign {
+		assign[i], labels[i] = (i*7919)%23, (i*104729)%17
+	}
+	first := NMI(assign, labels)
+	for i := range 50 {
+		if got := NMI(assign, labels); math.Float64bits(got) != math.Float64bits(first) {
+			t.Fatalf("call %d: NMI %v, first call %v", i+1, got, first)
+		}
+	}
+}
