@@ -2,6 +2,7 @@ package par
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -61,13 +62,15 @@ func TestForPanicReachesCaller(t *testing.T) {
 }
 
 // TestForWorkersCoversOnce: ForWorkers visits every index exactly once, in contiguous ranges,
-// with worker indexes below Workers, for sizes below, at and above the grain.
+// with part indexes below Parts, for sizes below, at and above the grain; and its ranges are
+// the same whatever Workers is (results that add per-range accumulators must not depend on
+// the core count).
 func TestForWorkersCoversOnce(t *testing.T) {
 	for _, tc := range []struct{ n, grain int }{{0, 4}, {1, 4}, {7, 4}, {100, 1}, {1000, 16}} {
 		hits := make([]int32, tc.n)
 		var bad atomic.Int32
 		ForWorkers(tc.n, tc.grain, func(wk, lo, hi int) {
-			if wk < 0 || wk >= max(1, Workers) || lo > hi {
+			if wk < 0 || wk >= Parts || lo > hi {
 				bad.Add(1)
 			}
 			for i := lo; i < hi; i++ {
@@ -82,6 +85,23 @@ func TestForWorkersCoversOnce(t *testing.T) {
 				t.Errorf("n=%d grain=%d: index %d visited %d times", tc.n, tc.grain, i, h)
 				break
 			}
+		}
+	}
+}
+
+func TestForWorkersRangesIgnoreWorkers(t *testing.T) {
+	old := Workers
+	defer func() { Workers = old }()
+	ranges := func(w int) [][3]int {
+		Workers = w
+		out := make([][3]int, Parts)
+		ForWorkers(1000, 16, func(part, lo, hi int) { out[part] = [3]int{1, lo, hi} })
+		return out
+	}
+	want := ranges(1)
+	for _, w := range []int{2, 3, 8, 64} {
+		if got := ranges(w); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Workers=%d: ranges %v, with Workers=1 %v", w, got, want)
 		}
 	}
 }
