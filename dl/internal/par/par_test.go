@@ -120,3 +120,34 @@ func TestScratchLength(t *testing.T) {
 		}
 	}
 }
+
+// TestScratchClasses: every size maps to a class whose capacity holds it, wastes at most 1/8
+// of that capacity above 16 floats (the cnn workload's 20 MB im2col matrix must not take
+// 32 MB), and larger sizes never map to smaller classes or capacities.
+func TestScratchClasses(t *testing.T) {
+	var sizes []int
+	for n := range 5000 {
+		sizes = append(sizes, n)
+	}
+	sizes = append(sizes, 1<<20, 1<<20+1, 5017600, 1<<40+3)
+	prevC, prevSize := -1, 0
+	for _, n := range sizes {
+		c, size := class(n)
+		if size < max(n, 1) {
+			t.Errorf("class(%d) capacity %d is too small", n, size)
+		}
+		if n > 16 && 8*(size-n) > size {
+			t.Errorf("class(%d) capacity %d wastes more than 1/8", n, size)
+		}
+		if c >= len(pools) {
+			t.Errorf("class(%d) = %d, out of range", n, c)
+		}
+		if c2, size2 := class(size); c2 != c || size2 != size {
+			t.Errorf("class(%d) = %d, %d but class(%d) = %d, %d", n, c, size, size, c2, size2)
+		}
+		if c < prevC || size < prevSize || (c == prevC) != (size == prevSize) {
+			t.Errorf("class(%d) = %d, %d after class %d, %d", n, c, size, prevC, prevSize)
+		}
+		prevC, prevSize = c, size
+	}
+}
