@@ -15,7 +15,10 @@ const (
 	capTestScenes = 200 // held-out scenes
 )
 
-// Floors of the test-sized captioner on the held-out scenes.
+// Floors of the test-sized captioner on the held-out scenes. The alignment floor has little
+// margin: with model seed 1 (below) the mass is 0.58, but seeds 2 and 3 reach only 0.33 and
+// 0.47 at this size (AMD EPYC, AVX-512), so a change of seed, of training or of the CPU's
+// rounding can bring it under 0.5.
 const (
 	capBLEUFloor   = 0.3
 	capMassFloor   = 0.5 // mean attention inside the named object's box (measured 0.58)
