@@ -51,7 +51,7 @@ func TestTransferLearningAndStyle(t *testing.T) {
 		{cell: "exercise-style-loss", want: []string{"✓ style loss: 60 cases pass"}},
 		{cell: "reconstructions", images: 2, want: []string{"content conv_2", "content conv_10", "style conv_0…conv_0", "style conv_0…conv_8"}},
 		{cell: "stylize", images: 1, want: []string{"starry-night", "great-wave-off-kanagawa", "composition-viii"}},
-		{cell: "tradeoff", images: 1, want: []string{"β/α = 1e+02", "β/α = 1e+05"}},
+		{cell: "tradeoff", images: 1, want: []string{"β/α = 1e+03", "β/α = 1e+06"}},
 		{cell: "live", images: 1, re: []string{`64-px stylization, 15 L-BFGS iterations: \d+\.\d s on \d+ cores`}},
 		{cell: "lbfgs-adam", images: 1, re: []string{`L-BFGS 15 iterations in \d+\.\d s`, `Adam +15 iterations in \d+\.\d s`}},
 		{cell: "summary", want: []string{"little data", "style starry-night"}},
