@@ -94,7 +94,7 @@ func newConv2D(x, w, b *Tensor, opts ConvOpts) *conv2D {
 // layer's 20 MB matrix (5M floats) saved no measurable time but added some 90 MiB to the peak
 // RSS of its training (the matrix is live when the collector sets its heap goal); its first
 // layer's 5 MB one (1.25M floats) is kept.
-const keepCols = 1 << 21
+var keepCols = 1 << 21 // a variable for TestConv2DKeptCols
 
 // forward computes y = w·im2col(x) + b, one GEMM per band of output rows and group, in
 // parallel over the bands. When dw will be wanted and the im2col matrices (one per band and
