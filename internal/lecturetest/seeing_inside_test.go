@@ -3,6 +3,9 @@ package lecturetest_test
 import (
 	"fmt"
 	"os"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,23 +14,27 @@ import (
 )
 
 // TestSeeingInsideANetwork runs notebooks/03-seeing-inside-a-network.ipynb headlessly through the
-// deepnb kernel with fast parameters (few activation-maximization steps on a 128×128 input for the
-// class score, 8×8 patches and a short dictionary run, an MNIST CNN trained on 1000 digits) and
-// checks its outputs: the filters (with lecture 02's CNN, trained here since the fresh cnnTag has no
-// checkpoint) and feature maps, the exercise checks, the activation-maximization tables, the
-// simple- and complex-cell fractions, and the sparse-coding table. A fresh cacheTag makes the
-// cached cells compute again.
+// deepnb kernel with fast parameters (three activation-maximization steps on a 64×64 input for
+// the units and a 128×128 one for the class score, the grandmother-cell search at 224×224, 8×8
+// patches and a dictionary run of few FISTA iterations per step, an MNIST CNN trained on 1000
+// digits) and checks its outputs: the filters (with lecture 02's CNN, trained here since the fresh
+// cnnTag has no checkpoint) and feature maps, the exercise checks, the activation-maximization
+// tables, the simple- and complex-cell fractions, and the sparse-coding table. A fresh cacheTag
+// makes the cached cells compute again, and they must say so.
 func TestSeeingInsideANetwork(t *testing.T) {
 	tag := fmt.Sprintf("test-%d", time.Now().UnixNano())
 	params := map[string]string{
-		"amSteps":      "3",
-		"ofSize":       "8",
-		"ofBases":      "64",
-		"ofSteps":      "300",
-		"cacheTag":     tag,
-		"cnnTag":       tag,
-		"cnnTrainSize": "1000",
-		"classSize":    "128",
+		"amSteps":         "3",
+		"unitSize":        "64",
+		"ofSize":          "8",
+		"ofBases":         "64",
+		"ofSteps":         "800",
+		"ofIters":         "10",
+		"grandmotherSize": "224",
+		"cacheTag":        tag,
+		"cnnTag":          tag,
+		"cnnTrainSize":    "1000",
+		"classSize":       "128",
 	}
 	t.Cleanup(func() {
 		removeCache(t, "vis03-"+tag+"-")
@@ -63,7 +70,7 @@ func TestSeeingInsideANetwork(t *testing.T) {
 		}},
 		{cell: "grandmother", images: 1, re: []string{`conv_12 unit 100: top 6 of 33 images, best \S+ \(` + num + `\)`}},
 		{cell: "exercise-shrinkage", want: []string{"✓ ISTA shrinkage: 208 cases pass"}},
-		{cell: "olshausen-field", images: 1, want: []string{"8×8 patches, 64 basis functions, 300 dictionary steps", "raw pixels", "sparse coding"},
+		{cell: "olshausen-field", images: 1, want: []string{"8×8 patches, 64 basis functions, 800 dictionary steps of 10 FISTA iterations", "raw pixels", "sparse coding"},
 			re: []string{`Gabor fits with R² ≥ 0\.7: sparse coding \d+% of 64, PCA \d+% of 64`}},
 	} {
 		c := kerneltest.Cell(t, nb, tc.cell)
@@ -85,6 +92,31 @@ func TestSeeingInsideANetwork(t *testing.T) {
 	t.Logf("class-max:\n%s", out)
 	if keep := floatIn(t, out, `the prior keeps (\d+)% of the high-frequency energy`); keep >= 100 {
 		t.Errorf("class score: the prior keeps %.0f%% of the high-frequency energy, want < 100%%", keep)
+	}
+	for _, cell := range []string{"activation-max", "class-max", "olshausen-field"} {
+		if out := kerneltest.Stdout(kerneltest.Cell(t, nb, cell)); !strings.Contains(out, "(computed in ") {
+			t.Errorf("cell %s does not say that it computed its result (fresh cacheTag):\n%s", cell, out)
+		}
+	}
+	// Activation maximization, even in three steps, beats the best photograph for every unit.
+	out = kerneltest.Stdout(kerneltest.Cell(t, nb, "activation-max"))
+	t.Logf("activation-max:\n%s", out)
+	units := regexp.MustCompile(`(?m)^(.+?) +best photo \S+ +(-?\d+\.\d+) \| no prior +(-?\d+\.\d+)`).FindAllStringSubmatch(out, -1)
+	if len(units) != 3 {
+		t.Errorf("activation-max: %d unit rows, want 3", len(units))
+	}
+	for _, m := range units {
+		photo, _ := strconv.ParseFloat(m[2], 64)
+		plain, _ := strconv.ParseFloat(m[3], 64)
+		if plain <= photo {
+			t.Errorf("%s: activation maximization reached %.3f, not above the best photo's %.3f", m[1], plain, photo)
+		}
+	}
+	// Sparse coding learns Gabor-like bases, far more of them than PCA's.
+	out = kerneltest.Stdout(kerneltest.Cell(t, nb, "olshausen-field"))
+	t.Logf("olshausen-field:\n%s", out)
+	if sc, pca := floatIn(t, out, `sparse coding (\d+)% of 64`), floatIn(t, out, `PCA (\d+)% of 64`); sc < 70 || sc < pca+30 {
+		t.Errorf("Gabor-like bases: sparse coding %.0f%%, PCA %.0f%%; want sparse coding ≥ 70%% and 30 points above PCA", sc, pca)
 	}
 	out = kerneltest.Stdout(kerneltest.Cell(t, nb, "hubel-wiesel"))
 	t.Logf("hubel-wiesel:\n%s", out)

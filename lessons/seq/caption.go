@@ -202,7 +202,7 @@ type CaptionConfig struct {
 	LR     float32 // Adam's learning rate [3e-3]
 	Seed   uint64  // shuffles the batches [1]
 	// Focus weighs a penalty on the entropy of the attention, added to the loss from epoch
-	// FocusFrom on: it asks each word to look at one place [0.02; negative: none]. Earlier, the
+	// FocusFrom on: it asks each word to look at one place [0.1; negative: none]. Earlier, the
 	// attention is free to find the objects first: with the penalty from the start it settles on
 	// the background before the captions need the objects.
 	Focus     float32
@@ -236,7 +236,7 @@ func TrainCaptioner(m *Captioner, train, val []shapes.Scene, cfg CaptionConfig, 
 		cfg.Seed = 1
 	}
 	if cfg.Focus == 0 {
-		cfg.Focus = 0.02
+		cfg.Focus = 0.1
 	}
 	if cfg.FocusFrom <= 0 {
 		cfg.FocusFrom = 2

@@ -15,11 +15,16 @@ const (
 	capTestScenes = 200 // held-out scenes
 )
 
-// Floors of the test-sized captioner on the held-out scenes.
+// Floors of the test-sized captioner on the held-out scenes. Alignment depends on the seed at
+// this size: the mass is 0.58 with model seed 1 (below) but 0.33 and 0.47 with seeds 2 and 3
+// (AMD EPYC, AVX-512), and another CPU's rounding acts like another seed. The floor is therefore
+// set under all three, where attention that stopped following the named object would fall (the
+// old model measured 0.25, uniform attention gives the chance share, ~0.06); the lecture's goal
+// of 0.5 is reported from the notebook's own run, not asserted here.
 const (
 	capBLEUFloor   = 0.3
-	capMassFloor   = 0.3 // mean attention inside the named object's box (measured 0.33)
-	capChanceTimes = 4   // … and at least this many times the box's share of the image (5.3×)
+	capMassFloor   = 0.3 // mean attention inside the named object's box (measured 0.33–0.58 over seeds)
+	capChanceTimes = 4   // … and at least this many times the box's share of the image (5–9×)
 )
 
 var trained struct {
