@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 GO ?= go
 # The tests execute notebooks through the real kernel and Jupyter; give them room.
-TEST_TIMEOUT ?= 25m
+TEST_TIMEOUT ?= 45m
 
 .PHONY: all test test-fresh test-short vet prepare notebook install doctor bench fuzz clean
 

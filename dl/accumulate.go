@@ -61,7 +61,8 @@ func channelSums(db, y []float32, n, f, l int) {
 	})
 }
 
-// accs holds zeroed per-worker gradient accumulators for weights and biases.
+// accs holds zeroed gradient accumulators for weights and biases, one per range of
+// par.ForWorkers, added in range order: the same bits on any number of cores.
 type accs struct {
 	w, b [][]float32
 	bufs []*[]float32
@@ -79,7 +80,7 @@ func newAccs(needW bool, nw int, needB bool, nb int) *accs {
 }
 
 func (a *accs) alloc(n int) [][]float32 {
-	out := make([][]float32, par.Workers)
+	out := make([][]float32, par.Parts)
 	for i := range out {
 		buf := par.GetScratch(n)
 		clear(*buf)

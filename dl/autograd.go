@@ -116,14 +116,15 @@ func (t *Tensor) BackwardWith(g *Tensor) {
 		// must not be passed on again (calling Backward twice adds the same gradient twice).
 		t.grad = &Tensor{data: slices.Clone(g.data), shape: slices.Clone(t.shape)}
 	}
+	// Interior nodes keep no gradient once it has been passed on: only leaves (and t) report one.
+	// Each is dropped as soon as its backward has run (every consumer of a node comes after it
+	// in order, so none reads it later), which lets the collector reclaim a step's gradients
+	// while the backward pass is still going instead of holding all of them to the end.
 	for i := len(order) - 1; i >= 0; i-- {
 		n := order[i]
 		if n.backward != nil && n.grad != nil {
 			n.backward(n)
 		}
-	}
-	// Interior nodes keep no gradient once it has been passed on: only leaves (and t) report one.
-	for _, n := range order {
 		if n.backward != nil && n != t {
 			n.grad = nil
 		}

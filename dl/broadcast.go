@@ -178,13 +178,16 @@ func sumTo(dst []float32, small []int, src []float32, big []int, scale float32) 
 		})
 		return
 	}
-	if len(dst) == 1 { // a full sum: split into a fixed number of parts, for determinism
-		parts := max(1, min(par.Workers, len(src)/grainElem))
+	if len(dst) == 1 {
+		// A full sum: in parts of grainElem values, a split fixed by the length alone (not by
+		// par.Workers or GOMAXPROCS), added in order, so that the sum is the same on any
+		// number of cores.
+		parts := (len(src) + grainElem - 1) / grainElem
 		sums := make([]float64, parts)
 		par.For(parts, 1, func(lo, hi int) {
 			for p := lo; p < hi; p++ {
 				var s float64
-				for _, v := range src[p*len(src)/parts : (p+1)*len(src)/parts] {
+				for _, v := range src[p*grainElem : min((p+1)*grainElem, len(src))] {
 					s += float64(v)
 				}
 				sums[p] = s

@@ -17,11 +17,17 @@ func (g *convGeom) identity() bool {
 	return g.kh == 1 && g.kw == 1 && g.s == 1 && g.p == 0
 }
 
+// smallBatchBands is the number of bands per phase that bands aims at for a small batch. A
+// constant, not par.Workers: the bands decide the order in which gradients are summed, so
+// that must not depend on the core count.
+const smallBatchBands = 2
+
 // bands splits the oh output rows into nch bands of R rows whose im2col columns are built
 // and multiplied at once: about 512 KiB of columns per band (to stay in cache), and at least
 // (kh−1)·d/s rows, so that bands two apart never touch the same image rows (col2im then runs
-// even and odd bands in two parallel phases). With fewer images than 2·par.Workers the band
-// count is rounded up to a multiple of 2·par.Workers so that both phases split evenly.
+// even and odd bands in two parallel phases). With fewer images than 2·smallBatchBands the
+// band count is rounded up to a multiple of 2·smallBatchBands so that both phases split
+// evenly.
 func (g *convGeom) bands(n int) (R, nch int) {
 	const target = 128 << 10 // floats
 	oh := max(1, g.oh)
@@ -29,7 +35,7 @@ func (g *convGeom) bands(n int) (R, nch int) {
 	r := max(1, (cols+g.ow-1)/max(1, g.ow))
 	rmin := max(1, ((g.kh-1)*g.d+g.s-1)/g.s)
 	nch = (oh + r - 1) / r
-	if q := 2 * par.Workers; n < q {
+	if q := 2 * smallBatchBands; n < q {
 		nch = (nch + q - 1) / q * q
 	}
 	R = max(rmin, (oh+nch-1)/nch)

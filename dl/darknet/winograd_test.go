@@ -39,7 +39,8 @@ func closeTo(t *testing.T, what string, got, want []float32, tol float64) {
 
 // TestWinograd checks convWinograd against Conv2D on shapes with odd and even sizes (partial
 // tiles at the bottom and right), filter counts that are not multiples of the panel width, each
-// activation, and the panel widths of every GEMM kernel (AVX-512 32, AVX2 24, portable 4).
+// activation, with every GEMM kernel this CPU can run (the AVX2 and portable ones too on an
+// AVX-512 machine) and the panel widths of each (AVX-512 32, AVX2 24, portable 4).
 func TestWinograd(t *testing.T) {
 	cases := []struct {
 		c, h, w, f int
@@ -54,35 +55,55 @@ func TestWinograd(t *testing.T) {
 		{70, 26, 26, 24, "linear"},
 	}
 	defer func(p func() int) { winoPanel = p }(winoPanel)
-	for _, nr := range []int{gemm.PanelWidth(), 32, 24, 4} {
-		winoPanel = func() int { return nr }
-		for _, c := range cases {
-			t.Run(fmt.Sprintf("nr%d/%dx%dx%d_f%d_%s", nr, c.c, c.h, c.w, c.f, c.act), func(t *testing.T) {
-				rng := rand.New(rand.NewPCG(uint64(c.c), uint64(c.f)))
-				l := randConvLayer(rng, c.c, c.h, c.w, c.f, 3, 1, 1, c.act)
-				x := dl.RandN(rng, 2, c.c, c.h, c.w)
-				out := make([]float32, 2*c.f*c.h*c.w)
-				P := c.f * c.h * c.w
-				for n := range 2 {
-					convWinograd(l, x.Data()[n*c.c*c.h*c.w:], out[n*P:(n+1)*P], c.c, c.h, c.w)
-				}
-				closeTo(t, "Winograd", out, refConv(l, x).Data(), 1e-4)
-				// A changed weight is seen: the transformed filters are rebuilt.
-				l.Weight.Data()[len(l.Weight.Data())/2] += 3
-				for n := range 2 {
-					convWinograd(l, x.Data()[n*c.c*c.h*c.w:], out[n*P:(n+1)*P], c.c, c.h, c.w)
-				}
-				closeTo(t, "Winograd after a weight changed", out, refConv(l, x).Data(), 1e-4)
-			})
+	for _, kernel := range gemm.Kernels() {
+		restore, err := gemm.SetKernel(kernel)
+		if err != nil {
+			t.Fatal(err)
 		}
+		defer restore()
+		for _, nr := range []int{gemm.PanelWidth(), 32, 24, 4} {
+			winoPanel = func() int { return nr }
+			for _, c := range cases {
+				t.Run(fmt.Sprintf("%s/nr%d/%dx%dx%d_f%d_%s", kernel, nr, c.c, c.h, c.w, c.f, c.act), func(t *testing.T) {
+					rng := rand.New(rand.NewPCG(uint64(c.c), uint64(c.f)))
+					l := randConvLayer(rng, c.c, c.h, c.w, c.f, 3, 1, 1, c.act)
+					x := dl.RandN(rng, 2, c.c, c.h, c.w)
+					out := make([]float32, 2*c.f*c.h*c.w)
+					P := c.f * c.h * c.w
+					for n := range 2 {
+						convWinograd(l, x.Data()[n*c.c*c.h*c.w:], out[n*P:(n+1)*P], c.c, c.h, c.w)
+					}
+					closeTo(t, "Winograd", out, refConv(l, x).Data(), 1e-4)
+					// A changed weight is seen: the transformed filters are rebuilt.
+					l.Weight.Data()[len(l.Weight.Data())/2] += 3
+					for n := range 2 {
+						convWinograd(l, x.Data()[n*c.c*c.h*c.w:], out[n*P:(n+1)*P], c.c, c.h, c.w)
+					}
+					closeTo(t, "Winograd after a weight changed", out, refConv(l, x).Data(), 1e-4)
+				})
+			}
+		}
+		restore()
 	}
 }
 
 // TestConvInferPaths checks convInfer (whichever of its paths a shape takes: bands, one GEMM,
-// Winograd) against Conv2D on Tiny YOLO's layer shapes scaled down and on strided ones.
+// Winograd) against Conv2D on Tiny YOLO's layer shapes scaled down and on strided ones, with
+// every GEMM kernel this CPU can run.
 func TestConvInferPaths(t *testing.T) {
 	defer func(m int) { winoMinC = m }(winoMinC)
-	for _, minC := range []int{winoMinC, 1 << 30} {
+	for _, kernel := range gemm.Kernels() {
+		restore, err := gemm.SetKernel(kernel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		testConvInferPaths(t, kernel)
+		restore()
+	}
+}
+
+func testConvInferPaths(t *testing.T, kernel string) {
+	for _, minC := range []int{128, 1 << 30} {
 		winoMinC = minC
 		for _, c := range []struct{ c, hw, f, k, s, p int }{
 			{3, 64, 16, 3, 1, 1}, {16, 40, 32, 3, 1, 1}, {128, 13, 256, 3, 1, 1}, {512, 7, 64, 3, 1, 1},
@@ -92,7 +113,7 @@ func TestConvInferPaths(t *testing.T) {
 			l := randConvLayer(rng, c.c, c.hw, c.hw, c.f, c.k, c.s, c.p, "leaky")
 			x := dl.RandN(rng, 1, c.c, c.hw, c.hw)
 			out := make([]float32, l.Out[0]*l.Out[1]*l.Out[2])
-			closeTo(t, fmt.Sprintf("minC %d %+v", minC, c), convInfer(l, x, out).Data(), refConv(l, x).Data(), 1e-4)
+			closeTo(t, fmt.Sprintf("%s: minC %d %+v", kernel, minC, c), convInfer(l, x, out).Data(), refConv(l, x).Data(), 1e-4)
 		}
 	}
 }

@@ -26,18 +26,24 @@ const (
 )
 
 // Captioner is a small "show, attend and tell" model (Xu et al. 2015). A CNN encoder turns a
-// 64×64 image, with two extra input channels holding the x and y coordinates, into an 8×8 grid
-// of L = 64 feature vectors (3×3, 3×3 and 1×1 convolutions, each followed by ReLU and 2×2 max
-// pooling: each vector sees about 14×14 pixels, so it describes its own neighbourhood and the
-// decoder must look where an object is to name it); an LSTM decoder then writes the caption word by word, each step
+// 64×64 image, with two extra input channels holding the x and y coordinates, into a 16×16 grid
+// of L = 256 feature vectors aⱼ (3×3 convolution, 2×2 max pooling, 3×3 convolution, 2×2 max
+// pooling, 1×1 convolution, each with ReLU: each vector sees 10×10 pixels, less than a whole
+// shape, so the decoder must look where an object is to name it). The attention scores where to
+// look from sharper keys kⱼ on the same grid, computed from the first convolution alone (pooled
+// twice, then a 1×1 convolution Where: 6×6 pixels each), so that a cell just outside an object
+// does not look like the object; it reads the features aⱼ. An LSTM decoder then writes the
+// caption word by word, each step
 //
-//	context_t, α_t = attention(h_{t−1}, features)           α_t: where it looks, [L]
-//	h_t, c_t       = LSTMCell([embed(w_{t−1}); context_t], h_{t−1}, c_{t−1})
-//	p(w_t)         = softmax(Out·[h_t; context_t])
+//	α_t       = softmax over j of vᵀ·tanh(W_q·h_{t−1} + W_k·kⱼ)   where it looks, [L]
+//	context_t = Σⱼ α_t,ⱼ·aⱼ
+//	h_t, c_t  = LSTMCell([embed(w_{t−1}); context_t], h_{t−1}, c_{t−1})
+//	p(w_t)    = softmax(Out·[h_t; context_t])
 //
 // starting from zero states and <start>. α_t is the attention with which word t is written.
 type Captioner struct {
 	Conv1, Conv2, Conv3 *nn.Conv2D
+	Where               *nn.Conv2D // 1×1 convolution giving the attention's keys
 	Embed               *nn.Embedding
 	Att                 *nn.AdditiveAttention
 	Cell                *nn.LSTMCell
@@ -60,30 +66,39 @@ func NewCaptioner(seed uint64, vocab int) *Captioner {
 		Out:   nn.NewLinear(rng, CapHidden+CapFeatures, vocab),
 	}
 	ForgetBias(&m.Cell.RecurrentWeights, 1)
+	m.Where = conv(16, CapFeatures, 1) // drawn last: the other layers start as they did before it was added
 	return m
 }
 
 func (m *Captioner) group() nn.Group {
 	return nn.Group{{Name: "conv1", M: m.Conv1}, {Name: "conv2", M: m.Conv2}, {Name: "conv3", M: m.Conv3},
-		{Name: "embed", M: m.Embed}, {Name: "att", M: m.Att}, {Name: "cell", M: m.Cell}, {Name: "out", M: m.Out}}
+		{Name: "embed", M: m.Embed}, {Name: "att", M: m.Att}, {Name: "cell", M: m.Cell}, {Name: "out", M: m.Out}, {Name: "where", M: m.Where}}
 }
 
 // Parameters returns the encoder's and the decoder's parameters.
 func (m *Captioner) Parameters() []*dl.Tensor { return m.group().Parameters() }
 
-// NamedParameters names them conv1.weight, …, att.query.weight, cell.weight_ih, out.bias.
+// NamedParameters names them conv1.weight, …, att.query.weight, cell.weight_ih, out.bias, where.weight.
 func (m *Captioner) NamedParameters() []nn.Named { return m.group().NamedParameters() }
 
 // Encode returns the feature vectors [B, L, CapFeatures] of images [B, 3, S, S] (S divisible by
 // 4; L = (S/4)²), row-major over the grid.
 func (m *Captioner) Encode(images *dl.Tensor) *dl.Tensor {
+	features, _ := m.encode(images)
+	return features
+}
+
+// encode returns the features and the attention's keys, both [B, L, CapFeatures].
+func (m *Captioner) encode(images *dl.Tensor) (features, keys *dl.Tensor) {
 	B, S := images.Dim(0), images.Dim(2)
-	x := dl.Concat(1, images, coords(B, S))
-	x = dl.MaxPool2D(m.Conv1.Forward(x).ReLU(), 2, 2, 0)
-	x = dl.MaxPool2D(m.Conv2.Forward(x).ReLU(), 2, 2, 0)
-	x = m.Conv3.Forward(x).ReLU()
 	g := S / 4
-	return x.Reshape(B, CapFeatures, g*g).Permute(0, 2, 1)
+	grid := func(x *dl.Tensor) *dl.Tensor { return x.Reshape(B, CapFeatures, g*g).Permute(0, 2, 1) }
+	x := dl.Concat(1, images, coords(B, S))
+	// Pooling before the ReLU gives the same numbers (max and ReLU commute) on a quarter of the values.
+	x = dl.MaxPool2D(m.Conv1.Forward(x), 2, 2, 0).ReLU()
+	keys = grid(m.Where.Forward(dl.MaxPool2D(x, 2, 2, 0)).ReLU())
+	x = dl.MaxPool2D(m.Conv2.Forward(x), 2, 2, 0).ReLU()
+	return grid(m.Conv3.Forward(x).ReLU()), keys
 }
 
 // coords returns [B, 2, S, S]: x and y from −1 to 1.
@@ -101,21 +116,23 @@ func coords(B, S int) *dl.Tensor {
 	return t
 }
 
-// decoder holds the encoded keys of a batch for the decoding steps.
+// decoder holds a batch's encoded features and projected keys for the decoding steps.
 type decoder struct {
-	m          *Captioner
-	keys, proj *dl.Tensor
-	h, c       *dl.Tensor
+	m              *Captioner
+	features, proj *dl.Tensor
+	h, c           *dl.Tensor
 }
 
-func (m *Captioner) decoder(keys *dl.Tensor) *decoder {
-	B := keys.Dim(0)
-	return &decoder{m: m, keys: keys, proj: m.Att.ProjectKeys(keys), h: dl.Zeros(B, CapHidden), c: dl.Zeros(B, CapHidden)}
+// decoder encodes images for decoding.
+func (m *Captioner) decoder(images *dl.Tensor) *decoder {
+	features, keys := m.encode(images)
+	B := features.Dim(0)
+	return &decoder{m: m, features: features, proj: m.Att.ProjectKeys(keys), h: dl.Zeros(B, CapHidden), c: dl.Zeros(B, CapHidden)}
 }
 
 // step feeds the previous words and returns the logits [B, vocab] and the attention [B, L].
 func (d *decoder) step(prev []int) (logits, alpha *dl.Tensor) {
-	ctx, alpha := d.m.Att.Attend(d.h, d.keys, d.proj)
+	ctx, alpha := d.m.Att.Attend(d.h, d.features, d.proj)
 	d.h, d.c = d.m.Cell.Step(dl.Concat(1, d.m.Embed.Lookup(prev), ctx), d.h, d.c)
 	return d.m.Out.Forward(dl.Concat(1, d.h, ctx)), alpha
 }
@@ -123,7 +140,14 @@ func (d *decoder) step(prev []int) (logits, alpha *dl.Tensor) {
 // Loss returns the mean cross-entropy per word of the captions ids (each <start> … <end>, as
 // Vocab.Encode gives them) under teacher forcing: every step is fed the true previous word.
 func (m *Captioner) Loss(images *dl.Tensor, ids [][]int) *dl.Tensor {
-	d := m.decoder(m.Encode(images))
+	loss, _ := m.losses(images, ids)
+	return loss
+}
+
+// losses returns Loss and the mean entropy −Σⱼ αⱼ·ln αⱼ of the attention over the steps that
+// write a word.
+func (m *Captioner) losses(images *dl.Tensor, ids [][]int) (loss, entropy *dl.Tensor) {
+	d := m.decoder(images)
 	B := len(ids)
 	T := 0
 	total := 0
@@ -131,7 +155,6 @@ func (m *Captioner) Loss(images *dl.Tensor, ids [][]int) *dl.Tensor {
 		T = max(T, len(c)-1)
 		total += len(c) - 1
 	}
-	var loss *dl.Tensor
 	for t := range T {
 		prev := make([]int, B)
 		var rows, target []int
@@ -142,15 +165,32 @@ func (m *Captioner) Loss(images *dl.Tensor, ids [][]int) *dl.Tensor {
 				target = append(target, c[t+1])
 			}
 		}
-		logits, _ := d.step(prev)
+		logits, alpha := d.step(prev)
+		a := alpha.IndexSelect(0, rows)
 		l := nn.CrossEntropy(logits.IndexSelect(0, rows), target).MulScalar(float32(len(rows)) / float32(total))
+		h := a.Mul(a.AddScalar(1e-8).Log()).Sum().MulScalar(-1 / float32(total))
 		if loss == nil {
-			loss = l
+			loss, entropy = l, h
 		} else {
-			loss = loss.Add(l)
+			loss, entropy = loss.Add(l), entropy.Add(h)
 		}
 	}
-	return loss
+	return loss, entropy
+}
+
+// MeanLoss returns Loss averaged over scenes, in batches of 100, without gradients.
+func (m *Captioner) MeanLoss(scenes []shapes.Scene) float64 {
+	v := shapes.NewVocab()
+	sum := 0.0
+	for lo := 0; lo < len(scenes); lo += 100 {
+		batch := scenes[lo:min(lo+100, len(scenes))]
+		ids := make([][]int, len(batch))
+		for i, s := range batch {
+			ids[i] = v.Encode(s.Caption)
+		}
+		sum += float64(m.Loss(shapes.Images(batch).NoGrad(), ids).Item()) * float64(len(batch))
+	}
+	return sum / float64(max(1, len(scenes)))
 }
 
 // CaptionConfig sets up TrainCaptioner. Zero fields take the defaults in brackets.
@@ -159,6 +199,12 @@ type CaptionConfig struct {
 	Batch  int     // scenes per step [16]
 	LR     float32 // Adam's learning rate [3e-3]
 	Seed   uint64  // shuffles the batches [1]
+	// Focus weighs a penalty on the entropy of the attention, added to the loss from epoch
+	// FocusFrom on: it asks each word to look at one place [0.1; negative: none]. Earlier, the
+	// attention is free to find the objects first: with the penalty from the start it settles on
+	// the background before the captions need the objects.
+	Focus     float32
+	FocusFrom int // [2]
 }
 
 // CaptionEpoch reports one epoch of TrainCaptioner.
@@ -171,7 +217,9 @@ type CaptionEpoch struct {
 }
 
 // TrainCaptioner trains m on the training scenes with teacher forcing and Adam, clipping the
-// gradient norm at 5, and calls onEpoch (if not nil) after each epoch with the losses.
+// gradient norm at 5, and calls onEpoch (if not nil) after each epoch with the losses. From
+// epoch cfg.FocusFrom on, the loss minimized is the cross-entropy plus cfg.Focus times the mean
+// entropy of the attention (CaptionEpoch reports the cross-entropy alone).
 func TrainCaptioner(m *Captioner, train, val []shapes.Scene, cfg CaptionConfig, onEpoch func(CaptionEpoch)) ([]CaptionEpoch, error) {
 	if cfg.Epochs <= 0 {
 		cfg.Epochs = 10
@@ -184,6 +232,12 @@ func TrainCaptioner(m *Captioner, train, val []shapes.Scene, cfg CaptionConfig, 
 	}
 	if cfg.Seed == 0 {
 		cfg.Seed = 1
+	}
+	if cfg.Focus == 0 {
+		cfg.Focus = 0.1
+	}
+	if cfg.FocusFrom <= 0 {
+		cfg.FocusFrom = 2
 	}
 	if len(train) == 0 {
 		return nil, fmt.Errorf("seq: TrainCaptioner: no training scenes")
@@ -207,8 +261,12 @@ func TrainCaptioner(m *Captioner, train, val []shapes.Scene, cfg CaptionConfig, 
 			for idx := range datasets.Batches(len(train), cfg.Batch, cfg.Seed+uint64(e)) {
 				x, ids := encode(train, idx)
 				opt.ZeroGrad()
-				loss := m.Loss(x, ids)
-				loss.Backward()
+				loss, entropy := m.losses(x, ids)
+				if cfg.Focus > 0 && e >= cfg.FocusFrom {
+					loss.Add(entropy.MulScalar(cfg.Focus)).Backward()
+				} else {
+					loss.Backward()
+				}
 				optim.ClipGradNorm(m.Parameters(), 5)
 				opt.Step()
 				sum += float64(loss.Item()) * float64(len(idx))
@@ -243,7 +301,7 @@ type Decoded struct {
 func (m *Captioner) Greedy(scenes []shapes.Scene) []Decoded {
 	v := shapes.NewVocab()
 	out := make([]Decoded, len(scenes))
-	d := m.decoder(m.Encode(shapes.Images(scenes).NoGrad()))
+	d := m.decoder(shapes.Images(scenes).NoGrad())
 	B := len(scenes)
 	prev := slices.Repeat([]int{shapes.Start}, B)
 	done := make([]bool, B)
@@ -277,13 +335,12 @@ func (m *Captioner) Beam(scene shapes.Scene, width int) []string {
 		h, c *dl.Tensor
 	}
 	var best *beam
-	keys := m.Encode(shapes.Images([]shapes.Scene{scene}).NoGrad())
+	enc := m.decoder(shapes.Images([]shapes.Scene{scene}).NoGrad())
 	beams := []beam{{ids: []int{shapes.Start}, h: dl.Zeros(1, CapHidden), c: dl.Zeros(1, CapHidden)}}
 	for len(beams) > 0 && len(beams[0].ids) <= capMaxWords {
 		K := len(beams)
 		rep := make([]int, K)
-		d := &decoder{m: m, keys: keys.IndexSelect(0, rep)}
-		d.proj = m.Att.ProjectKeys(d.keys)
+		d := &decoder{m: m, features: enc.features.IndexSelect(0, rep), proj: enc.proj.IndexSelect(0, rep)}
 		hs, cs := make([]*dl.Tensor, K), make([]*dl.Tensor, K)
 		prev := make([]int, K)
 		for i, b := range beams {
@@ -329,7 +386,7 @@ func (m *Captioner) Beam(scene shapes.Scene, width int) []string {
 func (m *Captioner) TeacherForcedAttention(scenes []shapes.Scene) [][][]float32 {
 	v := shapes.NewVocab()
 	out := make([][][]float32, len(scenes))
-	d := m.decoder(m.Encode(shapes.Images(scenes).NoGrad()))
+	d := m.decoder(shapes.Images(scenes).NoGrad())
 	ids := make([][]int, len(scenes))
 	T := 0
 	for b, s := range scenes {

@@ -1,23 +1,60 @@
 package seq_test
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/deepnb/deepnb/datasets/shapes"
 	"github.com/deepnb/deepnb/lessons/seq"
 )
 
-// TestCaptionerLearnsAndLooks trains a test-sized captioner and checks its floors on held-out
-// scenes: BLEU-4, and attention mass inside the named object's box far above the box's share.
-func TestCaptionerLearnsAndLooks(t *testing.T) {
+// Size of the test-sized captioner, trained once per test binary and shared by the tests below.
+const (
+	capTestTrain  = 3000
+	capTestEpochs = 4
+	capTestScenes = 200 // held-out scenes
+)
+
+// Floors of the test-sized captioner on the held-out scenes. Alignment depends on the seed at
+// this size: the mass is 0.58 with model seed 1 (below) but 0.33 and 0.47 with seeds 2 and 3
+// (AMD EPYC, AVX-512), and another CPU's rounding acts like another seed. The floor is therefore
+// set under all three, where attention that stopped following the named object would fall (the
+// old model measured 0.25, uniform attention gives the chance share, ~0.06); the lecture's goal
+// of 0.5 is reported from the notebook's own run, not asserted here.
+const (
+	capBLEUFloor   = 0.3
+	capMassFloor   = 0.3 // mean attention inside the named object's box (measured 0.33–0.58 over seeds)
+	capChanceTimes = 4   // … and at least this many times the box's share of the image (5–9×)
+)
+
+var trained struct {
+	once sync.Once
+	m    *seq.Captioner
+	sp   shapes.Splits
+	err  error
+}
+
+// trainedCaptioner trains the test-sized captioner the first time a test asks for it.
+func trainedCaptioner(t *testing.T) (*seq.Captioner, shapes.Splits) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("trains a captioner")
 	}
-	sp := shapes.NewSplits(shapes.Config{}, 1, 3000, 100, 100)
-	m := seq.NewCaptioner(1, shapes.NewVocab().Len())
-	if _, err := seq.TrainCaptioner(m, sp.Train, sp.Val, seq.CaptionConfig{Epochs: 4}, nil); err != nil {
-		t.Fatal(err)
+	trained.once.Do(func() {
+		trained.sp = shapes.NewSplits(shapes.Config{}, 1, capTestTrain, 100, capTestScenes)
+		trained.m = seq.NewCaptioner(1, shapes.NewVocab().Len())
+		_, trained.err = seq.TrainCaptioner(trained.m, trained.sp.Train, trained.sp.Val, seq.CaptionConfig{Epochs: capTestEpochs}, nil)
+	})
+	if trained.err != nil {
+		t.Fatal(trained.err)
 	}
+	return trained.m, trained.sp
+}
+
+// TestCaptionerCaptions checks the test-sized captioner's captions of held-out scenes: BLEU-4
+// above its floor, one attention map per greedy word, and a beam-search caption of sane length.
+func TestCaptionerCaptions(t *testing.T) {
+	m, sp := trainedCaptioner(t)
 	var cands, refs [][]string
 	for i, d := range m.Greedy(sp.Test) {
 		cands = append(cands, d.Words)
@@ -27,10 +64,9 @@ func TestCaptionerLearnsAndLooks(t *testing.T) {
 		}
 	}
 	bleu := seq.BLEU(cands, refs)
-	a := m.MeasureAlignment(sp.Test)
-	t.Logf("BLEU-4 %.3f, exact %.2f, attention mass %.2f (chance %.3f, %d words)", bleu, seq.ExactRate(cands, refs), a.Mass, a.Chance, a.Words)
-	if bleu < capBLEUFloor || a.Mass < capMassFloor || a.Mass < 2*a.Chance {
-		t.Errorf("BLEU-4 %.3f (floor %.2f), attention mass %.3f (floor %.2f, chance %.3f)", bleu, capBLEUFloor, a.Mass, capMassFloor, a.Chance)
+	t.Logf("greedy BLEU-4 %.3f, exact %.2f on %d held-out scenes", bleu, seq.ExactRate(cands, refs), len(refs))
+	if bleu < capBLEUFloor {
+		t.Errorf("BLEU-4 %.3f, floor %.2f", bleu, capBLEUFloor)
 	}
 	beam := m.Beam(sp.Test[0], 3)
 	if len(beam) == 0 || len(beam) > 11 {
@@ -38,8 +74,14 @@ func TestCaptionerLearnsAndLooks(t *testing.T) {
 	}
 }
 
-// Floors of the test-sized captioner (3000 scenes, 4 epochs) on 100 held-out scenes.
-const (
-	capBLEUFloor = 0.3
-	capMassFloor = 0.15
-)
+// TestCaptionerLooksAtWhatItNames checks attention alignment on held-out scenes: for the colour
+// and shape words, the mean attention inside the named object's box is at least capMassFloor
+// and capChanceTimes times the box's share of the image (what uniform attention would give).
+func TestCaptionerLooksAtWhatItNames(t *testing.T) {
+	m, sp := trainedCaptioner(t)
+	a := m.MeasureAlignment(sp.Test)
+	t.Logf("attention mass inside the named box %.3f (chance %.3f, %.1f×), %.0f%% of %d words above half", a.Mass, a.Chance, a.Mass/a.Chance, 100*a.Hit, a.Words)
+	if a.Mass < capMassFloor || a.Mass < capChanceTimes*a.Chance {
+		t.Errorf("attention mass %.3f: want ≥ %.2f and ≥ %d× chance %.3f", a.Mass, capMassFloor, capChanceTimes, a.Chance)
+	}
+}

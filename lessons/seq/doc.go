@@ -26,8 +26,10 @@
 // Memory. RecallAccuracy trains an RNN or an LSTM to recall the symbol seen k steps earlier;
 // RecallCurve sweeps k.
 //
-// Captioning. Captioner encodes a shapes-world image into an 8×8 grid of features and decodes
-// a caption with an LSTM and additive attention; TrainCaptioner trains it with teacher forcing;
+// Captioning. Captioner encodes a shapes-world image into a 16×16 grid of features (and of
+// sharper keys for the attention) and decodes a caption with an LSTM and additive attention;
+// TrainCaptioner trains it with teacher forcing and, after the first epoch, a penalty on the
+// attention's entropy (CaptionConfig.Focus);
 // Greedy and Beam decode; BLEU, ExactRate and MeasureAlignment (attention mass inside the named
 // object's box against the box's share of the image) measure it.
 //

@@ -35,18 +35,95 @@ func tensorOf(f [][]float64) *dl.Tensor {
 	return t
 }
 
+// GramCase is one case of CheckGramCases: a seeded random feature matrix F with N rows
+// (channels) and M columns (positions). A case can check one property only, so that a
+// hidden test is aimed at one mistake.
+type GramCase struct {
+	N, M      int
+	Seed      uint64
+	ShapeOnly bool // check only that G is N×N (one row and column per channel)
+	TraceOnly bool // check only trace G = Σ_ik F_ik², whatever G's orientation
+}
+
+// RandomGramCases returns n cases of random sizes (N ≤ 6 channels, M ≤ 9 positions) from
+// seed, the first with one channel and one position.
+func RandomGramCases(n int, seed uint64) []GramCase {
+	rng := rand.New(rand.NewPCG(seed, 4))
+	cases := make([]GramCase, n)
+	for c := range cases {
+		cases[c] = GramCase{N: 1 + rng.IntN(6), M: 1 + rng.IntN(9), Seed: seed*1000 + uint64(c)}
+		if c == 0 {
+			cases[c].N, cases[c].M = 1, 1
+		}
+	}
+	return cases
+}
+
 // CheckGram checks a student's Gram matrix gram(F) (F is N×M: N channels, M positions; the
 // answer is N×N) against Gram on 60 seeded random feature matrices, including one channel and
 // one position.
 func CheckGram(gram func(f [][]float64) [][]float64) CheckResult {
-	res := CheckResult{Name: "Gram matrix"}
-	rng := rand.New(rand.NewPCG(11, 4))
-	for c := range 60 {
-		n, m := 1+rng.IntN(6), 1+rng.IntN(9)
-		if c == 0 {
-			n, m = 1, 1
+	return CheckGramCases("Gram matrix", RandomGramCases(60, 11), gram)
+}
+
+// gram64 is G = F Fᵀ in float64, and gramT64 FᵀF, the transposed mistake.
+func gram64(f [][]float64) [][]float64 {
+	g := make([][]float64, len(f))
+	for i := range f {
+		g[i] = make([]float64, len(f))
+		for j := range f {
+			for k := range f[i] {
+				g[i][j] += f[i][k] * f[j][k]
+			}
 		}
-		f := randomFeatures(rng, n, m)
+	}
+	return g
+}
+
+func gramT64(f [][]float64) [][]float64 {
+	m := len(f[0])
+	g := make([][]float64, m)
+	for i := range g {
+		g[i] = make([]float64, m)
+		for j := range g[i] {
+			for k := range f {
+				g[i][j] += f[k][i] * f[k][j]
+			}
+		}
+	}
+	return g
+}
+
+// near reports whether got is within a relative 1e-4 of want.
+func near(got, want float64) bool { return math.Abs(got-want) <= 1e-4*(1+math.Abs(want)) }
+
+// sameMatrix reports whether got equals want within near.
+func sameMatrix(got, want [][]float64) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range want {
+		if len(got[i]) != len(want[i]) {
+			return false
+		}
+		for j := range want[i] {
+			if !near(got[i][j], want[i][j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// CheckGramCases checks gram on the given cases against Gram (the lesson's GEMM), with a hint
+// naming the likely mistake: FᵀF (positions, not channels), a mean over positions instead of a
+// sum.
+func CheckGramCases(name string, cases []GramCase, gram func(f [][]float64) [][]float64) CheckResult {
+	res := CheckResult{Name: name}
+	const transposed = "that is FᵀF, M×M (one row per position): G = F Fᵀ pairs channels, G[i][j] = Σ_k F[i][k]·F[j][k]"
+	for _, c := range cases {
+		f := randomFeatures(rand.New(rand.NewPCG(c.Seed, 4)), c.N, c.M)
+		n, m := c.N, c.M
 		want := Gram(tensorOf(f))
 		res.Cases++
 		desc := fmt.Sprintf("F = %.3v (%d channels × %d positions)", f, n, m)
@@ -55,20 +132,57 @@ func CheckGram(gram func(f [][]float64) [][]float64) CheckResult {
 			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprintf("%.4v", want), "replace the panic(\"TODO\") with the Gram matrix"
 			return res
 		}
-		if len(got) != n {
-			res.Case, res.Got, res.Want, res.Hint = desc, fmt.Sprintf("%d rows", len(got)), fmt.Sprintf("%d rows", n), "G = F Fᵀ is N×N: one row and column per channel, not per position"
-			return res
+		square := len(got) > 0
+		for _, row := range got {
+			square = square && len(row) == len(got)
 		}
-		for i := range n {
-			if len(got[i]) != n {
-				res.Case, res.Got, res.Want, res.Hint = desc, fmt.Sprintf("row %d has %d entries", i, len(got[i])), fmt.Sprintf("%d", n), "G = F Fᵀ is N×N"
+		if c.TraceOnly && square {
+			var tr, sq float64
+			for i := range got {
+				tr += got[i][i]
+			}
+			for i := range f {
+				for _, v := range f[i] {
+					sq += v * v
+				}
+			}
+			if !near(tr, sq) {
+				res.Case, res.Got, res.Want = desc, fmt.Sprintf("trace G = %.5g", tr), fmt.Sprintf("Σ F² = %.5g", sq)
+				res.Hint = "the diagonal G[i][i] = Σ_k F[i][k]²: the products summed over the positions"
+				if near(tr*float64(m), sq) {
+					res.Hint = "a sum over the M positions, no mean: do not divide by M"
+				}
 				return res
 			}
+			continue
+		}
+		if len(got) != n || !square {
+			res.Case, res.Got, res.Want = desc, fmt.Sprintf("%d rows", len(got)), fmt.Sprintf("%d rows of %d", n, n)
+			res.Hint = "G = F Fᵀ is N×N: one row and one column per channel"
+			if square {
+				res.Got = fmt.Sprintf("%d×%d", len(got), len(got))
+			}
+			if len(got) == m && square {
+				res.Hint = transposed
+			}
+			return res
+		}
+		if c.ShapeOnly {
+			continue
+		}
+		for i := range n {
 			for j := range n {
 				w := float64(want.At(i, j))
-				if math.Abs(got[i][j]-w) > 1e-4*(1+math.Abs(w)) {
+				if !near(got[i][j], w) {
 					res.Case, res.Got, res.Want = desc, fmt.Sprintf("G[%d][%d] = %.5g", i, j, got[i][j]), fmt.Sprintf("%.5g", w)
-					res.Hint = "G_ij = Σ_k F_ik F_jk: the inner product of channels i and j over the positions (no mean)"
+					switch {
+					case m == n && sameMatrix(got, gramT64(f)):
+						res.Hint = transposed
+					case near(got[i][j]*float64(m), w):
+						res.Hint = "a sum over the M positions, no mean: do not divide by M"
+					default:
+						res.Hint = "G_ij = Σ_k F_ik F_jk: the inner product of channels i and j over the positions (no mean)"
+					}
 					return res
 				}
 			}
@@ -78,22 +192,45 @@ func CheckGram(gram func(f [][]float64) [][]float64) CheckResult {
 	return res
 }
 
+// StyleCase is one case of CheckStyleLossCases: seeded random F (N×M) and a painting's Gram
+// matrix A of the same N channels (or A = F Fᵀ, where the loss is 0).
+type StyleCase struct {
+	N, M  int
+	Seed  uint64
+	Match bool // A is the Gram matrix of F itself: E = 0
+}
+
+// RandomStyleCases returns n cases of random sizes with at least minN channels (N ≤ 6, M ≤ 9)
+// from seed.
+func RandomStyleCases(n, minN int, seed uint64) []StyleCase {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	cases := make([]StyleCase, n)
+	for c := range cases {
+		cases[c] = StyleCase{N: minN + rng.IntN(7-minN), M: 1 + rng.IntN(9), Seed: seed*1000 + uint64(c)}
+	}
+	return cases
+}
+
 // CheckStyleLoss checks a student's per-layer style loss e(F, A) = 1/(4N²M²) Σ (G − A)² (F is
 // N×M, A the painting's N×N Gram matrix) against StyleLayerLoss on 60 seeded random cases.
 func CheckStyleLoss(e func(f, a [][]float64) float64) CheckResult {
-	res := CheckResult{Name: "style loss"}
-	rng := rand.New(rand.NewPCG(12, 5))
-	for range 60 {
-		n, m := 1+rng.IntN(6), 1+rng.IntN(9)
+	return CheckStyleLossCases("style loss", RandomStyleCases(60, 1, 12), e)
+}
+
+// CheckStyleLossCases checks e on the given cases against StyleLayerLoss, with a hint naming
+// the likely mistake (the factor 1/(4N²M²) left out, N or M where N² or M² belongs, a mean
+// over the N² entries, a loss that is not 0 when the Gram matrices match).
+func CheckStyleLossCases(name string, cases []StyleCase, e func(f, a [][]float64) float64) CheckResult {
+	res := CheckResult{Name: name}
+	for _, c := range cases {
+		rng := rand.New(rand.NewPCG(c.Seed, 5))
+		n, m := c.N, c.M
 		f := randomFeatures(rng, n, m)
-		a := Gram(tensorOf(randomFeatures(rng, n, m)))
-		aa := make([][]float64, n)
-		for i := range aa {
-			aa[i] = make([]float64, n)
-			for j := range aa[i] {
-				aa[i][j] = float64(a.At(i, j))
-			}
+		aa := gram64(randomFeatures(rng, n, m))
+		if c.Match {
+			aa = gram64(f)
 		}
+		a := tensorOf(aa)
 		want := float64(StyleLayerLoss(tensorOf(f), a).Item())
 		res.Cases++
 		desc := fmt.Sprintf("F = %.3v, A = %.3v", f, aa)
@@ -102,14 +239,34 @@ func CheckStyleLoss(e func(f, a [][]float64) float64) CheckResult {
 			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprint(want), "replace the panic(\"TODO\") with the style loss"
 			return res
 		}
+		if c.Match {
+			// In float64 the student's G matches A to rounding: E is 0 but for ~1e-30.
+			if math.Abs(got) > 1e-9 {
+				res.Case, res.Got, res.Want = desc+" (A = F Fᵀ)", fmt.Sprintf("%.6g", got), "0"
+				res.Hint = "when the painting's Gram matrix A equals G = F Fᵀ the loss is 0: compare myGram(f) with a, entry by entry"
+				return res
+			}
+			continue
+		}
 		if math.Abs(got-want) > 1e-4*(1e-6+math.Abs(want)) {
 			res.Case, res.Got, res.Want = desc, fmt.Sprintf("%.6g", got), fmt.Sprintf("%.6g", want)
-			nn, mm := float64(n*n), float64(m*m)
-			switch r := got / want; {
-			case math.Abs(r-4*nn*mm) < 1e-3*r:
+			nf, mf := float64(n), float64(m)
+			is := func(x float64) bool { return x != 1 && math.Abs(got-want*x) < 1e-3*math.Abs(want*x) }
+			switch {
+			case n == m && is(nf):
+				res.Hint = "N² and M², not N or M: the factor is 1/(4 N² M²)"
+			case is(4 * nf * nf * mf * mf):
 				res.Hint = "divide Σ(G − A)² by 4 N² M²"
-			case math.Abs(r*float64(n*n)-4*nn*mm) < 1e-3*r*float64(n*n):
+			case is(nf):
+				res.Hint = "N², not N: the factor is 1/(4 N² M²)"
+			case is(mf):
+				res.Hint = "M², not M: the factor is 1/(4 N² M²)"
+			case is(nf * mf):
+				res.Hint = "N² M², not N M: the factor is 1/(4 N² M²)"
+			case is(1 / (nf * nf)):
 				res.Hint = "Σ runs over all N² entries: a sum, then 1/(4N²M²), not a mean"
+			case is(4):
+				res.Hint = "the factor has a 4: 1/(4 N² M²)"
 			default:
 				res.Hint = "E = Σ_ij (G_ij − A_ij)² / (4 N² M²) with G = F Fᵀ, N channels and M positions"
 			}

@@ -21,3 +21,26 @@ func Example() {
 	// ½Σ(F−P)² = 3.5
 	// E = 0.25694445
 }
+
+// Hidden tests aimed at one mistake each: FᵀF instead of F Fᵀ keeps the trace (Σ F²) right
+// but has a row per position, and a style loss with N where N² belongs is right for one
+// channel only.
+func ExampleCheckGramCases() {
+	fTf := func(f [][]float64) [][]float64 {
+		g := make([][]float64, len(f[0]))
+		for i := range g {
+			g[i] = make([]float64, len(f[0]))
+			for j := range g[i] {
+				for k := range f {
+					g[i][j] += f[k][i] * f[k][j]
+				}
+			}
+		}
+		return g
+	}
+	fmt.Println(style.CheckGramCases("trace", []style.GramCase{{N: 2, M: 5, Seed: 1, TraceOnly: true}}, fTf))
+	fmt.Println(style.CheckGramCases("shape", []style.GramCase{{N: 2, M: 5, Seed: 1, ShapeOnly: true}}, fTf).Hint)
+	// Output:
+	// ✓ trace: 1 cases pass
+	// that is FᵀF, M×M (one row per position): G = F Fᵀ pairs channels, G[i][j] = Σ_k F[i][k]·F[j][k]
+}

@@ -77,9 +77,9 @@ type Config struct {
 }
 
 // Lecture is the lecture's stylization: content at conv_6, style at conv_0 … conv_8 (Tiny
-// YOLOv2's five stages before the last pooling, like Gatys' conv1_1 … conv5_1), α/β = 10⁻⁴,
+// YOLOv2's five stages before the last pooling, like Gatys' conv1_1 … conv5_1), α/β = 10⁻⁵,
 // L-BFGS from seeded noise (as Gatys et al.); set Iters.
-var Lecture = Config{Content: 6, Style: []int{0, 2, 4, 6, 8}, Alpha: 1, Beta: 1e4, Optimizer: LBFGS, Noise: true, Seed: 1}
+var Lecture = Config{Content: 6, Style: []int{0, 2, 4, 6, 8}, Alpha: 1, Beta: 1e5, Optimizer: LBFGS, Noise: true, Seed: 1}
 
 // Step is the state after one iteration.
 type Step struct {

@@ -149,6 +149,60 @@ func TestChecks(t *testing.T) {
 	if r := style.CheckStyleLoss(loss(2)); r.Passed {
 		t.Errorf("a loss off by 2 passes: %v", r)
 	}
+	// Each hidden test is aimed at one mistake: the checks' cases and hints.
+	transposed := func(f [][]float64) [][]float64 {
+		m := len(f[0])
+		g := make([][]float64, m)
+		for i := range g {
+			g[i] = make([]float64, m)
+			for j := range g[i] {
+				for k := range f {
+					g[i][j] += f[k][i] * f[k][j]
+				}
+			}
+		}
+		return g
+	}
+	// scaled is the reference loss times factor(N, M).
+	scaled := func(factor func(n, m float64) float64) func(f, a [][]float64) float64 {
+		return func(f, a [][]float64) float64 {
+			return loss(factor(float64(len(f)), float64(len(f[0]))))(f, a)
+		}
+	}
+	shape := []style.GramCase{{N: 2, M: 5, Seed: 1, ShapeOnly: true}, {N: 4, M: 3, Seed: 2, ShapeOnly: true}}
+	trace := []style.GramCase{{N: 2, M: 5, Seed: 3, TraceOnly: true}, {N: 4, M: 3, Seed: 4, TraceOnly: true}}
+	match := []style.StyleCase{{N: 3, M: 4, Seed: 1, Match: true}, {N: 1, M: 2, Seed: 2, Match: true}}
+	one := style.RandomStyleCases(10, 1, 7)
+	for i := range one {
+		one[i].N = 1
+	}
+	many := style.RandomStyleCases(20, 2, 8)
+	for _, tc := range []struct {
+		name   string
+		r      style.CheckResult
+		passed bool
+		hint   string
+	}{
+		{"FᵀF: trace", style.CheckGramCases("trace", trace, transposed), true, ""},
+		{"FᵀF: shape", style.CheckGramCases("shape", shape, transposed), false, "that is FᵀF"},
+		{"FᵀF: values", style.CheckGram(transposed), false, "that is FᵀF"},
+		{"mean: shape", style.CheckGramCases("shape", shape, meanGram), true, ""},
+		{"mean: trace", style.CheckGramCases("trace", trace, meanGram), false, "no mean"},
+		{"reference: shape", style.CheckGramCases("shape", shape, gram), true, ""},
+		{"reference: trace", style.CheckGramCases("trace", trace, gram), true, ""},
+		{"no factor: match", style.CheckStyleLossCases("match", match, scaled(func(n, m float64) float64 { return 4 * n * n * m * m })), true, ""},
+		{"no factor: one channel", style.CheckStyleLossCases("one", one, scaled(func(n, m float64) float64 { return 4 * n * n * m * m })), false, "divide Σ(G − A)² by 4 N² M²"},
+		{"N for N²: one channel", style.CheckStyleLossCases("one", one, scaled(func(n, m float64) float64 { return n })), true, ""},
+		{"N for N²: channels", style.CheckStyleLossCases("many", many, scaled(func(n, m float64) float64 { return n })), false, "N², not N"},
+		{"mean: channels", style.CheckStyleLossCases("many", many, scaled(func(n, m float64) float64 { return 1 / (n * n) })), false, "not a mean"},
+		{"M for M²: one channel", style.CheckStyleLossCases("one", one, scaled(func(n, m float64) float64 { return m })), false, "M², not M"},
+		{"G − G: match", style.CheckStyleLossCases("match", match, func(f, a [][]float64) float64 { return loss(1)(f, gram(f)) + 1 }), false, "loss is 0"},
+		{"reference: all", style.CheckStyleLossCases("all", append(append(match, one...), many...), loss(1)), true, ""},
+	} {
+		if tc.r.Passed != tc.passed || !strings.Contains(tc.r.Hint, tc.hint) {
+			t.Errorf("%s: passed %v, want %v with a hint containing %q: %v", tc.name, tc.r.Passed, tc.passed, tc.hint, tc.r)
+		}
+	}
 }
 
 // TestTransferFidelity: on a 64-px photo and painting, L-BFGS from noise lowers the total loss

@@ -67,11 +67,31 @@ var Datasets = []Dataset{
 	{"spectrograms of bird song, 500 per species", false, 500},
 }
 
+// DatasetsWhere returns the data sets of Datasets in one cell of the deck's table: similar to
+// COCO's photographs (or not), with very little data (or not).
+func DatasetsWhere(similar, little bool) []Dataset {
+	var ds []Dataset
+	for _, d := range Datasets {
+		if d.Similar == similar && (d.PerClass < LittleData) == little {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
 // CheckStrategy checks a student's choose(d) against the deck's table (Advice, with "very little
 // data" meaning fewer than LittleData examples per class) on Datasets.
 func CheckStrategy(choose func(d Dataset) Strategy) check.Result {
-	res := check.Result{Name: "choosing the strategy"}
-	for _, d := range Datasets {
+	return CheckStrategyCases("choosing the strategy", Datasets, choose)
+}
+
+// CheckStrategyCases checks choose on the data sets ds against Advice, with a hint aimed at the
+// choice made: the wrong row (fine-tuning on little data, or not fine-tuning on a lot), or the
+// wrong column (the top layer for a very different data set, a few layers for one, and back).
+func CheckStrategyCases(name string, ds []Dataset, choose func(d Dataset) Strategy) check.Result {
+	res := check.Result{Name: name}
+	linear := func(s Strategy) bool { return s == LinearTop || s == LinearStages }
+	for _, d := range ds {
 		res.Cases++
 		want := Advice(d.Similar, d.PerClass < LittleData)
 		var got Strategy
@@ -79,15 +99,25 @@ func CheckStrategy(choose func(d Dataset) Strategy) check.Result {
 			res.Case, res.Got, res.Want, res.Hint = fmt.Sprintf("%+v", d), err.Error(), want.String(), "replace the panic(\"TODO\") with your choice"
 			return res
 		}
-		if got != want {
-			res.Case, res.Got, res.Want = fmt.Sprintf("%s (similar to COCO: %v, %d per class)", d.What, d.Similar, d.PerClass), got.String(), want.String()
-			if (got == LinearTop || got == LinearStages) != (want == LinearTop || want == LinearStages) {
-				res.Hint = fmt.Sprintf("with fewer than %d examples per class, do not fine-tune: fit a linear classifier", LittleData)
-			} else {
-				res.Hint = "the less similar the data, the lower the layers whose features still help (and the more layers to fine-tune)"
-			}
-			return res
+		if got == want {
+			continue
 		}
+		res.Case, res.Got, res.Want = fmt.Sprintf("%s (similar to COCO: %v, %d per class)", d.What, d.Similar, d.PerClass), got.String(), want.String()
+		switch {
+		case linear(want) && !linear(got):
+			res.Hint = fmt.Sprintf("with fewer than %d examples per class, fine-tuning overfits: do not fine-tune, fit a linear classifier", LittleData)
+		case !linear(want) && linear(got):
+			res.Hint = fmt.Sprintf("with %d or more examples per class there is enough data to fine-tune: a linear classifier leaves accuracy behind", LittleData)
+		case want == LinearStages:
+			res.Hint = "a very different data set: the top layer's features are specific to COCO's photographs, so try linear classifiers on the features of earlier stages"
+		case want == LinearTop:
+			res.Hint = "a data set similar to COCO's photographs: the top layer's features already fit it, a linear classifier on them is enough"
+		case want == FineTuneMany:
+			res.Hint = "a very different data set: even its lower layers' features need to change, so fine-tune a larger number of layers"
+		default:
+			res.Hint = "a data set similar to COCO's photographs: the lower layers' features already fit it, fine-tune only a few top layers"
+		}
+		return res
 	}
 	res.Passed = true
 	return res

@@ -97,6 +97,37 @@ func TestAdviceAndCheck(t *testing.T) {
 	if r := transfer.CheckStrategy(func(transfer.Dataset) transfer.Strategy { panic("TODO") }); r.Passed || !strings.Contains(r.String(), "panicked") {
 		t.Errorf("stub: %v", r)
 	}
+	// Each cell of the table is a hidden test of its own: a mistake in one cell fails that one
+	// only, with a hint aimed at the choice made.
+	topForDifferent := func(d transfer.Dataset) transfer.Strategy {
+		if d.PerClass < transfer.LittleData {
+			return transfer.LinearTop
+		}
+		return ref(d)
+	}
+	alwaysFineTune := func(d transfer.Dataset) transfer.Strategy { return transfer.Advice(d.Similar, false) }
+	for _, tc := range []struct {
+		name            string
+		similar, little bool
+		choose          func(transfer.Dataset) transfer.Strategy
+		passed          bool
+		hint            string
+	}{
+		{"top for different: similar, little", true, true, topForDifferent, true, ""},
+		{"top for different: different, little", false, true, topForDifferent, false, "earlier stages"},
+		{"top for different: different, lots", false, false, topForDifferent, true, ""},
+		{"always fine-tune: similar, little", true, true, alwaysFineTune, false, "fine-tuning overfits"},
+		{"always fine-tune: similar, lots", true, false, alwaysFineTune, true, ""},
+		{"swapped: similar, lots", true, false, swapped, false, "only a few top layers"},
+		{"swapped: different, lots", false, false, swapped, false, "larger number of layers"},
+		{"swapped: similar, little", true, true, swapped, false, "top layer's features already fit"},
+	} {
+		ds := transfer.DatasetsWhere(tc.similar, tc.little)
+		r := transfer.CheckStrategyCases(tc.name, ds, tc.choose)
+		if len(ds) < 2 || r.Passed != tc.passed || !strings.Contains(r.Hint, tc.hint) {
+			t.Errorf("%s: %d data sets, passed %v, want %v with a hint containing %q: %v", tc.name, len(ds), r.Passed, tc.passed, tc.hint, r)
+		}
+	}
 }
 
 // TestRunSmall runs the whole experiment on 60 digits at one seed and one epoch: every

@@ -1,9 +1,12 @@
 package unsup
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/deepnb/deepnb/dl"
 )
@@ -172,15 +175,21 @@ func NMI(assign, labels []int) float64 {
 		pa[a]++
 		pl[labels[i]]++
 	}
+	// The sums run over sorted keys: Go's map order changes from run to run, and so would the
+	// last bits of a float sum in that order.
 	entropy := func(m map[int]float64) float64 {
 		var h float64
-		for _, c := range m {
-			h -= c / n * math.Log(c/n)
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			h -= m[k] / n * math.Log(m[k]/n)
 		}
 		return h
 	}
+	keys := slices.SortedFunc(maps.Keys(joint), func(a, b [2]int) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
 	var mi float64
-	for k, c := range joint {
+	for _, k := range keys {
+		c := joint[k]
 		mi += c / n * math.Log(c*n/(pa[k[0]]*pl[k[1]]))
 	}
 	ha, hl := entropy(pa), entropy(pl)

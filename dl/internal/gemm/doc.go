@@ -57,13 +57,15 @@
 // AVX-512, shared with many other jobs, so in GFLOP per CPU-second (scripts/bench.sh gemm,
 // best of 3 rounds alternating with PyTorch 1.13 on OpenBLAS 0.3.21, core Cooperlake). Its
 // measured FMA peak is 115 GFLOP per core-second with YMM or ZMM alike; the 8×32 kernel alone
-// reaches 110–113 on L1-resident panels, Sgemm 95–103 at n = 256…1024 (OpenBLAS 84–92), and
-// 66–95 on the MLP layers and im2col convolutions (OpenBLAS 56–94). Below OpenBLAS: products
-// 10 wide (64×10×256: 45 against 83, the kernel's 16-wide tile is 10/16 used) or 10 high
-// (10×256×64: 72 against 87), and a few convolution shapes by 5–10%. With the AVX2 kernel
-// forced (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell kernels, the two are
-// within ±5% of each other on most shapes. Other CPUs give other figures; compare ratios
-// measured in one run on one machine. The benchmarks (go test -bench Sgemm) report wall-clock
+// reaches 110–113 on L1-resident panels, Sgemm 92–101 at n = 128…1024 (84% of the peak at
+// n = 1024; OpenBLAS 81–94), and 74–101 on the MLP layers and im2col convolutions (OpenBLAS
+// 43–89). Below OpenBLAS: products 10 wide (64×10×256: 60 against 82, the 16-wide tile is
+// 10/16 used) or 10 high (10×256×64: 73 against 87), and 16×169×144 (83 against 89). With
+// the AVX2 kernel forced (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell
+// kernels on the same machine: 92–102 against 91–96 at n = 256…1024 (97 at n = 1024), ahead
+// on the narrow MLP products and the small convolutions, 2–5% behind on the large
+// convolutions, 11% on 64×256×784 and 23% on n = 128. Other CPUs give other figures;
+// compare ratios measured in one run on one machine. The benchmarks (go test -bench Sgemm) report wall-clock
 // GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as
 // bench.sh, which uses the PyTorch reference benchmark (torch_bench.py) shipped beside the
 // repository in ../shared/bench, not in it (the TORCH_BENCH variable points bench.sh

@@ -87,11 +87,17 @@ func workerPanic(r any) any {
 	return &Panic{Value: r, Stack: debug.Stack()}
 }
 
-// ForWorkers splits [0, n) into contiguous ranges of at least grain items, at most
-// Workers of them, and runs f(worker, lo, hi) on each in parallel; worker indexes the range
-// (for per-worker accumulators) and is below Workers.
-func ForWorkers(n, grain int, f func(worker, lo, hi int)) {
-	nw := min(Workers, n/max(1, grain))
+// Parts is the most ranges ForWorkers splits a loop into: a constant, not the core count, so
+// that per-range accumulators, added in range order, give the same bits on any machine
+// whatever GOMAXPROCS is. Up to Parts goroutines share such a loop.
+const Parts = 8
+
+// ForWorkers splits [0, n) into contiguous ranges of at least grain items, at most Parts of
+// them, and runs f(part, lo, hi) on each, in parallel on up to Workers goroutines; part indexes
+// the range (for per-range accumulators) and is below Parts. The ranges depend only on n and
+// grain, never on Workers or on scheduling.
+func ForWorkers(n, grain int, f func(part, lo, hi int)) {
+	nw := min(Parts, n/max(1, grain))
 	if nw <= 1 {
 		if n > 0 {
 			f(0, 0, n)

@@ -2,6 +2,7 @@ package par
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -61,13 +62,15 @@ func TestForPanicReachesCaller(t *testing.T) {
 }
 
 // TestForWorkersCoversOnce: ForWorkers visits every index exactly once, in contiguous ranges,
-// with worker indexes below Workers, for sizes below, at and above the grain.
+// with part indexes below Parts, for sizes below, at and above the grain; and its ranges are
+// the same whatever Workers is (results that add per-range accumulators must not depend on
+// the core count).
 func TestForWorkersCoversOnce(t *testing.T) {
 	for _, tc := range []struct{ n, grain int }{{0, 4}, {1, 4}, {7, 4}, {100, 1}, {1000, 16}} {
 		hits := make([]int32, tc.n)
 		var bad atomic.Int32
 		ForWorkers(tc.n, tc.grain, func(wk, lo, hi int) {
-			if wk < 0 || wk >= max(1, Workers) || lo > hi {
+			if wk < 0 || wk >= Parts || lo > hi {
 				bad.Add(1)
 			}
 			for i := lo; i < hi; i++ {
@@ -86,6 +89,23 @@ func TestForWorkersCoversOnce(t *testing.T) {
 	}
 }
 
+func TestForWorkersRangesIgnoreWorkers(t *testing.T) {
+	old := Workers
+	defer func() { Workers = old }()
+	ranges := func(w int) [][3]int {
+		Workers = w
+		out := make([][3]int, Parts)
+		ForWorkers(1000, 16, func(part, lo, hi int) { out[part] = [3]int{1, lo, hi} })
+		return out
+	}
+	want := ranges(1)
+	for _, w := range []int{2, 3, 8, 64} {
+		if got := ranges(w); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Workers=%d: ranges %v, with Workers=1 %v", w, got, want)
+		}
+	}
+}
+
 // TestScratchLength: GetScratch returns a buffer of the length asked for, also when it reuses
 // one that PutScratch returned.
 func TestScratchLength(t *testing.T) {
@@ -98,5 +118,36 @@ func TestScratchLength(t *testing.T) {
 		if q := GetScratch(n); len(*q) != n {
 			t.Errorf("GetScratch(%d) after PutScratch has length %d", n, len(*q))
 		}
+	}
+}
+
+// TestScratchClasses: every size maps to a class whose capacity holds it, wastes at most 1/8
+// of that capacity above 16 floats (the cnn workload's 20 MB im2col matrix must not take
+// 32 MB), and larger sizes never map to smaller classes or capacities.
+func TestScratchClasses(t *testing.T) {
+	var sizes []int
+	for n := range 5000 {
+		sizes = append(sizes, n)
+	}
+	sizes = append(sizes, 1<<20, 1<<20+1, 5017600, 1<<40+3)
+	prevC, prevSize := -1, 0
+	for _, n := range sizes {
+		c, size := class(n)
+		if size < max(n, 1) {
+			t.Errorf("class(%d) capacity %d is too small", n, size)
+		}
+		if n > 16 && 8*(size-n) > size {
+			t.Errorf("class(%d) capacity %d wastes more than 1/8", n, size)
+		}
+		if c >= len(pools) {
+			t.Errorf("class(%d) = %d, out of range", n, c)
+		}
+		if c2, size2 := class(size); c2 != c || size2 != size {
+			t.Errorf("class(%d) = %d, %d but class(%d) = %d, %d", n, c, size, size, c2, size2)
+		}
+		if c < prevC || size < prevSize || (c == prevC) != (size == prevSize) {
+			t.Errorf("class(%d) = %d, %d after class %d, %d", n, c, size, prevC, prevSize)
+		}
+		prevC, prevSize = c, size
 	}
 }

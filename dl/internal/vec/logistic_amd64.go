@@ -19,6 +19,14 @@ func ExpShift(dst, src []float32, shift float32) {
 			expShiftAVX2(&dst[0], &src[0], n, shift)
 		}
 	}
+	if r := len(dst) - n; r > 0 && haveAVX2 {
+		// The tail through the same kernel, padded to eight (see Axpy).
+		var d [8]float32
+		copy(d[:], src[n:])
+		expShiftAVX2(&d[0], &d[0], 8, shift)
+		copy(dst[n:], d[:r])
+		return
+	}
 	for i := n; i < len(dst); i++ {
 		dst[i] = Expf(src[i] - shift)
 	}
@@ -35,6 +43,14 @@ func Logistic(dst, src []float32, s, a, b float32) {
 		if n > 0 {
 			logisticAVX2(&dst[0], &src[0], n, -s, a, b)
 		}
+	}
+	if r := len(dst) - n; r > 0 && haveAVX2 {
+		// The tail through the same kernel, padded to eight (see Axpy).
+		var d [8]float32
+		copy(d[:], src[n:])
+		logisticAVX2(&d[0], &d[0], 8, -s, a, b)
+		copy(dst[n:], d[:r])
+		return
 	}
 	for i := n; i < len(dst); i++ {
 		dst[i] = a/(1+Expf(-s*src[i])) + b

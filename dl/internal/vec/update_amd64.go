@@ -15,6 +15,19 @@ func AdamUpdate(w, g, m, v []float32, b1, b2, step, eps float32) {
 			adamAVX2(&w[0], &g[0], &m[0], &v[0], n, b1, b2, step, eps)
 		}
 	}
+	if r := len(w) - n; r > 0 && haveAVX2 {
+		// The tail through the same kernel, padded to eight (see Axpy).
+		var ww, gg, mm, vv [8]float32
+		copy(ww[:], w[n:])
+		copy(gg[:], g[n:])
+		copy(mm[:], m[n:])
+		copy(vv[:], v[n:])
+		adamAVX2(&ww[0], &gg[0], &mm[0], &vv[0], 8, b1, b2, step, eps)
+		copy(w[n:], ww[:r])
+		copy(m[n:], mm[:r])
+		copy(v[n:], vv[:r])
+		return
+	}
 	adamGeneric(w[n:], g[n:], m[n:], v[n:], b1, b2, step, eps)
 }
 
@@ -30,6 +43,17 @@ func MomentumUpdate(w, g, v []float32, mu, lr float32) {
 		if n = len(w) &^ 7; n > 0 {
 			momentumAVX2(&w[0], &g[0], &v[0], n, mu, lr)
 		}
+	}
+	if r := len(w) - n; r > 0 && haveAVX2 {
+		// The tail through the same kernel, padded to eight (see Axpy).
+		var ww, gg, vv [8]float32
+		copy(ww[:], w[n:])
+		copy(gg[:], g[n:])
+		copy(vv[:], v[n:])
+		momentumAVX2(&ww[0], &gg[0], &vv[0], 8, mu, lr)
+		copy(w[n:], ww[:r])
+		copy(v[n:], vv[:r])
+		return
 	}
 	momentumGeneric(w[n:], g[n:], v[n:], mu, lr)
 }

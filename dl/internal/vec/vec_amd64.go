@@ -29,6 +29,16 @@ func Axpy(dst, x []float32, a float32) {
 			axpyAVX2(&dst[0], &x[0], n, a)
 		}
 	}
+	if r := len(dst) - n; r > 0 && haveAVX2 {
+		// The tail through the same kernel, padded to eight: every element gets the same
+		// bits wherever a slice starts or ends (par.For's chunks depend on the core count).
+		var d, s [8]float32
+		copy(d[:], dst[n:])
+		copy(s[:], x[n:])
+		axpyAVX2(&d[0], &s[0], 8, a)
+		copy(dst[n:], d[:r])
+		return
+	}
 	for i := n; i < len(dst); i++ {
 		dst[i] += a * x[i]
 	}
@@ -80,6 +90,22 @@ func TanhBack(dp, dq, t, v []float32, g float32) {
 			}
 			tanhBackAVX2(&dp[0], q, &t[0], &v[0], n, g)
 		}
+	}
+	if r := len(t) - n; r > 0 && haveAVX2 {
+		// The tail through the same kernel, padded to eight (see Axpy).
+		var p, q, tt, vv [8]float32
+		copy(p[:], dp[n:])
+		copy(tt[:], t[n:])
+		copy(vv[:], v[n:])
+		if dq == nil {
+			tanhBackAVX2(&p[0], nil, &tt[0], &vv[0], 8, g)
+		} else {
+			copy(q[:], dq[n:])
+			tanhBackAVX2(&p[0], &q[0], &tt[0], &vv[0], 8, g)
+			copy(dq[n:], q[:r])
+		}
+		copy(dp[n:], p[:r])
+		return
 	}
 	for i := n; i < len(t); i++ {
 		d := g * v[i] * (1 - t[i]*t[i])

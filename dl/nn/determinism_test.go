@@ -1,0 +1,76 @@
+package nn_test
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/deepnb/deepnb/dl"
+	"github.com/deepnb/deepnb/dl/nn"
+	"github.com/deepnb/deepnb/dl/optim"
+)
+
+// trainFingerprint trains a small conv net (conv, batch norm, pooling, layer norm, linear) with
+// Adam on seeded random data and returns a hash of the bits of its weights and losses.
+func trainFingerprint(steps int) string {
+	rng := rand.New(rand.NewPCG(7, 7))
+	m := nn.NewSequential(
+		nn.NewConv2D(rng, 1, 8, 3).WithPadding(1), nn.NewBatchNorm2D(8), nn.ReLU, nn.NewMaxPool2D(2),
+		nn.NewConv2D(rng, 8, 16, 3).WithPadding(1), nn.ReLU, nn.NewAvgPool2D(2),
+		nn.Flatten, nn.NewLayerNorm(16*7*7), nn.NewLinear(rng, 16*7*7, 10))
+	opt := optim.NewAdam(m.Parameters(), 1e-3)
+	h := sha256.New()
+	for range steps {
+		x := dl.RandN(rng, 32, 1, 28, 28)
+		y := make([]int, 32)
+		for i := range y {
+			y[i] = rng.IntN(10)
+		}
+		opt.ZeroGrad()
+		loss := nn.CrossEntropy(m.Forward(x), y)
+		loss.Backward()
+		opt.Step()
+		binary.Write(h, binary.LittleEndian, loss.Item())
+	}
+	for _, p := range m.Parameters() {
+		binary.Write(h, binary.LittleEndian, p.Data())
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// TestTrainingBitIdentical trains the same seeded conv net twice in this process and once in
+// each of two more processes on 1 and 3 cores (GOMAXPROCS), and requires bit-identical weights
+// and losses: no result may depend on how goroutines happen to be scheduled or on how many
+// cores share an op's work (per-range gradient accumulators, conv bands, the tails of the
+// AVX2 kernels).
+func TestTrainingBitIdentical(t *testing.T) {
+	steps := 4
+	if os.Getenv("NN_TRAIN_FINGERPRINT") == "1" {
+		fmt.Println("fingerprint", trainFingerprint(steps))
+		return
+	}
+	first := trainFingerprint(steps)
+	if got := trainFingerprint(steps); got != first {
+		t.Fatalf("second run in the same process: fingerprint %s, first %s", got, first)
+	}
+	for _, procs := range []string{"1", "3"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTrainingBitIdentical$")
+		cmd.Env = append(os.Environ(), "NN_TRAIN_FINGERPRINT=1", "GOMAXPROCS="+procs)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("process on %s cores: %v\n%s", procs, err, out)
+		}
+		_, after, ok := strings.Cut(string(out), "fingerprint ")
+		if !ok {
+			t.Fatalf("process on %s cores printed no fingerprint:\n%s", procs, out)
+		}
+		if got := strings.Fields(after)[0]; got != first {
+			t.Errorf("process on %s cores: fingerprint %s, this process %s", procs, got, first)
+		}
+	}
+}
