@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/lessons/check"
@@ -94,6 +95,15 @@ func gramT64(f [][]float64) [][]float64 {
 	return g
 }
 
+// panicHint is the hint for a student's function that panicked: the stub's panic (replace it
+// with the code), or a mistake such as an index out of range.
+func panicHint(err error, what string) string {
+	if strings.Contains(err.Error(), "not done yet") || strings.Contains(err.Error(), "TODO") {
+		return "replace the panic(\"TODO\") with " + what
+	}
+	return "your code panicked: check the sizes it indexes (F is N×M, A and G = F Fᵀ are N×N)"
+}
+
 // near reports whether got is within a relative 1e-4 of want.
 func near(got, want float64) bool { return math.Abs(got-want) <= 1e-4*(1+math.Abs(want)) }
 
@@ -129,7 +139,7 @@ func CheckGramCases(name string, cases []GramCase, gram func(f [][]float64) [][]
 		desc := fmt.Sprintf("F = %.3v (%d channels × %d positions)", f, n, m)
 		var got [][]float64
 		if err := check.CallSafely(func() { got = gram(f) }); err != nil {
-			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprintf("%.4v", want), "replace the panic(\"TODO\") with the Gram matrix"
+			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprintf("%.4v", want), panicHint(err, "the Gram matrix")
 			return res
 		}
 		square := len(got) > 0
@@ -232,11 +242,14 @@ func CheckStyleLossCases(name string, cases []StyleCase, e func(f, a [][]float64
 		}
 		a := tensorOf(aa)
 		want := float64(StyleLayerLoss(tensorOf(f), a).Item())
+		if c.Match {
+			want = 0
+		}
 		res.Cases++
 		desc := fmt.Sprintf("F = %.3v, A = %.3v", f, aa)
 		var got float64
 		if err := check.CallSafely(func() { got = e(f, aa) }); err != nil {
-			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprint(want), "replace the panic(\"TODO\") with the style loss"
+			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprint(want), panicHint(err, "the style loss")
 			return res
 		}
 		if c.Match {

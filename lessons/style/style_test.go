@@ -196,6 +196,7 @@ func TestChecks(t *testing.T) {
 		{"N for N²: channels", style.CheckStyleLossCases("many", many, scaled(func(n, m float64) float64 { return n })), false, "N², not N"},
 		{"mean: channels", style.CheckStyleLossCases("many", many, scaled(func(n, m float64) float64 { return 1 / (n * n) })), false, "not a mean"},
 		{"M for M²: one channel", style.CheckStyleLossCases("one", one, scaled(func(n, m float64) float64 { return m })), false, "M², not M"},
+		{"index out of range", style.CheckStyleLossCases("match", match, func(f, a [][]float64) float64 { return a[len(f)][0] }), false, "check the sizes it indexes"},
 		{"G − G: match", style.CheckStyleLossCases("match", match, func(f, a [][]float64) float64 { return loss(1)(f, gram(f)) + 1 }), false, "loss is 0"},
 		{"reference: all", style.CheckStyleLossCases("all", append(append(match, one...), many...), loss(1)), true, ""},
 	} {
