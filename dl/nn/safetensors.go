@@ -200,6 +200,9 @@ func parseHeader(hj []byte) (names []string, entries []stEntry, meta map[string]
 			}
 			continue
 		}
+		if name == "" {
+			return nil, nil, nil, errors.New("safetensors: a tensor with an empty name in the header")
+		}
 		var e stEntry
 		if err := strictUnmarshal(raw, &e); err != nil {
 			return nil, nil, nil, fmt.Errorf("safetensors: tensor %q: bad entry: %v", name, err)
