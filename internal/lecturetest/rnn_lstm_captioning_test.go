@@ -58,6 +58,10 @@ func TestRNNLSTMCaptioning(t *testing.T) {
 		{Cell: "cap-test", Images: 1, Re: []string{`200 test scenes: greedy BLEU-4 \d\.\d{3}, exact captions \d+\.\d%; beam search \(width 3\) BLEU-4 \d\.\d{3}`}},
 		{Cell: "cap-attention", Images: 2, Re: []string{`test #\d+: "a `}},
 		{Cell: "cap-alignment", Re: []string{`\d+ colour and shape words: mean attention inside the named object's box 0\.\d\d; chance \(the box's share of the image\) 0\.0\d\d`, `goal of at least half the attention inside the named box is (reached|missed by 0\.\d\d)`}},
+		{Cell: "closing", Re: []string{`RNN ` + bits + `, LSTM ` + bits + ` \(uniform guess 6\.54\), after 150 steps`,
+			`60 steps back: RNN \d\.\de-\d+ of ‖∂L/∂h‖; LSTM \d\.\de-\d+ of ‖∂L/∂h‖, \d\.\de-\d+ of ‖∂L/∂c‖`, `RNN k = \d+, LSTM k = \d+`,
+			`captioner \(captions alone\) +BLEU-4 \d\.\d{3}, exact \d+\.\d%, attention inside the named box 0\.\d\d \(\d+× chance\)`,
+			`captioner \(captions \+ boxes\) BLEU-4 \d\.\d{3}`, `training time: language models \d+ s \+ \d+ s, memory task \d+ s`}},
 		{Cell: "cap-boxes", Images: 1, Re: []string{`trained with the box loss for 1 epochs on 400 scenes`, `captions alone \(1 epochs\) +\d\.\d{3} +\d+\.\d% +0\.\d\d +\d+`, `captions \+ boxes \(1 epochs\) +\d\.\d{3} +\d+\.\d% +0\.\d\d +\d+`}},
 	})
 }
