@@ -13,7 +13,7 @@ import (
 // sizes it sees, with and without padding, and passes a gradient check of its own.
 func TestConvBatchedMatchesConv2D(t *testing.T) {
 	for i, tc := range []struct{ n, c, f, h, w, k, pad int }{
-		{3, 4, 5, 1, 1, 3, 1}, {2, 3, 4, 2, 2, 3, 1}, {4, 2, 3, 3, 2, 3, 1}, {2, 5, 2, 4, 4, 3, 0}, {3, 4, 6, 2, 3, 1, 0},
+		{3, 4, 5, 1, 1, 3, 1}, {2, 3, 4, 1, 3, 3, 1}, {2, 2, 3, 1, 1, 5, 2}, {2, 3, 4, 2, 2, 3, 1}, {4, 2, 3, 3, 2, 3, 1}, {2, 5, 2, 4, 4, 3, 0}, {3, 4, 6, 2, 3, 1, 0},
 	} {
 		t.Run(fmt.Sprintf("%+v", tc), func(t *testing.T) {
 			rng := newRand(uint64(i + 1))
