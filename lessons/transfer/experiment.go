@@ -18,7 +18,8 @@ type Config struct {
 	FineTune     []int   // k values: fine-tune the last k convolutional layers
 	Epochs       int     // epochs of fine-tuning and of training from scratch
 	TuneSteps    int     // fine-tuning runs at least this many mini-batch steps
-	LR           float32 // Adam's step for pretrained layers; the new head and training from scratch use 10×
+	LR           float32 // Adam's step for the fine-tuned pretrained layers; their head's is 10×
+	ScratchLR    float32 // Adam's step for training from scratch (1e-3 if 0)
 }
 
 // Outcome is one strategy's accuracies on one cell, one per seed.
@@ -91,7 +92,11 @@ func Run(b *backbone.Net, f *Features, cfg Config, progress func(string)) []Outc
 				add(fmt.Sprintf("fine-tune k=%d", k), -1, acc)
 			}
 			n := newNet(b, 0, nil, f.Dims[len(f.Dims)-1], classes, seed+1)
-			acc := n.fit(f.imagesOf, groups, ygr, te, yte, cfg.Epochs, 0, 10*cfg.LR, 10*cfg.LR, seed+1)
+			slr := cfg.ScratchLR
+			if slr == 0 {
+				slr = 1e-3
+			}
+			acc := n.fit(f.imagesOf, groups, ygr, te, yte, cfg.Epochs, 0, slr, slr, seed+1)
 			add("from scratch", -1, acc)
 			if progress != nil {
 				progress(fmt.Sprintf("%s, %s data, seed %d: %d training rows, %d test images", f.Data.Name, regime, seed+1, len(tr), len(te)))

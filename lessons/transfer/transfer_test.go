@@ -147,7 +147,7 @@ func TestRunSmall(t *testing.T) {
 	if f.Rows != 60 || len(f.Pooled) != 8 || f.Dims[7] != 512 {
 		t.Fatalf("features: %v, dims %v", f, f.Dims)
 	}
-	os := transfer.Run(b, f, transfer.Config{Seeds: 1, Little: 5, TestPerClass: 3, LinearSteps: 60, FineTune: []int{1}, Epochs: 1, LR: 1e-4}, nil)
+	os := transfer.Run(b, f, transfer.Config{Seeds: 1, Little: 5, TestPerClass: 3, LinearSteps: 60, FineTune: []int{1}, Epochs: 1, LR: 1e-5, ScratchLR: 1e-3}, nil)
 	if len(os) != 2*(8+1+1) {
 		t.Fatalf("%d outcomes, want 20", len(os))
 	}
