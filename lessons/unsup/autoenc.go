@@ -7,6 +7,7 @@ import (
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
 	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/lessons/stats"
 )
 
 // Autoencoder is a fully connected autoencoder of 28×28 images: Enc maps 784 pixels through a
@@ -132,7 +133,7 @@ func FitProbe(x [][]float64, y []int, xTest [][]float64, yTest []int, steps int,
 		}
 		all = append(all, r...)
 	}
-	_, std := meanStd(all) // one scale for all features keeps their relative sizes
+	_, std := stats.MeanStd(all) // one scale for all features keeps their relative sizes
 	scale := func(rows [][]float64) *dl.Tensor {
 		out := make([]float32, 0, len(rows)*d)
 		for _, r := range rows {
