@@ -7,6 +7,7 @@ import (
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
 	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/dl/train"
 	"github.com/deepnb/deepnb/lessons/unsup"
 )
 
@@ -74,28 +75,13 @@ type VAEOpts struct {
 func TrainVAE(v *VAE, x *dl.Tensor, o VAEOpts) []float64 {
 	rng := rand.New(rand.NewPCG(o.Seed, 31))
 	opt := optim.NewAdam(v.Parameters(), o.LR)
-	n := x.Dim(0)
-	var out []float64
-	step := 0
-	for range max(o.Epochs, 1) {
-		perm := rng.Perm(n)
-		var sum float64
-		steps := 0
-		for lo := 0; lo+o.Batch <= n; lo += o.Batch {
-			opt.ZeroGrad()
-			elbo, _, _ := v.ELBO(x.IndexSelect(0, perm[lo:lo+o.Batch]), rng)
-			elbo.Neg().Backward()
-			opt.Step()
-			sum += float64(elbo.Item())
-			steps++
-			step++
-			if o.OnStep != nil {
-				o.OnStep(step, float64(elbo.Item()))
-			}
-		}
-		out = append(out, sum/float64(max(steps, 1)))
-	}
-	return out
+	return train.Shuffled(rng, x.Dim(0), o.Batch, o.Epochs, func(idx []int) float64 {
+		opt.ZeroGrad()
+		elbo, _, _ := v.ELBO(x.IndexSelect(0, idx), rng)
+		elbo.Neg().Backward()
+		opt.Step()
+		return float64(elbo.Item())
+	}, o.OnStep)
 }
 
 // TestELBO returns the mean ELBO in nats per image of the binary images x, and its two parts,

@@ -7,6 +7,7 @@ import (
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
 	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/dl/train"
 	"github.com/deepnb/deepnb/lessons/stats"
 )
 
@@ -108,34 +109,18 @@ func Corrupt(x *dl.Tensor, drop float64, rng *rand.Rand) *dl.Tensor {
 func TrainAutoencoder(a *Autoencoder, x *dl.Tensor, o AEOpts) []float64 {
 	rng := rand.New(rand.NewPCG(o.Seed, 19))
 	opt := optim.NewAdam(a.Parameters(), o.LR)
-	n := x.Dim(0)
-	var epochs []float64
-	step := 0
-	for range max(o.Epochs, 1) {
-		perm := rng.Perm(n)
-		var sum float64
-		steps := 0
-		for lo := 0; lo+o.Batch <= n; lo += o.Batch {
-			clean := x.IndexSelect(0, perm[lo:lo+o.Batch])
-			in := clean
-			if o.Drop > 0 {
-				in = Corrupt(clean, o.Drop, rng)
-			}
-			opt.ZeroGrad()
-			loss := nn.BCEWithLogits(a.Forward(in), clean.Reshape(o.Batch, 784))
-			loss.Backward()
-			opt.Step()
-			l := float64(loss.Item())
-			sum += l
-			steps++
-			step++
-			if o.OnStep != nil {
-				o.OnStep(step, l)
-			}
+	return train.Shuffled(rng, x.Dim(0), o.Batch, o.Epochs, func(idx []int) float64 {
+		clean := x.IndexSelect(0, idx)
+		in := clean
+		if o.Drop > 0 {
+			in = Corrupt(clean, o.Drop, rng)
 		}
-		epochs = append(epochs, sum/float64(max(steps, 1)))
-	}
-	return epochs
+		opt.ZeroGrad()
+		loss := nn.BCEWithLogits(a.Forward(in), clean.Reshape(o.Batch, 784))
+		loss.Backward()
+		opt.Step()
+		return float64(loss.Item())
+	}, o.OnStep)
 }
 
 // FitProbe trains a linear classifier (multinomial logistic regression, dl, full-batch Adam
