@@ -5,6 +5,7 @@
 package proctest
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -36,36 +37,41 @@ var DefaultProcs = []int{1, 3}
 // the child's output.
 func BitIdentical(t testing.TB, fingerprint func() string, procs ...int) {
 	t.Helper()
+	if err := bitIdentical(t, fingerprint, procs); err != nil {
+		t.Error(err)
+	}
+}
+
+// bitIdentical is BitIdentical returning what differed as an error.
+func bitIdentical(t testing.TB, fingerprint func() string, procs []int) error {
 	if os.Getenv(childEnv) == t.Name() {
 		fmt.Println(marker + fingerprint())
 		t.SkipNow()
-		return
 	}
 	if len(procs) == 0 {
 		procs = DefaultProcs
 	}
 	first := fingerprint()
 	if got := fingerprint(); got != first {
-		t.Fatalf("second run in the same process: fingerprint %s, first %s", got, first)
-		return
+		return fmt.Errorf("second run in the same process: fingerprint %s, first %s", got, first)
 	}
+	var errs []error
 	for _, p := range procs {
 		cmd := exec.Command(os.Args[0], "-test.run="+runPattern(t.Name()))
 		cmd.Env = append(os.Environ(), childEnv+"="+t.Name(), "GOMAXPROCS="+strconv.Itoa(p))
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			t.Fatalf("process on %d cores: %v\n%s", p, err, out)
-			return
+			return fmt.Errorf("process on %d cores: %v\n%s", p, err, out)
 		}
 		_, after, ok := strings.Cut(string(out), marker)
 		if !ok {
-			t.Fatalf("process on %d cores printed no fingerprint:\n%s", p, out)
-			return
+			return fmt.Errorf("process on %d cores printed no fingerprint:\n%s", p, out)
 		}
 		if got := strings.Fields(after)[0]; got != first {
-			t.Errorf("process on %d cores: fingerprint %s, this process %s", p, got, first)
+			errs = append(errs, fmt.Errorf("process on %d cores: fingerprint %s, this process %s", p, got, first))
 		}
 	}
+	return errors.Join(errs...)
 }
 
 // runPattern returns the -test.run pattern that selects exactly the test (or subtest) name.

@@ -4,39 +4,29 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 )
 
-// recorder is a testing.TB that records failures instead of failing.
-type recorder struct {
-	testing.TB
-	failed bool
-	msg    string
-}
-
-func (r *recorder) Helper() {}
-func (r *recorder) Errorf(format string, args ...any) {
-	r.failed = true
-	r.msg = fmt.Sprintf(format, args...)
-}
-func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
-
 func TestBitIdentical(t *testing.T) {
 	calls := 0
+	differs := 1 // a child whose GOMAXPROCS differs from this process's
+	if runtime.GOMAXPROCS(0) == 1 {
+		differs = 3
+	}
 	for i, tc := range []struct {
 		name        string
 		fingerprint func() string
-		fails       bool
+		want        string // in the error; "" for none
 	}{
-		{"same everywhere", func() string { return "a1b2" }, false},
-		{"depends on GOMAXPROCS", func() string { return strconv.Itoa(runtime.GOMAXPROCS(0)) }, true},
-		{"changes between calls", func() string { calls++; return strconv.Itoa(calls) }, true},
+		{"same everywhere", func() string { return "a1b2" }, ""},
+		{"depends on GOMAXPROCS", func() string { return "p" + strconv.Itoa(runtime.GOMAXPROCS(0)) }, fmt.Sprintf("process on %d cores: fingerprint p%d", differs, differs)},
+		{"changes between calls", func() string { calls++; return strconv.Itoa(calls) }, "second run in the same process: fingerprint 2, first 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &recorder{TB: t}
-			BitIdentical(r, tc.fingerprint) // ends the subtest here in a child process
-			if r.failed != tc.fails {
-				t.Errorf("case %d: %s: failed=%v (%q), want %v", i, tc.name, r.failed, r.msg, tc.fails)
+			err := bitIdentical(t, tc.fingerprint, nil) // ends the subtest here in a child process
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("case %d: %s: error %v, want one saying %q", i, tc.name, err, tc.want)
 			}
 		})
 	}
