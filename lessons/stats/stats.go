@@ -22,3 +22,20 @@ func MeanStd(v []float64) (m, sd float64) {
 	}
 	return m, sd
 }
+
+// ColMeans returns the mean of each column of the rows x (all of one length),
+// mⱼ = Σᵢ xᵢⱼ/n, each term divided by n as it is added, in x's order. It panics if x is empty.
+//
+// Introduced in notebooks/07a-supervised-and-unsupervised.
+func ColMeans(x [][]float64) []float64 {
+	if len(x) == 0 {
+		panic("stats.ColMeans: no rows")
+	}
+	m := make([]float64, len(x[0]))
+	for _, r := range x {
+		for j, v := range r {
+			m[j] += v / float64(len(x))
+		}
+	}
+	return m
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/deepnb/deepnb/lessons/stats"
@@ -53,6 +54,53 @@ func TestMeanStdEmpty(t *testing.T) {
 	if m, sd := stats.MeanStd(nil); !math.IsNaN(m) || !math.IsNaN(sd) {
 		t.Errorf("MeanStd(nil): got %v, %v, want NaN, NaN", m, sd)
 	}
+}
+
+func TestColMeans(t *testing.T) {
+	t.Parallel()
+	for i, tc := range []struct {
+		x    [][]float64
+		want []float64
+	}{
+		{[][]float64{{1, -2, 3}}, []float64{1, -2, 3}},
+		{[][]float64{{1, 2}, {3, 4}}, []float64{2, 3}},
+		{[][]float64{{0.5}, {0.25}, {0.25}, {1}}, []float64{0.5}},
+	} {
+		if got := stats.ColMeans(tc.x); !slices.Equal(got, tc.want) {
+			t.Errorf("case %d: ColMeans(%v): got %v, want %v", i, tc.x, got, tc.want)
+		}
+	}
+	// Against gonum's mean of each column, on seeded random rows.
+	rng := rand.New(rand.NewPCG(2, 2))
+	x := make([][]float64, 300)
+	for i := range x {
+		x[i] = []float64{rng.NormFloat64(), 5 + rng.Float64(), -1e3 * rng.Float64()}
+	}
+	got := stats.ColMeans(x)
+	for j := range got {
+		col := make([]float64, len(x))
+		for i, r := range x {
+			col[i] = r[j]
+		}
+		if want := stat.Mean(col, nil); !scalar.EqualWithinAbsOrRel(got[j], want, 1e-12, 1e-12) {
+			t.Errorf("ColMeans: column %d: got %v, want %v", j, got[j], want)
+		}
+	}
+}
+
+func TestColMeansEmptyPanics(t *testing.T) {
+	t.Parallel()
+	defer func() {
+		if r := recover(); r != "stats.ColMeans: no rows" {
+			t.Errorf("ColMeans(nil): recovered %v, want the no-rows panic", r)
+		}
+	}()
+	stats.ColMeans(nil)
+}
+
+func ExampleColMeans() {
+	fmt.Printf("%.4f\n", stats.ColMeans([][]float64{{1, 10}, {2, 20}, {6, 60}}))
+	// Output: [3.0000 30.0000]
 }
 
 func ExampleMeanStd() {

@@ -129,12 +129,9 @@ func TrainAutoencoder(a *Autoencoder, x *dl.Tensor, o AEOpts) []float64 {
 // representation: how well a linear read-out does from few labels.
 func FitProbe(x [][]float64, y []int, xTest [][]float64, yTest []int, steps int, seed uint64) float64 {
 	d := len(x[0])
-	mean := make([]float64, d)
+	mean := stats.ColMeans(x)
 	var all []float64
 	for _, r := range x {
-		for j, v := range r {
-			mean[j] += v / float64(len(x))
-		}
 		all = append(all, r...)
 	}
 	_, std := stats.MeanStd(all) // one scale for all features keeps their relative sizes
