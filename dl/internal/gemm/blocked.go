@@ -24,7 +24,9 @@ type kernelSpec struct {
 	fn     kernelFunc
 	edge   edgeFunc    // optional: a kernel for partial tiles, which otherwise use a scratch tile
 	edge4  edgeFunc    // optional: edge for partial tiles of at most 4 rows, computing only those
+	edge2  edgeFunc    // optional: the same for at most 2 rows
 	narrow *kernelSpec // optional: the kernel to use when n ≤ narrow.nr
+	dot    *dotSpec    // optional: a dot-product kernel for A·Bᵀ (see useDot)
 }
 
 // edgeFunc is a kernelFunc that computes the whole tile but stores only its first rows×cols.
@@ -66,6 +68,10 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 	}
 	if k == 0 || alpha == 0 || m*n*k < ks.small {
 		sgemmSimple(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if useDot(ks, transA, transB, m, n, k) {
+		sgemmDot(ks.dot, maxw, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	if swapNT(ks, transA, transB, m, n, k) {
@@ -317,6 +323,10 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 						e := ks
 						for e.narrow != nil && e.narrow.mr == mr && cols <= e.narrow.nr {
 							e = e.narrow
+						}
+						if rows <= 2 && e.edge2 != nil {
+							e.edge2(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
+							continue
 						}
 						if rows <= 4 && e.edge4 != nil {
 							e.edge4(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
