@@ -78,17 +78,19 @@ func Run(b *backbone.Net, f *Features, cfg Config, progress func(string)) []Outc
 			tr, te := f.rows(trImg, regime == "a lot"), f.rows(teImg, false)
 			ytr, yte := f.labels(tr), f.labels(te)
 			groups, ygr := f.groups(trImg, regime == "a lot")
+			var top *Linear
 			for k := range f.Stages {
-				acc := LinearProbe(rowsOf(f.Pooled[k], f.Dims[k], tr), ytr, rowsOf(f.Pooled[k], f.Dims[k], te), yte, classes, cfg.LinearSteps)
-				add("linear "+f.Names[k], k, acc)
+				l := FitLinear(rowsOf(f.Pooled[k], f.Dims[k], tr), ytr, classes, cfg.LinearSteps)
+				add("linear "+f.Names[k], k, l.Accuracy(rowsOf(f.Pooled[k], f.Dims[k], te), yte))
+				top = l
 			}
 			for _, k := range cfg.FineTune {
 				cut := cuts[k]
-				n := newNet(b, cut+1, false, classes, seed+1)
+				n := newNet(b, cut+1, top, 0, classes, seed+1)
 				acc := n.fit(func(rows []int) *dl.Tensor { return f.mapsOf(cut, rows) }, groups, ygr, te, yte, cfg.Epochs, cfg.TuneSteps, cfg.LR, 10*cfg.LR, seed+1)
 				add(fmt.Sprintf("fine-tune k=%d", k), -1, acc)
 			}
-			n := newNet(b, 0, true, classes, seed+1)
+			n := newNet(b, 0, nil, f.Dims[len(f.Dims)-1], classes, seed+1)
 			acc := n.fit(f.imagesOf, groups, ygr, te, yte, cfg.Epochs, 0, 10*cfg.LR, 10*cfg.LR, seed+1)
 			add("from scratch", -1, acc)
 			if progress != nil {

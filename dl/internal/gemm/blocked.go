@@ -295,16 +295,35 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 				}
 				for jr := 0; jr < ncb; jr += nr {
 					cols := min(nr, ncb-jr)
-					var bp *float32
-					bs := nr
+					// The narrowest kernel that covers the columns (they share mr, so it reads
+					// the same A micro-panel and the first e.nr columns of the B one).
+					e := ks
+					for e.narrow != nil && e.narrow.mr == mr && cols <= e.narrow.nr {
+						e = e.narrow
+					}
+					var bp, bq *float32
+					bs, kIn := nr, kcb
 					switch {
 					case !directB:
 						bp = &pb[jr*kcb]
 					case cols == nr:
 						bp, bs = &b[pc*ldb+jc+jr], ldb
 					default:
-						packB(pb, false, b, ldb, pc, kcb, jc+jr, cols, nr)
-						bp = &pb[0]
+						// A partial panel, read in place up to the last row whose e.nr-wide
+						// read stays within b (the columns past n are read but not stored),
+						// and packed from there (the last row of an im2col matrix, say):
+						// packing all of a 9-column edge panel took a fifth of 16×169×144.
+						kIn = inPlaceRows(len(b), ldb, pc, jc+jr, e.nr, kcb)
+						if kIn > 0 {
+							bp, bs = &b[pc*ldb+jc+jr], ldb
+						}
+						if kIn < kcb {
+							packB(pb, false, b, ldb, pc+kIn, kcb-kIn, jc+jr, cols, nr)
+							bq = &pb[0]
+						}
+						if kIn == 0 {
+							bp, bq, kIn = bq, nil, kcb
+						}
 					}
 					for ir := 0; ir < mcb; ir += mr {
 						rows := min(mr, mcb-ir)
@@ -317,36 +336,11 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 							fn(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be)
 							continue
 						}
-						// A partial tile: the narrowest kernel that covers its columns (they
-						// share mr, so it reads the same A micro-panel and the first columns
-						// of the B one), storing through opmasks or through a scratch tile.
-						e := ks
-						for e.narrow != nil && e.narrow.mr == mr && cols <= e.narrow.nr {
-							e = e.narrow
-						}
-						if rows <= 2 && e.edge2 != nil {
-							e.edge2(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
-							continue
-						}
-						if rows <= 4 && e.edge4 != nil {
-							e.edge4(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
-							continue
-						}
-						if e.edge != nil {
-							e.edge(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
-							continue
-						}
-						e.fn(kcb, ap, bp, &tile[0], rsa, csa, bs, nr, alpha, 0)
-						for i := range rows {
-							ci := c[off+i*ldc : off+i*ldc+cols]
-							ti := tile[i*nr : i*nr+cols]
-							if be == 0 {
-								copy(ci, ti)
-							} else {
-								for j, t := range ti {
-									ci[j] = be*ci[j] + t
-								}
-							}
+						runTile(e, kIn, ap, bp, c, off, rsa, csa, bs, ldc, alpha, be, rows, cols, tile)
+						if bq != nil {
+							// The packed rest of the panel, added to what the first part stored.
+							ap := unsafe.Add(unsafe.Pointer(ap), kIn*csa*4)
+							runTile(e, kcb-kIn, (*float32)(ap), bq, c, off, rsa, csa, nr, ldc, alpha, 1, rows, cols, tile)
 						}
 					}
 				}
@@ -354,6 +348,42 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 		}
 	}
 	bufPool.Put(buf)
+}
+
+// inPlaceRows is the number of rows p < kc of a panel of B starting at row p0 and column j0
+// (row stride ldb) whose first w values lie within the n values of b.
+func inPlaceRows(n, ldb, p0, j0, w, kc int) int {
+	if n < p0*ldb+j0+w {
+		return 0
+	}
+	return min(kc, (n-j0-w)/ldb+1-p0)
+}
+
+// runTile computes the partial rows×cols tile of C at c[off:] with kernel e (of ks's height):
+// through its 2- or 4-row or opmask edge kernels, or through the scratch tile.
+func runTile(e *kernelSpec, k int, ap, bp *float32, c []float32, off, rsa, csa, bs, ldc int, alpha, be float32, rows, cols int, tile []float32) {
+	switch {
+	case rows <= 2 && e.edge2 != nil:
+		e.edge2(k, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
+	case rows <= 4 && e.edge4 != nil:
+		e.edge4(k, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
+	case e.edge != nil:
+		e.edge(k, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
+	default:
+		nr := e.nr
+		e.fn(k, ap, bp, &tile[0], rsa, csa, bs, nr, alpha, 0)
+		for i := range rows {
+			ci := c[off+i*ldc : off+i*ldc+cols]
+			ti := tile[i*nr : i*nr+cols]
+			if be == 0 {
+				copy(ci, ti)
+			} else {
+				for j, t := range ti {
+					ci[j] = be*ci[j] + t
+				}
+			}
+		}
+	}
 }
 
 // team is a group of goroutines that compute one product together, each its own rows of C,

@@ -20,8 +20,8 @@
 // height that covers its columns. Packing pays only when a panel is reused: when C has at
 // most 128 rows, B's micro-panels are read in place from row-major B, and when C is at most
 // four micro-panels wide, A's are read in place from row-major A (the im2col convolutions, the
-// narrow weight gradients); partial panels are still packed, so that no read runs past a
-// matrix. A·Bᵀ with both operands stored along k (nn.Linear's x·Wᵀ) may instead run a
+// narrow weight gradients); a partial panel of B at C's right edge is read in place too, up to
+// its last rows whose full-width read would run past B, which alone are packed. A·Bᵀ with both operands stored along k (nn.Linear's x·Wᵀ) may instead run a
 // dot-product kernel that packs nothing: each entry of a 4×4 (AVX-512) or 2×4 (AVX2) tile of
 // C accumulates in its own vector register along k, reduced by a fixed tree of shuffles at the
 // end, where the packed tiles would waste columns (64×10×256) or, with AVX-512, C has at most
