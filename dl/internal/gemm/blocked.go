@@ -294,9 +294,13 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 			}
 			for ic := r0; ic < r1; ic += mc {
 				mcb := min(mc, r1-ic)
+				// With directAT, the partial panel too is read in place when the rows its
+				// kernel reads (2 or 4 for the short-tile kernels) lie within a.
+				full := mcb / mr * mr
+				partAT := directAT && full < mcb && (pc+kcb-1)*lda+ic+full+rowsRead(ks, mcb-full) <= len(a)
 				if !directA && !directAT {
 					packA(pa, transA, a, lda, ic, mcb, pc, kcb, mr)
-				} else if full := mcb / mr * mr; full < mcb {
+				} else if full < mcb && !partAT {
 					packA(pa[full*kcb:], transA, a, lda, ic+full, mcb-full, pc, kcb, mr)
 				}
 				for jr := 0; jr < ncb; jr += nr {
@@ -337,7 +341,7 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 						if directA && rows == mr {
 							ap, rsa, csa = &a[(ic+ir)*lda+pc], lda, 1
 						}
-						if directAT && rows == mr {
+						if directAT && (rows == mr || partAT) {
 							ap, rsa, csa = &a[pc*lda+ic+ir], 1, lda
 						}
 						off := (ic+ir)*ldc + jc + jr
@@ -366,6 +370,17 @@ func inPlaceRows(n, ldb, p0, j0, w, kc int) int {
 		return 0
 	}
 	return min(kc, (n-j0-w)/ldb+1-p0)
+}
+
+// rowsRead is the number of rows of A that runTile's kernel reads for a tile of rows rows.
+func rowsRead(ks *kernelSpec, rows int) int {
+	switch {
+	case rows <= 2 && ks.edge2 != nil:
+		return 2
+	case rows <= 4 && ks.edge4 != nil:
+		return 4
+	}
+	return ks.mr
 }
 
 // runTile computes the partial rows×cols tile of C at c[off:] with kernel e (of ks's height):
