@@ -24,8 +24,8 @@
 // its last rows whose full-width read would run past B, which alone are packed. A·Bᵀ with both operands stored along k (nn.Linear's x·Wᵀ) may instead run a
 // dot-product kernel that packs nothing: each entry of a 4×4 (AVX-512) or 2×4 (AVX2) tile of
 // C accumulates in its own vector register along k, reduced by a fixed tree of shuffles at the
-// end, where the packed tiles would waste columns (64×10×256) or, with AVX-512, C has at most
-// 128 rows and k ≥ 256 (useDot has the measurements). Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
+// end, where the packed tiles would waste columns (64×10×256) or C has at most 128 rows and k
+// is long (≥ 256 with AVX-512, ≥ 512 with AVX2; useDot has the measurements). Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
 // where B is packed, as a team that splits C's rows in whole tiles and shares the packing of
 // each block of B (meeting at a barrier before and after it); where B is read in place, along
 // the longer of C's sides, each goroutine on its own. Packing buffers are reused through
