@@ -19,11 +19,13 @@ import (
 func TestRNNLSTMCaptioning(t *testing.T) {
 	tag := fmt.Sprintf("test-%d", time.Now().UnixNano())
 	params := map[string]string{
-		"lmSteps":     "150",
-		"recallSteps": "150",
-		"capTrain":    "400",
-		"capEpochs":   "1",
-		"cacheTag":    tag,
+		"lmSteps":      "150",
+		"recallSteps":  "150",
+		"recallSeeds":  "1",
+		"capTrain":     "400",
+		"capEpochs":    "1",
+		"capBoxEpochs": "1",
+		"cacheTag":     tag,
 	}
 	t.Cleanup(func() {
 		removeCache(t, "rnn06-"+tag+"-")
@@ -45,15 +47,21 @@ func TestRNNLSTMCaptioning(t *testing.T) {
 		{Cell: "rnn-unroll", Re: []string{`nn.RNN: max \|difference\| = (0\.0e\+00|\d\.\de-0[6-9])`, `y_T = W_hy·h_T = Tensor\[2 4\]`}},
 		{Cell: "exercise-lstm", Want: []string{"✓ LSTM step (deck's gate order i f o g): 40 cases pass", "deck's W [8 5] (blocks i f o g)", "PyTorch's o block): true"}},
 		{Cell: "corpus", Re: []string{`\d{6} characters for training, \d{5} held out, an alphabet of 93`, `RNN with \d+ hidden units: \d+ parameters; LSTM with 64: \d+ parameters`}},
-		{Cell: "lm-train", Images: 1, Re: []string{`RNN  \(\d+ parameters\): ` + bits + ` bits/char held out`, `LSTM \(\d+ parameters\): ` + bits + ` bits/char held out`, `T=0\.5  Light `}},
+		{Cell: "lm-train", Images: 1, Want: []string{"trained now; kept in GoNB's cache"}, Re: []string{`RNN  \(\d+ parameters\): ` + bits + ` bits/char held out`, `LSTM \(\d+ parameters\): ` + bits + ` bits/char held out`, `T=0\.5  Light `}},
 		{Cell: "lm-sample", Re: []string{`LSTM loaded from the checkpoint: ` + bits + ` bits/char`, `T=1\.5  The Rays of `}},
 		{Cell: "gradflow", Images: 1, Re: []string{`99 steps back: RNN keeps \d\.\de[-+]\d+ of ‖∂L/∂h‖, LSTM \d\.\de[-+]\d+`, `residual MLP \d\.\d\d`}},
 		{Cell: "clipping", Images: 1, Re: []string{`39 steps back the gradient is \d+× the last step's`, `without clipping → loss \d+\.\d{3}`, `clipped to norm 1 +→ loss \d\.\d{3}`}},
-		{Cell: "memory", Images: 1, Re: []string{`(?m)^RNN( +[01]\.\d\d){6}$`, `(?m)^LSTM( +[01]\.\d\d){6}$`}},
+		{Cell: "memory", Images: 1, Re: []string{`trained 10 models now`, `(?m)^ 48  [01]\.\d\d \([01]\.\d\d–[01]\.\d\d\) +[01]\.\d\d \([01]\.\d\d–[01]\.\d\d\)$`,
+			`RNN k = \d+, LSTM k = \d+`, `verdict: `}},
 		{Cell: "shapes", Images: 1, Want: []string{"400 training, 200 validation, 200 test scenes; vocabulary of 17 words"}, Re: []string{`#1  a \w+ \w+`}},
 		{Cell: "cap-train", Re: []string{`trained for 1 epochs on 400 scenes: training loss \d\.\d{3} nats per word`, `\d+ parameters; validation loss \d\.\d{3} nats per word`}},
 		{Cell: "cap-test", Images: 1, Re: []string{`200 test scenes: greedy BLEU-4 \d\.\d{3}, exact captions \d+\.\d%; beam search \(width 3\) BLEU-4 \d\.\d{3}`}},
 		{Cell: "cap-attention", Images: 2, Re: []string{`test #\d+: "a `}},
-		{Cell: "cap-alignment", Re: []string{`\d+ colour and shape words: mean attention inside the named object's box 0\.\d\d; chance \(the box's share of the image\) 0\.0\d\d`}},
+		{Cell: "cap-alignment", Re: []string{`\d+ colour and shape words: mean attention inside the named object's box 0\.\d\d; chance \(the box's share of the image\) 0\.0\d\d`, `goal of at least half the attention inside the named box is (reached|missed by 0\.\d\d)`}},
+		{Cell: "closing", Re: []string{`RNN ` + bits + `, LSTM ` + bits + ` \(uniform guess 6\.54\), after 150 steps`,
+			`60 steps back: RNN \d\.\de-\d+ of ‖∂L/∂h‖; LSTM \d\.\de-\d+ of ‖∂L/∂h‖, \d\.\de-\d+ of ‖∂L/∂c‖`, `RNN k = \d+, LSTM k = \d+`,
+			`captioner \(captions alone\) +BLEU-4 \d\.\d{3}, exact \d+\.\d%, attention inside the named box 0\.\d\d \(\d+× chance\)`,
+			`captioner \(captions \+ boxes\) BLEU-4 \d\.\d{3}`, `training time: language models \d+ s \+ \d+ s, memory task \d+ s`}},
+		{Cell: "cap-boxes", Images: 1, Re: []string{`trained with the box loss for 1 epochs on 400 scenes`, `captions alone \(1 epochs\) +\d\.\d{3} +\d+\.\d% +0\.\d\d +\d+`, `captions \+ boxes \(1 epochs\) +\d\.\d{3} +\d+\.\d% +0\.\d\d +\d+`}},
 	})
 }

@@ -140,20 +140,29 @@ func (d *decoder) step(prev []int) (logits, alpha *dl.Tensor) {
 // Loss returns the mean cross-entropy per word of the captions ids (each <start> … <end>, as
 // Vocab.Encode gives them) under teacher forcing: every step is fed the true previous word.
 func (m *Captioner) Loss(images *dl.Tensor, ids [][]int) *dl.Tensor {
-	loss, _ := m.losses(images, ids)
+	loss, _, _ := m.losses(images, ids, nil)
 	return loss
 }
 
-// losses returns Loss and the mean entropy −Σⱼ αⱼ·ln αⱼ of the attention over the steps that
-// write a word.
-func (m *Captioner) losses(images *dl.Tensor, ids [][]int) (loss, entropy *dl.Tensor) {
+// losses returns Loss, the mean entropy −Σⱼ αⱼ·ln αⱼ of the attention over the steps that
+// write a word and, if boxes is not nil, the mean of −ln(attention mass inside the named box)
+// over the words that name an object: boxes[b][w] weighs each grid cell by the share of it
+// inside the box that caption word w of scene b names, or is nil for a word naming none.
+func (m *Captioner) losses(images *dl.Tensor, ids [][]int, boxes [][][]float32) (loss, entropy, boxLoss *dl.Tensor) {
 	d := m.decoder(images)
 	B := len(ids)
 	T := 0
-	total := 0
+	total, nNamed := 0, 0
 	for _, c := range ids {
 		T = max(T, len(c)-1)
 		total += len(c) - 1
+	}
+	for _, ws := range boxes {
+		for _, w := range ws {
+			if w != nil {
+				nNamed++
+			}
+		}
 	}
 	for t := range T {
 		prev := make([]int, B)
@@ -174,8 +183,53 @@ func (m *Captioner) losses(images *dl.Tensor, ids [][]int) (loss, entropy *dl.Te
 		} else {
 			loss, entropy = loss.Add(l), entropy.Add(h)
 		}
+		if boxes != nil {
+			var named []int
+			var w []float32
+			for b := range ids {
+				if t < len(boxes[b]) && boxes[b][t] != nil {
+					named = append(named, b)
+					w = append(w, boxes[b][t]...)
+				}
+			}
+			if len(named) > 0 {
+				inside := alpha.IndexSelect(0, named).Mul(dl.New(w, len(named), alpha.Dim(1))).Sum(1)
+				bl := inside.AddScalar(1e-6).Log().Sum().MulScalar(-1 / float32(nNamed))
+				if boxLoss == nil {
+					boxLoss = bl
+				} else {
+					boxLoss = boxLoss.Add(bl)
+				}
+			}
+		}
 	}
-	return loss, entropy
+	return loss, entropy, boxLoss
+}
+
+// boxWeights returns, for each word of the scene's caption that names an object, the share of
+// each cell of a g×g grid inside that object's box (nil for the other words).
+func boxWeights(s shapes.Scene, g int) [][]float32 {
+	size := s.Image.Rect.Dx()
+	out := make([][]float32, len(s.Caption))
+	for w, obj := range s.WordObject {
+		if obj < 0 {
+			continue
+		}
+		out[w] = boxShares(s.Objects[obj].Box, size, g)
+	}
+	return out
+}
+
+// boxShares returns the share of each cell of a g×g grid covering a size×size image that lies
+// inside box.
+func boxShares(box image.Rectangle, size, g int) []float32 {
+	cell := size / g
+	out := make([]float32, g*g)
+	for i := range out {
+		r := image.Rect(i%g*cell, i/g*cell, (i%g+1)*cell, (i/g+1)*cell).Intersect(box)
+		out[i] = float32(r.Dx()*r.Dy()) / float32(cell*cell)
+	}
+	return out
 }
 
 // MeanLoss returns Loss averaged over scenes, in batches of 100, without gradients.
@@ -205,6 +259,10 @@ type CaptionConfig struct {
 	// the background before the captions need the objects.
 	Focus     float32
 	FocusFrom int // [2]
+	// Boxes weighs an auxiliary loss that uses the scenes' boxes, which a real caption data set
+	// does not have: for each word that names an object, −ln of the attention mass inside that
+	// object's box (supervised attention) [0: none, the attention is learnt from the captions alone].
+	Boxes float32
 }
 
 // CaptionEpoch reports one epoch of TrainCaptioner.
@@ -219,7 +277,8 @@ type CaptionEpoch struct {
 // TrainCaptioner trains m on the training scenes with teacher forcing and Adam, clipping the
 // gradient norm at 5, and calls onEpoch (if not nil) after each epoch with the losses. From
 // epoch cfg.FocusFrom on, the loss minimized is the cross-entropy plus cfg.Focus times the mean
-// entropy of the attention (CaptionEpoch reports the cross-entropy alone).
+// entropy of the attention, plus cfg.Boxes times the box loss if cfg.Boxes > 0 (CaptionEpoch
+// reports the cross-entropy alone).
 func TrainCaptioner(m *Captioner, train, val []shapes.Scene, cfg CaptionConfig, onEpoch func(CaptionEpoch)) ([]CaptionEpoch, error) {
 	if cfg.Epochs <= 0 {
 		cfg.Epochs = 10
@@ -251,6 +310,14 @@ func TrainCaptioner(m *Captioner, train, val []shapes.Scene, cfg CaptionConfig, 
 		}
 		return shapes.Images(sel), ids
 	}
+	var boxes [][][]float32 // boxWeights of each training scene, if cfg.Boxes > 0
+	if cfg.Boxes > 0 {
+		g := train[0].Image.Rect.Dx() / 4
+		boxes = make([][][]float32, len(train))
+		for i, s := range train {
+			boxes[i] = boxWeights(s, g)
+		}
+	}
 	opt := optim.NewAdam(m.Parameters(), cfg.LR)
 	var hist []CaptionEpoch
 	elapsed := 0.0
@@ -261,12 +328,22 @@ func TrainCaptioner(m *Captioner, train, val []shapes.Scene, cfg CaptionConfig, 
 			for idx := range datasets.Batches(len(train), cfg.Batch, cfg.Seed+uint64(e)) {
 				x, ids := encode(train, idx)
 				opt.ZeroGrad()
-				loss, entropy := m.losses(x, ids)
-				if cfg.Focus > 0 && e >= cfg.FocusFrom {
-					loss.Add(entropy.MulScalar(cfg.Focus)).Backward()
-				} else {
-					loss.Backward()
+				var bw [][][]float32
+				if boxes != nil {
+					bw = make([][][]float32, len(idx))
+					for i, j := range idx {
+						bw[i] = boxes[j]
+					}
 				}
+				loss, entropy, boxLoss := m.losses(x, ids, bw)
+				objective := loss
+				if cfg.Focus > 0 && e >= cfg.FocusFrom {
+					objective = objective.Add(entropy.MulScalar(cfg.Focus))
+				}
+				if boxLoss != nil {
+					objective = objective.Add(boxLoss.MulScalar(cfg.Boxes))
+				}
+				objective.Backward()
 				optim.ClipGradNorm(m.Parameters(), 5)
 				opt.Step()
 				sum += float64(loss.Item()) * float64(len(idx))
@@ -413,11 +490,9 @@ func (m *Captioner) TeacherForcedAttention(scenes []shapes.Scene) [][][]float32 
 // falls inside box, each grid cell spreading its weight evenly over its pixels.
 func BoxMass(alpha []float32, box image.Rectangle, size int) float64 {
 	g := int(math.Round(math.Sqrt(float64(len(alpha)))))
-	cell := size / g
 	mass := 0.0
-	for i, a := range alpha {
-		r := image.Rect(i%g*cell, i/g*cell, (i%g+1)*cell, (i/g+1)*cell).Intersect(box)
-		mass += float64(a) * float64(r.Dx()*r.Dy()) / float64(cell*cell)
+	for i, share := range boxShares(box, size, g) {
+		mass += float64(alpha[i]) * float64(share)
 	}
 	return mass
 }

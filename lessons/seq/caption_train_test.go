@@ -15,16 +15,22 @@ const (
 	capTestScenes = 200 // held-out scenes
 )
 
-// Floors of the test-sized captioner on the held-out scenes. Alignment depends on the seed at
-// this size: the mass is 0.58 with model seed 1 (below) but 0.33 and 0.47 with seeds 2 and 3
-// (AMD EPYC, AVX-512), and another CPU's rounding acts like another seed. The floor is therefore
-// set under all three, where attention that stopped following the named object would fall (the
-// old model measured 0.25, uniform attention gives the chance share, ~0.06); the lecture's goal
-// of 0.5 is reported from the notebook's own run, not asserted here.
+// Floors of the test-sized captioner on the held-out scenes. Learnt from the captions alone,
+// alignment depends on the run at this size (0.33–0.58 over the seeds tried earlier; model seeds
+// 1, 2, 3 now give 0.588, 0.583 and 0.533, AMD EPYC, AVX-512; another CPU's rounding acts like
+// another seed), so its floor is set under all of them,
+// where attention that stopped following the named object would fall (uniform attention gives
+// the chance share, ~0.06). With the box loss (CaptionConfig.Boxes) the attention is taught
+// where to look and varies little with the seed: after three epochs seeds 1, 2, 3 put 0.875,
+// 0.886 and 0.883 of it inside the box (13–14× chance), with BLEU-4 0.37, 0.41 and 0.55.
 const (
 	capBLEUFloor   = 0.3
 	capMassFloor   = 0.3 // mean attention inside the named object's box (measured 0.33–0.58 over seeds)
 	capChanceTimes = 4   // … and at least this many times the box's share of the image (5–9×)
+
+	capBoxEpochs     = 3
+	capBoxMassFloor  = 0.7 // the same with the box loss (measured 0.875–0.886 over seeds)
+	capBoxChanceTime = 10  // … and this many times chance (13–14×)
 )
 
 var trained struct {
@@ -83,5 +89,33 @@ func TestCaptionerLooksAtWhatItNames(t *testing.T) {
 	t.Logf("attention mass inside the named box %.3f (chance %.3f, %.1f×), %.0f%% of %d words above half", a.Mass, a.Chance, a.Mass/a.Chance, 100*a.Hit, a.Words)
 	if a.Mass < capMassFloor || a.Mass < capChanceTimes*a.Chance {
 		t.Errorf("attention mass %.3f: want ≥ %.2f and ≥ %d× chance %.3f", a.Mass, capMassFloor, capChanceTimes, a.Chance)
+	}
+}
+
+// TestCaptionerWithBoxLoss trains the test-sized captioner with the box loss for capBoxEpochs
+// epochs and checks that at least half of its attention lies inside the named object's box on
+// held-out scenes, far above chance, and that it still captions (BLEU-4 above the floor).
+func TestCaptionerWithBoxLoss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a captioner")
+	}
+	t.Parallel()
+	sp := shapes.NewSplits(shapes.Config{}, 1, capTestTrain, 100, capTestScenes)
+	m := seq.NewCaptioner(1, shapes.NewVocab().Len())
+	if _, err := seq.TrainCaptioner(m, sp.Train, sp.Val, seq.CaptionConfig{Epochs: capBoxEpochs, Boxes: 1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	a := m.MeasureAlignment(sp.Test)
+	var cands, refs [][]string
+	for i, d := range m.Greedy(sp.Test) {
+		cands, refs = append(cands, d.Words), append(refs, sp.Test[i].Caption)
+	}
+	bleu := seq.BLEU(cands, refs)
+	t.Logf("with the box loss: attention mass inside the named box %.3f (chance %.3f, %.1f×); BLEU-4 %.3f", a.Mass, a.Chance, a.Mass/a.Chance, bleu)
+	if a.Mass < capBoxMassFloor || a.Mass < capBoxChanceTime*a.Chance {
+		t.Errorf("attention mass %.3f: want ≥ %.2f and ≥ %d× chance %.3f", a.Mass, capBoxMassFloor, capBoxChanceTime, a.Chance)
+	}
+	if bleu < capBLEUFloor {
+		t.Errorf("BLEU-4 %.3f, floor %.2f", bleu, capBLEUFloor)
 	}
 }

@@ -23,13 +23,14 @@
 // loss; MLPGradFlow the per-layer norms of a plain and a residual perceptron; ExplodingRNN and
 // ClipStep show an exploding gradient and what clipping does to one step.
 //
-// Memory. RecallAccuracy trains an RNN or an LSTM to recall the symbol seen k steps earlier;
-// RecallCurve sweeps k.
+// Memory. RecallAccuracy trains an RNN or an LSTM to recall a marked symbol k steps later
+// (RecallBatch); RecallSweep sweeps k over several seeds and LongestRecall reads the curve.
 //
 // Captioning. Captioner encodes a shapes-world image into a 16×16 grid of features (and of
 // sharper keys for the attention) and decodes a caption with an LSTM and additive attention;
 // TrainCaptioner trains it with teacher forcing and, after the first epoch, a penalty on the
-// attention's entropy (CaptionConfig.Focus);
+// attention's entropy (CaptionConfig.Focus) and, optionally, a loss that teaches the attention
+// with the objects' boxes (CaptionConfig.Boxes: supervised attention);
 // Greedy and Beam decode; BLEU, ExactRate and MeasureAlignment (attention mass inside the named
 // object's box against the box's share of the image) measure it.
 //

@@ -20,8 +20,12 @@
 // height that covers its columns. Packing pays only when a panel is reused: when C has at
 // most 128 rows, B's micro-panels are read in place from row-major B, and when C is at most
 // four micro-panels wide, A's are read in place from row-major A (the im2col convolutions, the
-// narrow weight gradients); partial panels are still packed, so that no read runs past a
-// matrix. Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
+// narrow weight gradients); a partial panel of B at C's right edge is read in place too, up to
+// its last rows whose full-width read would run past B, which alone are packed. A·Bᵀ with both operands stored along k (nn.Linear's x·Wᵀ) may instead run a
+// dot-product kernel that packs nothing: each entry of a 4×4 (AVX-512) or 2×4 (AVX2) tile of
+// C accumulates in its own vector register along k, reduced by a fixed tree of shuffles at the
+// end, where the packed tiles would waste columns (64×10×256) or C has at most 128 rows and k
+// is long (≥ 256 with AVX-512, ≥ 512 with AVX2; useDot has the measurements). Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
 // where B is packed, as a team that splits C's rows in whole tiles and shares the packing of
 // each block of B (meeting at a barrier before and after it); where B is read in place, along
 // the longer of C's sides, each goroutine on its own. Packing buffers are reused through
@@ -35,8 +39,8 @@
 //
 //   - amd64 with AVX-512F: 8×32 tiles of ZMM FMAs (VFMADD231PS with a broadcast of A),
 //     8×16 when C (or its last tile) is at most 16 columns wide, with opmask stores for
-//     partial tiles, and 4-row kernels for partial tiles of at most 4 rows (a 10-row product
-//     is 8 + 2 rows: some 30% faster than computing 8 + 8).
+//     partial tiles, and 4- and 2-row kernels for partial tiles of at most 4 or 2 rows (a
+//     10-row product is 8 + 2 rows: 12% faster than 8 + 4, some 45% than 8 + 8).
 //   - amd64 with AVX2 and FMA: 4×24 tiles of YMM FMAs, 4×16 and 4×8 when C (or its last
 //     tile) is at most that wide; partial tiles go through a scratch tile.
 //   - anything else, or the purego build tag: a 4×4 tile in plain Go (2×4 on amd64, whose 16
