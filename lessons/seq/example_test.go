@@ -2,6 +2,7 @@ package seq_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/lessons/seq"
@@ -21,4 +22,21 @@ func ExampleCheckRNNStepCases() {
 	// Output:
 	// ✓ x = 0, h = 0: 1 cases pass
 	// false W_hh and W_xh are swapped: W_hh multiplies the state h, W_xh the input x
+}
+
+// One sequence of the recall task with lag 2: the marked symbol (the last input feature set)
+// is the answer, read from the output row two steps after the mark.
+func ExampleRecallBatch() {
+	x, y, at := seq.RecallBatch(rand.New(rand.NewPCG(1, 2)), 1, 2, 3, 2)
+	for step := range x.Dim(1) {
+		fmt.Println(x.Slice(1, step, step+1).Data())
+	}
+	fmt.Println("answer", y[0], "read at row", at[0])
+	// Output:
+	// [0 1 0 0]
+	// [0 0 1 0]
+	// [0 0 1 1]
+	// [1 0 0 0]
+	// [1 0 0 0]
+	// answer 2 read at row 4
 }

@@ -60,17 +60,19 @@
 // The figures here were measured once, on one machine: a 2-core AMD EPYC (Zen 4) with
 // AVX-512, shared with many other jobs, so in GFLOP per CPU-second (scripts/bench.sh gemm,
 // best of 3 rounds alternating with PyTorch 1.13 on OpenBLAS 0.3.21, core Cooperlake). Its
-// measured FMA peak is 115 GFLOP per core-second with YMM or ZMM alike; the 8×32 kernel alone
-// reaches 110–113 on L1-resident panels, Sgemm 92–101 at n = 128…1024 (84% of the peak at
-// n = 1024; OpenBLAS 81–94), and 74–101 on the MLP layers and im2col convolutions (OpenBLAS
-// 43–89). Below OpenBLAS: products 10 wide (64×10×256: 60 against 82, the 16-wide tile is
-// 10/16 used) or 10 high (10×256×64: 73 against 87), and 16×169×144 (83 against 89). With
-// the AVX2 kernel forced (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell
-// kernels on the same machine: 92–102 against 91–96 at n = 256…1024 (97 at n = 1024), ahead
-// on the narrow MLP products and the small convolutions, 2–5% behind on the large
-// convolutions, 11% on 64×256×784 and 23% on n = 128. Other CPUs give other figures;
-// compare ratios measured in one run on one machine. The benchmarks (go test -bench Sgemm) report wall-clock
-// GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as
+// measured FMA peak is 117 GFLOP per core-second with YMM or ZMM alike; the 8×32 kernel alone
+// reaches 110–113 on L1-resident panels, Sgemm 91–104 at n = 128…1024 (88% of the peak at
+// n = 1024; OpenBLAS 81–98), and 74–103 on the MLP layers and im2col convolutions, 0.98–1.39
+// times OpenBLAS on every one of them: 64×10×256 (dot kernel) 88 against 84, 10×256×64
+// (in-place transposed A, 2-row edge kernel) 99 against 89, 16×169×144 (partial B panel read
+// in place) 103 against 97; 64×256×10 is 83 against 84. With the AVX2 kernels forced
+// (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell kernels on the same machine:
+// the MLP's narrow products and the small convolutions 1.03–2.6 times OpenBLAS, n = 512 and
+// 768 1.05 times, but n = 128…384 0.77–0.89, n = 1024 0.97, the MLP's 64×256×784 and
+// 256×784×64 0.94 and 0.90, and the large Tiny YOLO convolutions 0.85–0.97 (the 4×24 kernel
+// alone reaches 105–110 per core-second, as a 6×16 one did, which was no faster in Sgemm).
+// Other CPUs give other figures; compare ratios measured in one run on one machine. The
+// benchmarks (go test -bench Sgemm) report wall-clock GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as
 // bench.sh, which uses the PyTorch reference benchmark (torch_bench.py) shipped beside the
 // repository in ../shared/bench, not in it (the TORCH_BENCH variable points bench.sh
 // elsewhere), and gemmbench with scripts/gemm_torch.py for the shapes.
