@@ -113,6 +113,7 @@ func (c *conv2D) forward() []float32 {
 		c.saved = par.GetScratch(N * nch * G * band)
 	}
 	saved := c.saved
+	sgemm := sgemmIn(N * nch)
 	par.ForWorkers(N*nch, 1, func(_, lo, hi int) {
 		var col []float32
 		if !g.identity() && saved == nil {
@@ -131,7 +132,7 @@ func (c *conv2D) forward() []float32 {
 				}
 				src, ldb := g.cols(img, col, oy0, oy1)
 				off := (n*F+gi*Fg)*P + oy0*OW
-				gemm.Sgemm(false, false, Fg, cols, K, 1, wd[gi*Fg*K:], K, src, ldb, 0, out[off:], P)
+				sgemm(false, false, Fg, cols, K, 1, wd[gi*Fg*K:], K, src, ldb, 0, out[off:], P)
 				if bd != nil {
 					for f := range Fg {
 						bv := bd[gi*Fg+f]
@@ -184,6 +185,7 @@ func (c *conv2D) backward(o *Tensor) {
 	}
 	for ph := range phases {
 		per := (nch - ph + phases - 1) / phases // bands in this phase per image
+		sgemm := sgemmIn(N * per)
 		par.ForWorkers(N*per, 1, func(wk, lo, hi int) {
 			var col, dcol []float32
 			if !g.identity() {
@@ -214,17 +216,17 @@ func (c *conv2D) backward(o *Tensor) {
 							src, ldb = g.cols(xd[(n*C+gi*Cg)*H*W:], col, oy0, oy1)
 						}
 						if wT {
-							gemm.Sgemm(false, true, K, Fg, cols, 1, src, ldb, dyg, P, 1, acc.w[wk][gi*K*Fg:], Fg)
+							sgemm(false, true, K, Fg, cols, 1, src, ldb, dyg, P, 1, acc.w[wk][gi*K*Fg:], Fg)
 						} else {
-							gemm.Sgemm(false, true, Fg, K, cols, 1, dyg, P, src, ldb, 1, acc.w[wk][gi*Fg*K:], K)
+							sgemm(false, true, Fg, K, cols, 1, dyg, P, src, ldb, 1, acc.w[wk][gi*Fg*K:], K)
 						}
 					}
 					if colX {
 						img := dx[(n*C+gi*Cg)*H*W:]
 						if g.identity() {
-							gemm.Sgemm(true, false, K, cols, Fg, 1, wd[gi*Fg*K:], K, dyg, P, 1, img[oy0*OW:], P)
+							sgemm(true, false, K, cols, Fg, 1, wd[gi*Fg*K:], K, dyg, P, 1, img[oy0*OW:], P)
 						} else {
-							gemm.Sgemm(true, false, K, cols, Fg, 1, wd[gi*Fg*K:], K, dyg, P, 0, dcol, cols)
+							sgemm(true, false, K, cols, Fg, 1, wd[gi*Fg*K:], K, dyg, P, 0, dcol, cols)
 							g.col2im(dcol, img, oy0, oy1)
 						}
 					}
@@ -441,6 +443,7 @@ func convDxCorrelation(dy, wd, dx []float32, g *convGeom, N, F, G int) {
 	g2 := convGeom{c: Fg, h: g.oh, w: g.ow, kh: KH, kw: KW, s: 1, p: g.d*(KH-1) - g.p, d: g.d, oh: g.h, ow: g.w}
 	R, nch := g2.bands(N)
 	C, HW, P := Cg*G, g.h*g.w, g.oh*g.ow
+	sgemm := sgemmIn(N * nch)
 	par.ForWorkers(N*nch, 1, func(_, lo, hi int) {
 		buf := par.GetScratch(K2 * R * g.w)
 		defer par.PutScratch(buf)
@@ -450,10 +453,24 @@ func convDxCorrelation(dy, wd, dx []float32, g *convGeom, N, F, G int) {
 			cols := (y1 - y0) * g.w
 			for gi := range G {
 				src, ldb := g2.cols(dy[(n*F+gi*Fg)*P:], *buf, y0, y1)
-				gemm.Sgemm(false, false, Cg, cols, K2, 1, wf[gi*Cg*K2:], K2, src, ldb, 1, dx[(n*C+gi*Cg)*HW+y0*g.w:], HW)
+				sgemm(false, false, Cg, cols, K2, 1, wf[gi*Cg*K2:], K2, src, ldb, 1, dx[(n*C+gi*Cg)*HW+y0*g.w:], HW)
 			}
 		}
 	})
+}
+
+// sgemmIn returns the product to call inside par.ForWorkers(n, 1, …): gemm.SgemmSerial when
+// the loop's ranges keep every worker busy in equal shares (a batch of 64 images), so that
+// each product stays on its worker's goroutine instead of splitting across the cores again
+// (nested, the goroutines of both levels took turns on the same cores: the split and the
+// barriers of the shared packing cost more than they parallelised); gemm.Sgemm, which may
+// use every core, when they do not (one image in a few bands). Both give the same bits.
+func sgemmIn(n int) func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	parts, w := min(par.Parts, n), par.Workers
+	if parts >= w && (parts%w == 0 || parts >= 2*w) {
+		return gemm.SgemmSerial
+	}
+	return gemm.Sgemm
 }
 
 // convOpts validates and defaults stride, padding, dilation and groups.

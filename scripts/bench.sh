@@ -172,8 +172,10 @@ for w in "${workloads[@]}"; do
   # tinyyolo (one forward pass of Tiny YOLOv2, dl/darknet) has its own PyTorch script here.
   script=("$torch_bench" "$w")
   [ "$w" = tinyyolo ] && script=(scripts/tinyyolo_torch.py)
+  # PyTorch's stderr (its log and peak RSS) is shown after its results, not interleaved with them.
   env "${torch_env[@]}" /usr/bin/python3 "${script[@]}" --threads 2 \
-    2> >(tee "$tmp/torch_$w.err" >&2) | tee -a "$tmp/torch.txt"
+    2>"$tmp/torch_$w.err" | tee -a "$tmp/torch.txt" || { cat "$tmp/torch_$w.err" >&2; exit 1; }
+  sed 's/^/  torch: /' "$tmp/torch_$w.err" >&2
   # torch_bench.py reports its peak RSS on stderr; keep the one of the cnn run.
   if [ "$w" = cnn ]; then
     rss=$(sed -n 's/^# peak RSS \([0-9]*\) MiB/\1/p' "$tmp/torch_$w.err")

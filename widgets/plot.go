@@ -194,7 +194,34 @@ func lines(widget string, opts PlotOpts, series []Series, points bool) (*Figure,
 		}
 	}
 	p.Add(plotter.NewGrid())
+	if points {
+		clearLegend(p, opts, series)
+	}
 	return newFigure(p, opts), nil
+}
+
+// clearLegend widens a scatter plot's x range on the right by the legend's width, so the legend
+// (drawn in the top-right corner of the data area) sits beside the points, not on them — a
+// t-SNE embedding fills its whole box. Lines keep their range: a legend over a curve's flat
+// tail reads fine and the axis stays where the data ends.
+func clearLegend(p *plot.Plot, opts PlotOpts, series []Series) {
+	var text vg.Length
+	for _, s := range series {
+		if s.Name != "" {
+			text = max(text, p.Legend.TextStyle.Width(s.Name)+1)
+		}
+	}
+	if text == 0 || opts.LogX || p.X.Max <= p.X.Min {
+		return
+	}
+	legend := p.Legend.ThumbnailWidth + p.Legend.Padding*2 + text + px(8)
+	w, _ := (&Figure{Width: opts.Width}).size()
+	area := px(w) - px(60) // the y axis, its label and the margins take about 60 px
+	if legend >= area/2 {
+		return // a legend that wide would squeeze the data: leave it where gonum puts it
+	}
+	span := p.X.Max - p.X.Min
+	p.X.Max += span * float64(legend/(area-legend))
 }
 
 // Histogram plots the distribution of values in bins equal-width bins (bins ≤ 0 picks

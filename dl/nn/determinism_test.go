@@ -5,14 +5,12 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
 	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/internal/proctest"
 )
 
 // trainFingerprint trains a small conv net (conv, batch norm, pooling, layer norm, linear) with
@@ -49,28 +47,5 @@ func trainFingerprint(steps int) string {
 // cores share an op's work (per-range gradient accumulators, conv bands, the tails of the
 // AVX2 kernels).
 func TestTrainingBitIdentical(t *testing.T) {
-	steps := 4
-	if os.Getenv("NN_TRAIN_FINGERPRINT") == "1" {
-		fmt.Println("fingerprint", trainFingerprint(steps))
-		return
-	}
-	first := trainFingerprint(steps)
-	if got := trainFingerprint(steps); got != first {
-		t.Fatalf("second run in the same process: fingerprint %s, first %s", got, first)
-	}
-	for _, procs := range []string{"1", "3"} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestTrainingBitIdentical$")
-		cmd.Env = append(os.Environ(), "NN_TRAIN_FINGERPRINT=1", "GOMAXPROCS="+procs)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("process on %s cores: %v\n%s", procs, err, out)
-		}
-		_, after, ok := strings.Cut(string(out), "fingerprint ")
-		if !ok {
-			t.Fatalf("process on %s cores printed no fingerprint:\n%s", procs, out)
-		}
-		if got := strings.Fields(after)[0]; got != first {
-			t.Errorf("process on %s cores: fingerprint %s, this process %s", procs, got, first)
-		}
-	}
+	proctest.BitIdentical(t, func() string { return trainFingerprint(4) })
 }

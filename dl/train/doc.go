@@ -20,14 +20,18 @@
 //	opt.ZeroGrad(); loss := Loss(Model.Forward(x), y); loss.Backward(); opt.Step()
 //
 // with x [b, C, H, W] as datasets.Set.Batches yields it (a multilayer perceptron starts with
-// nn.Flatten). Package train depends on dl, dl/nn, dl/optim and datasets only: it draws nothing.
-// Its hooks receive plain values (Step, Epoch), and a notebook wires them to widgets with a
-// one-line closure, as above.
+// nn.Flatten). Package train depends on dl, dl/nn, dl/optim and datasets only: it draws
+// nothing of its own (Shuffled draws from the generator it is given). Its hooks receive plain
+// values (Step, Epoch), and a notebook wires them to widgets with a one-line closure, as above.
 //
 // Hooks may stop training: OnStep and OnEpoch return an error, and ErrStop ends the run early
 // as planned (early stopping, a time budget) while any other error is returned by Run.
 // widgets/trainview attaches the lectures' live chart, progress bar and per-epoch test accuracy
 // to a Loop in one call.
+//
+// Models that a Loop does not fit, whose targets are not class labels or whose step draws from
+// the caller's generator (lecture 07's autoencoder, VAE and segmentation net), train with
+// Shuffled: the same epochs of shuffled mini-batches, each batch's work done by the caller.
 //
 // After training, Predict gives the model's class for every example of a set and Mistakes finds
 // the wrong ones (with captions "predicted (true)" for a grid of images); nn.TrainOnce trains a

@@ -415,11 +415,12 @@ func TestGradeLecture06(t *testing.T) {
 		})
 }
 
-// TestGradeLecture04 grades lecture 04's strategy, Gram matrix and style-loss exercises: FᵀF
-// for F Fᵀ with the top layer for little, very different data; a style loss without its
-// 1/(4N²M²) with fine-tuning on little, very different data; and N for N² in the factor with
-// many layers fine-tuned on similar data: each gets the points of the tests its mistakes do not
-// touch. A Gram matrix that fails fails the style loss (which uses it) too, and says so.
+// TestGradeLecture04 grades lecture 04's strategy, content-loss, Gram matrix and style-loss
+// exercises: FᵀF for F Fᵀ with the top layer for little, very different data; a style loss
+// without its 1/(4N²M²) with fine-tuning on little, very different data; and N for N² in the
+// factor, a content loss that is a mean, with many layers fine-tuned on similar data: each gets
+// the points of the tests its mistakes do not touch. A Gram matrix that fails fails the style
+// loss (which uses it) too, and says so.
 func TestGradeLecture04(t *testing.T) {
 	const (
 		little = "case little:\n\t\treturn transfer.LinearStages"
@@ -429,13 +430,13 @@ func TestGradeLecture04(t *testing.T) {
 		[]runner.Param{{Name: "photoSize", Value: "32"}, {Name: "nDigits", Value: "300"}, {Name: "seeds", Value: "1"}, {Name: "epochs", Value: "1"},
 			{Name: "tuneSteps", Value: "2"}, {Name: "linearSteps", Value: "30"}, {Name: "styleSize", Value: "64"}, {Name: "styleIters", Value: "5"},
 			{Name: "benchSize", Value: "64"}, {Name: "benchIters", Value: "5"}},
-		11, []string{"parameters", "helpers", "exercise-strategy", "exercise-gram", "exercise-style-loss"},
+		14, []string{"parameters", "helpers", "exercise-strategy", "exercise-content-loss", "exercise-gram", "exercise-style-loss"},
 		[]wrongSubmission{
 			{name: "transposed-top", edits: [][2]string{
 				{little, "case little:\n\t\treturn transfer.LinearTop"},
 				{"\tg := make([][]float64, len(f))\n\tfor i := range f {\n\t\tg[i] = make([]float64, len(f))\n\t\tfor j := range f {\n\t\t\tfor k := range f[i] {\n\t\t\t\tg[i][j] += f[i][k] * f[j][k]",
 					"\tg := make([][]float64, len(f[0]))\n\tfor i := range f[0] {\n\t\tg[i] = make([]float64, len(f[0]))\n\t\tfor j := range f[0] {\n\t\t\tfor k := range f {\n\t\t\t\tg[i][j] += f[k][i] * f[k][j]"},
-			}, score: 4, per: []float64{3, 1, 0}, feedback: []string{
+			}, score: 7, per: []float64{3, 3, 1, 0}, feedback: []string{
 				"✓ similar data, very little of it (1/1)", "✗ very different data, very little of it (0/1)",
 				"hint: a very different data set: the top layer's features are specific to COCO's photographs, so try linear classifiers on the features of earlier stages",
 				"✓ the diagonal sums the squares over the positions: trace G = Σ F² (1/1)", "✗ G is N×N: a row and a column per channel (N ≠ M) (0/1)",
@@ -445,7 +446,7 @@ func TestGradeLecture04(t *testing.T) {
 			{name: "nofactor-finetune", edits: [][2]string{
 				{little, "case little:\n\t\treturn transfer.FineTuneMany"},
 				{loss, "\treturn s"},
-			}, score: 7, per: []float64{3, 3, 1}, feedback: []string{
+			}, score: 10, per: []float64{3, 3, 3, 1}, feedback: []string{
 				"✗ very different data, very little of it (0/1)", "fine-tuning overfits: do not fine-tune, fit a linear classifier",
 				"✓ E = 0 when the Gram matrices match (A = F Fᵀ) (1/1)", "✗ one channel (N = 1): E = (G − A)² / (4M²) (0/1)",
 				"hint: divide Σ(G − A)² by 4 N² M²",
@@ -453,10 +454,13 @@ func TestGradeLecture04(t *testing.T) {
 			{name: "n-not-n2-many", edits: [][2]string{
 				{"case d.Similar:\n\t\treturn transfer.FineTuneFew", "case d.Similar:\n\t\treturn transfer.FineTuneMany"},
 				{loss, "\tn, m := float64(len(f)), float64(len(f[0]))\n\treturn s / (4 * n * m * m)"},
-			}, score: 8, per: []float64{3, 3, 2}, feedback: []string{
+				{"\treturn s / 2\n", "\treturn s / 2 / float64(len(f)*len(f[0]))\n"},
+			}, score: 10, per: []float64{3, 2, 3, 2}, feedback: []string{
 				"✗ similar data, quite a lot of it (0/1)", "fine-tune only a few top layers",
 				"✓ one channel (N = 1): E = (G − A)² / (4M²) (1/1)", "✗ several channels: Σ over all N² entries times 1/(4N²M²) (40 random cases) (0/2)",
 				"N², not N: the factor is 1/(4 N² M²)",
+				"✓ one entry (N = M = 1): L = ½ (F − P)² (1/1)", "✗ N×M entries: ½ times the sum, not the mean (39 random cases) (0/1)",
+				"not a mean (the mean is nn.ContentLoss's form, N·M times smaller)",
 			}},
 		})
 }

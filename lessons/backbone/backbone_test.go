@@ -2,6 +2,7 @@ package backbone_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/deepnb/deepnb/datasets"
@@ -87,5 +88,26 @@ func TestSizesAndPools(t *testing.T) {
 	}
 	if b.ConvLayers()[7] != 13 || b.Channels(11) != 512 {
 		t.Errorf("ConvLayers %v, Channels(11) %d", b.ConvLayers(), b.Channels(11))
+	}
+}
+
+// TestBatchMatchesSingle: a batch of 64-px images (whose top layers run as one product over the
+// batch, SmallMaps) gives every layer's output of each image run alone (dl.Conv2D per image).
+func TestBatchMatchesSingle(t *testing.T) {
+	b := backbone.New(tinyYOLO(t), backbone.MaxPool)
+	x := dl.RandU(rand.New(rand.NewPCG(3, 3)), 0, 1, 3, 3, 64, 64).NoGrad()
+	var batch []*dl.Tensor
+	b.Run(x, 0, b.Last(), func(i int, y *dl.Tensor) { batch = append(batch, y) })
+	for n := range 3 {
+		var one []*dl.Tensor
+		b.Run(x.Slice(0, n, n+1).NoGrad(), 0, b.Last(), func(i int, y *dl.Tensor) { one = append(one, y) })
+		for i, y := range one {
+			want, got := y.Data(), batch[i].Slice(0, n, n+1).Data()
+			for k := range want {
+				if d := math.Abs(float64(got[k] - want[k])); d > 1e-3*(1+math.Abs(float64(want[k]))) {
+					t.Fatalf("image %d, layer %s: value %d is %g in the batch, %g alone", n, b.Layers[i].Name, k, got[k], want[k])
+				}
+			}
+		}
 	}
 }

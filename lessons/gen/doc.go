@@ -4,7 +4,7 @@
 //
 //   - VAE: a variational autoencoder (Kingma and Welling 2014) on binarised MNIST, with its
 //     evidence lower bound (ELBO) in nats, samples from the prior, a walk of its 2-D latent
-//     space and interpolations.
+//     space and interpolations; its encoder and decoder are lessons/unsup's EncoderDecoder.
 //   - GAN: a small DCGAN-style generative adversarial network (Goodfellow et al. 2014, Radford
 //     et al. 2016), its two losses and its samples.
 //   - Judge: lecture 02's MNIST CNN (lessons/digits: loaded from lecture 02's checkpoint or

@@ -8,6 +8,7 @@ import (
 
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
+	"github.com/deepnb/deepnb/lessons/stats"
 )
 
 // Judgement is what the classifier says of a batch of images.
@@ -87,7 +88,7 @@ func (j Judgement) LabelCounts() [10]int {
 // n₁×n₂ SVD instead of square roots of d×d matrices. It returns an error if the SVD fails.
 func FrechetDistance(a, b [][]float64) (float64, error) {
 	d := len(a[0])
-	ma, mb := colMeans(a), colMeans(b)
+	ma, mb := stats.ColMeans(a), stats.ColMeans(b)
 	var dist float64
 	for k := range d {
 		dist += (ma[k] - mb[k]) * (ma[k] - mb[k])
@@ -106,16 +107,6 @@ func FrechetDistance(a, b [][]float64) (float64, error) {
 		nuc += s
 	}
 	return dist - 2*nuc/math.Sqrt(na*nb), nil
-}
-
-func colMeans(x [][]float64) []float64 {
-	m := make([]float64, len(x[0]))
-	for _, r := range x {
-		for k, v := range r {
-			m[k] += v / float64(len(x))
-		}
-	}
-	return m
 }
 
 func centred(x [][]float64, m []float64) *mat.Dense {

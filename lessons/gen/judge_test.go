@@ -6,13 +6,15 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/deepnb/deepnb/lessons/stats"
 )
 
 // frechetOracle computes the Fréchet distance the textbook way: d×d covariances and the square
 // root of Σ₁^½ Σ₂ Σ₁^½ through symmetric eigendecompositions.
 func frechetOracle(a, b [][]float64) float64 {
 	cov := func(x [][]float64) (*mat.SymDense, []float64) {
-		m := colMeans(x)
+		m := stats.ColMeans(x)
 		c := centred(x, m)
 		var s mat.SymDense
 		s.SymOuterK(1/float64(len(x)-1), c.T())

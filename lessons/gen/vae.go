@@ -7,6 +7,8 @@ import (
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
 	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/dl/train"
+	"github.com/deepnb/deepnb/lessons/unsup"
 )
 
 // Binarise returns a copy of x with each pixel set to 1 if it is above 0.5 and 0 otherwise:
@@ -25,33 +27,20 @@ func Binarise(x *dl.Tensor) *dl.Tensor {
 }
 
 // VAE is a variational autoencoder of 28×28 binary images with Gaussian q(z|x) = N(μ(x),
-// diag σ²(x)), prior p(z) = N(0, I) and Bernoulli p(x|z): Enc maps 784 pixels through a hidden
-// ReLU layer to 2·Latent numbers (μ, then log σ²); Dec maps z through a hidden ReLU layer to 784
-// logits.
+// diag σ²(x)), prior p(z) = N(0, I) and Bernoulli p(x|z), on lessons/unsup's fully connected
+// encoder and decoder: Enc maps 784 pixels through a hidden ReLU layer to 2·Latent numbers (μ,
+// then log σ²); Dec maps z through a hidden ReLU layer to 784 logits (Decode gives the pixel
+// probabilities).
 type VAE struct {
-	Enc, Dec *nn.Sequential
-	Latent   int
+	unsup.EncoderDecoder
+	Latent int
 }
 
 // NewVAE returns a 784-hidden-(2·latent) / latent-hidden-784 VAE initialised from seed.
 func NewVAE(hidden, latent int, seed uint64) *VAE {
 	rng := rand.New(rand.NewPCG(seed, 29))
-	return &VAE{
-		Enc:    nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 784, hidden), nn.ReLU, nn.NewLinear(rng, hidden, 2*latent)),
-		Dec:    nn.NewSequential(nn.NewLinear(rng, latent, hidden), nn.ReLU, nn.NewLinear(rng, hidden, 784)),
-		Latent: latent,
-	}
+	return &VAE{EncoderDecoder: unsup.NewEncoderDecoder(rng, hidden, 2*latent, latent), Latent: latent}
 }
-
-func (v *VAE) group() nn.Group {
-	return nn.Group{{Name: "enc", M: v.Enc}, {Name: "dec", M: v.Dec}}
-}
-
-// Parameters returns the encoder's and the decoder's parameters.
-func (v *VAE) Parameters() []*dl.Tensor { return v.group().Parameters() }
-
-// NamedParameters names them "enc.…" and "dec.…" for checkpoints.
-func (v *VAE) NamedParameters() []nn.Named { return v.group().NamedParameters() }
 
 // ELBO returns the evidence lower bound of a batch of binary images x [b, 1, 28, 28], in nats
 // per image, estimated with one reparameterised sample z = μ + σ·ε (ε drawn from rng), as a
@@ -86,28 +75,13 @@ type VAEOpts struct {
 func TrainVAE(v *VAE, x *dl.Tensor, o VAEOpts) []float64 {
 	rng := rand.New(rand.NewPCG(o.Seed, 31))
 	opt := optim.NewAdam(v.Parameters(), o.LR)
-	n := x.Dim(0)
-	var out []float64
-	step := 0
-	for range max(o.Epochs, 1) {
-		perm := rng.Perm(n)
-		var sum float64
-		steps := 0
-		for lo := 0; lo+o.Batch <= n; lo += o.Batch {
-			opt.ZeroGrad()
-			elbo, _, _ := v.ELBO(x.IndexSelect(0, perm[lo:lo+o.Batch]), rng)
-			elbo.Neg().Backward()
-			opt.Step()
-			sum += float64(elbo.Item())
-			steps++
-			step++
-			if o.OnStep != nil {
-				o.OnStep(step, float64(elbo.Item()))
-			}
-		}
-		out = append(out, sum/float64(max(steps, 1)))
-	}
-	return out
+	return train.Shuffled(rng, x.Dim(0), o.Batch, o.Epochs, func(idx []int) float64 {
+		opt.ZeroGrad()
+		elbo, _, _ := v.ELBO(x.IndexSelect(0, idx), rng)
+		elbo.Neg().Backward()
+		opt.Step()
+		return float64(elbo.Item())
+	}, o.OnStep)
 }
 
 // TestELBO returns the mean ELBO in nats per image of the binary images x, and its two parts,
@@ -129,19 +103,9 @@ func (v *VAE) TestELBO(x *dl.Tensor, samples int, seed uint64) (elbo, rec, kl fl
 	return elbo / float64(n), rec / float64(n), kl / float64(n)
 }
 
-// Decode returns the decoder's pixel probabilities for latent codes z [n, Latent], as images
-// [n, 1, 28, 28].
-func (v *VAE) Decode(z *dl.Tensor) *dl.Tensor {
-	var out *dl.Tensor
-	out = v.Dec.Forward(z.NoGrad()).Sigmoid().Reshape(z.Dim(0), 1, 28, 28)
-	return out
-}
-
 // Means returns μ(x), the posterior means of x's images, [n, Latent].
 func (v *VAE) Means(x *dl.Tensor) *dl.Tensor {
-	var out *dl.Tensor
-	out = v.Enc.Forward(x.NoGrad()).Slice(1, 0, v.Latent).Clone()
-	return out
+	return v.Enc.Forward(x.NoGrad()).Slice(1, 0, v.Latent).Clone()
 }
 
 // Sample decodes n codes drawn from the prior N(0, I) with seed.

@@ -11,6 +11,7 @@ import (
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
 	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/lessons/stats"
 )
 
 // Split shuffles t's rows with a generator seeded by seed and returns the first
@@ -49,25 +50,10 @@ func FitScaler(t *datasets.Table) Scaler {
 		for i, r := range t.X {
 			col[i] = r[j]
 		}
-		s.Mean[j], s.Std[j] = meanStd(col)
+		s.Mean[j], s.Std[j] = stats.MeanStd(col)
 	}
-	s.YMean, s.YStd = meanStd(t.Y)
+	s.YMean, s.YStd = stats.MeanStd(t.Y)
 	return s
-}
-
-func meanStd(v []float64) (m, sd float64) {
-	for _, x := range v {
-		m += x
-	}
-	m /= float64(len(v))
-	for _, x := range v {
-		sd += (x - m) * (x - m)
-	}
-	sd = math.Sqrt(sd / float64(len(v)))
-	if sd == 0 {
-		sd = 1
-	}
-	return m, sd
 }
 
 // X returns t's standardised features as a [n, d] tensor.
@@ -206,7 +192,7 @@ func R2(pred, y []float64) float64 {
 	if len(pred) != len(y) {
 		panic(fmt.Sprintf("regress.R2: %d predictions for %d targets", len(pred), len(y)))
 	}
-	m, _ := meanStd(y)
+	m, _ := stats.MeanStd(y)
 	var res, tot float64
 	for i := range y {
 		res += (y[i] - pred[i]) * (y[i] - pred[i])

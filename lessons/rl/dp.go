@@ -155,6 +155,22 @@ type Sweep struct {
 // starting from V_0 = 0, until a sweep changes no value by more than tol or after maxSweeps
 // sweeps (0: no limit). Synchronous sweeps reproduce Sutton and Barto's figure 4.1 sweep by sweep.
 func PolicyEvaluationSweeps(m *MDP, pi Policy, tol float64, maxSweeps int) iter.Seq[Sweep] {
+	return m.sweeps(tol, maxSweeps, func(V []float64, s int) float64 {
+		var v float64
+		for a, p := range pi[s] {
+			if p != 0 {
+				v += p * m.Backup(V, s, a)
+			}
+		}
+		return v
+	})
+}
+
+// sweeps yields synchronous sweeps V_{k+1}(s) = backup(V_k, s) over the non-terminal states
+// (terminal states keep V = 0), from V_0 = 0, until a sweep changes no value by more than tol
+// or after maxSweeps sweeps (0: no limit): the loop that policy evaluation and value iteration
+// share.
+func (m *MDP) sweeps(tol float64, maxSweeps int, backup func(V []float64, s int) float64) iter.Seq[Sweep] {
 	return func(yield func(Sweep) bool) {
 		V := make([]float64, m.NumStates)
 		for k := 1; maxSweeps <= 0 || k <= maxSweeps; k++ {
@@ -164,11 +180,7 @@ func PolicyEvaluationSweeps(m *MDP, pi Policy, tol float64, maxSweeps int) iter.
 				if m.Terminal[s] {
 					continue
 				}
-				for a, p := range pi[s] {
-					if p != 0 {
-						next[s] += p * m.Backup(V, s, a)
-					}
-				}
+				next[s] = backup(V, s)
 				delta = max(delta, math.Abs(next[s]-V[s]))
 			}
 			V = next
@@ -239,21 +251,7 @@ func SolvePolicy(m *MDP, pi Policy) ([]float64, error) {
 // from V_0 = 0 until a sweep changes no value by more than tol or after maxSweeps sweeps
 // (0: no limit).
 func ValueIterationSweeps(m *MDP, tol float64, maxSweeps int) iter.Seq[Sweep] {
-	return func(yield func(Sweep) bool) {
-		V := make([]float64, m.NumStates)
-		for k := 1; maxSweeps <= 0 || k <= maxSweeps; k++ {
-			next := make([]float64, m.NumStates)
-			delta := 0.0
-			for s := range next {
-				next[s] = m.BellmanOptimalityBackup(V, s)
-				delta = max(delta, math.Abs(next[s]-V[s]))
-			}
-			V = next
-			if !yield(Sweep{Iter: k, V: slices.Clone(V), Policy: GreedyPolicy(m.QFromV(V)), Delta: delta}) || delta <= tol {
-				return
-			}
-		}
-	}
+	return m.sweeps(tol, maxSweeps, m.BellmanOptimalityBackup)
 }
 
 // ValueIteration runs value iteration to tolerance tol and returns the optimal values, the

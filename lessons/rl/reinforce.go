@@ -3,12 +3,12 @@ package rl
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
 	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/lessons/stats"
 )
 
 // PolicyNet is a policy π(a|s) represented by a network: π(·|s) = softmax(W₂·tanh(W₁·s + b₁) + b₂)
@@ -201,12 +201,7 @@ func discounted(rewards []float64, gamma float64) []float32 {
 
 // normalize shifts and scales xs to mean 0 and standard deviation 1 (only shifts when all are equal).
 func normalize(xs []float64) {
-	m := Mean(xs)
-	ss := 0.0
-	for _, x := range xs {
-		ss += (x - m) * (x - m)
-	}
-	sd := math.Sqrt(ss / float64(len(xs)))
+	m, sd := stats.MeanStd(xs) // sd is 1 when all are equal: dividing by it changes nothing
 	for i := range xs {
 		xs[i] -= m
 		if sd > 1e-8 {

@@ -17,6 +17,7 @@ import (
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
 	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/dl/train"
 )
 
 // Classes are the pixel classes: background, then shapes.Shapes in order.
@@ -105,33 +106,18 @@ type Opts struct {
 func Train(net *Net, scenes []shapes.Scene, o Opts) []float64 {
 	rng := rand.New(rand.NewPCG(o.Seed, 67))
 	opt := optim.NewAdam(net.Parameters(), o.LR)
-	var out []float64
-	step := 0
-	for range max(o.Epochs, 1) {
-		perm := rng.Perm(len(scenes))
-		var sum float64
-		steps := 0
-		for lo := 0; lo+o.Batch <= len(scenes); lo += o.Batch {
-			batch := make([]shapes.Scene, o.Batch)
-			for i, j := range perm[lo : lo+o.Batch] {
-				batch[i] = scenes[j]
-			}
-			x, y := Batch(batch)
-			opt.ZeroGrad()
-			loss := PixelLoss(net.Forward(x), y)
-			loss.Backward()
-			opt.Step()
-			l := float64(loss.Item())
-			sum += l
-			steps++
-			step++
-			if o.OnStep != nil {
-				o.OnStep(step, l)
-			}
+	return train.Shuffled(rng, len(scenes), o.Batch, o.Epochs, func(idx []int) float64 {
+		batch := make([]shapes.Scene, len(idx))
+		for i, j := range idx {
+			batch[i] = scenes[j]
 		}
-		out = append(out, sum/float64(max(steps, 1)))
-	}
-	return out
+		x, y := Batch(batch)
+		opt.ZeroGrad()
+		loss := PixelLoss(net.Forward(x), y)
+		loss.Backward()
+		opt.Step()
+		return float64(loss.Item())
+	}, o.OnStep)
 }
 
 // Predict returns the most likely class of every pixel of each scene, as class masks.

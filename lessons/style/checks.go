@@ -289,3 +289,80 @@ func CheckStyleLossCases(name string, cases []StyleCase, e func(f, a [][]float64
 	res.Passed = true
 	return res
 }
+
+// ContentCase is one case of CheckContentLossCases: seeded random feature matrices F (the
+// generated image's) and P (the photo's), both N×M, or P = F, where the loss is 0.
+type ContentCase struct {
+	N, M int
+	Seed uint64
+	Same bool // P is F itself: the loss is 0
+}
+
+// RandomContentCases returns n cases of random sizes (N ≤ 6, M ≤ 9) from seed, the first with
+// one channel and one position.
+func RandomContentCases(n int, seed uint64) []ContentCase {
+	rng := rand.New(rand.NewPCG(seed, 6))
+	cases := make([]ContentCase, n)
+	for c := range cases {
+		cases[c] = ContentCase{N: 1 + rng.IntN(6), M: 1 + rng.IntN(9), Seed: seed*1000 + uint64(c)}
+		if c == 0 {
+			cases[c].N, cases[c].M = 1, 1
+		}
+	}
+	return cases
+}
+
+// CheckContentLoss checks a student's content loss l(F, P) = ½ Σ_ij (F_ij − P_ij)² (F and P
+// are N×M) against ContentLoss on 60 seeded random cases.
+func CheckContentLoss(l func(f, p [][]float64) float64) CheckResult {
+	return CheckContentLossCases("content loss", RandomContentCases(60, 13), l)
+}
+
+// CheckContentLossCases checks l on the given cases against ContentLoss, with a hint naming
+// the likely mistake: the ½ left out, a mean over the N·M entries (nn.ContentLoss's form)
+// instead of a sum, a loss that is not 0 when the features match.
+func CheckContentLossCases(name string, cases []ContentCase, l func(f, p [][]float64) float64) CheckResult {
+	res := CheckResult{Name: name}
+	for _, c := range cases {
+		rng := rand.New(rand.NewPCG(c.Seed, 6))
+		f := randomFeatures(rng, c.N, c.M)
+		p := randomFeatures(rng, c.N, c.M)
+		if c.Same {
+			p = f
+		}
+		want := float64(ContentLoss(tensorOf(f), tensorOf(p)).Item())
+		res.Cases++
+		desc := fmt.Sprintf("F = %.3v, P = %.3v", f, p)
+		var got float64
+		if err := check.CallSafely(func() { got = l(f, p) }); err != nil {
+			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprint(want), panicHint(err, "the content loss")
+			return res
+		}
+		if c.Same {
+			if math.Abs(got) > 1e-12 {
+				res.Case, res.Got, res.Want = desc+" (P = F)", fmt.Sprintf("%.6g", got), "0"
+				res.Hint = "when the features match (F = P) the loss is 0: square the differences F_ij − P_ij"
+				return res
+			}
+			continue
+		}
+		if math.Abs(got-want) > 1e-4*(1e-6+math.Abs(want)) {
+			res.Case, res.Got, res.Want = desc, fmt.Sprintf("%.6g", got), fmt.Sprintf("%.6g", want)
+			nm := float64(c.N * c.M)
+			is := func(x float64) bool { return math.Abs(got-want*x) < 1e-3*math.Abs(want*x) }
+			switch {
+			case is(2):
+				res.Hint = "the deck's content loss has a ½: ½ Σ (F − P)²"
+			case nm > 1 && is(1/nm):
+				res.Hint = "a sum over all N·M entries, not a mean (the mean is nn.ContentLoss's form, N·M times smaller)"
+			case nm > 2 && is(2/nm):
+				res.Hint = "a sum over all N·M entries, not a mean, times ½"
+			default:
+				res.Hint = "L = ½ Σ_ij (F_ij − P_ij)²: the squared differences of every entry, summed, halved"
+			}
+			return res
+		}
+	}
+	res.Passed = true
+	return res
+}

@@ -44,3 +44,23 @@ func ExampleCheckGramCases() {
 	// ✓ trace: 1 cases pass
 	// that is FᵀF, M×M (one row per position): G = F Fᵀ pairs channels, G[i][j] = Σ_k F[i][k]·F[j][k]
 }
+
+// A content loss written as a mean (nn.ContentLoss's form) fails the check of the deck's
+// ½ Σ (F − P)², with a hint that names the mistake.
+func ExampleCheckContentLoss() {
+	mean := func(f, p [][]float64) float64 {
+		var s float64
+		for i := range f {
+			for j := range f[i] {
+				s += (f[i][j] - p[i][j]) * (f[i][j] - p[i][j])
+			}
+		}
+		return s / 2 / float64(len(f)*len(f[0]))
+	}
+	r := style.CheckContentLossCases("content loss", style.RandomContentCases(5, 3)[1:], mean)
+	fmt.Println(r.Passed)
+	fmt.Println(r.Hint)
+	// Output:
+	// false
+	// a sum over all N·M entries, not a mean (the mean is nn.ContentLoss's form, N·M times smaller)
+}

@@ -248,3 +248,53 @@ func TestTransferFidelity(t *testing.T) {
 		}
 	}
 }
+
+// TestContentLossCheck: the content-loss check passes the deck's ½Σ(F − P)² and names each
+// typical mistake: no ½, a mean (nn.ContentLoss's form), both, no square, a loss not 0 for
+// matching features, the stub.
+func TestContentLossCheck(t *testing.T) {
+	loss := func(half, mean bool, sq func(float64) float64) func(f, p [][]float64) float64 {
+		return func(f, p [][]float64) float64 {
+			var s float64
+			for i := range f {
+				for j := range f[i] {
+					s += sq(f[i][j] - p[i][j])
+				}
+			}
+			if half {
+				s /= 2
+			}
+			if mean {
+				s /= float64(len(f) * len(f[0]))
+			}
+			return s
+		}
+	}
+	square := func(d float64) float64 { return d * d }
+	same := []style.ContentCase{{N: 2, M: 3, Seed: 1, Same: true}}
+	for _, tc := range []struct {
+		name   string
+		cases  []style.ContentCase
+		l      func(f, p [][]float64) float64
+		passed bool
+		hint   string
+	}{
+		{"reference", style.RandomContentCases(60, 13), loss(true, false, square), true, ""},
+		{"reference, P = F", same, loss(true, false, square), true, ""},
+		{"no ½", style.RandomContentCases(20, 1), loss(false, false, square), false, "has a ½"},
+		{"mean", style.RandomContentCases(20, 1), loss(true, true, square), false, "not a mean (the mean is nn.ContentLoss's form"},
+		{"mean, no ½", style.RandomContentCases(20, 1)[1:], loss(false, true, square), false, "not a mean, times ½"},
+		{"no square", style.RandomContentCases(20, 1), loss(true, false, math.Abs), false, "squared differences"},
+		{"no ½, P = F", same, loss(false, false, square), true, ""},
+		{"not 0 for P = F", same, func(f, p [][]float64) float64 { return 1 + loss(true, false, square)(f, p) }, false, "the loss is 0"},
+		{"stub", same, func(f, p [][]float64) float64 { panic("TODO") }, false, "replace the panic"},
+	} {
+		r := style.CheckContentLossCases(tc.name, tc.cases, tc.l)
+		if r.Passed != tc.passed || !strings.Contains(r.Hint, tc.hint) {
+			t.Errorf("%s: passed %v, want %v with a hint containing %q: %v", tc.name, r.Passed, tc.passed, tc.hint, r)
+		}
+	}
+	if r := style.CheckContentLoss(loss(true, false, square)); !r.Passed || r.Cases != 60 {
+		t.Errorf("reference: %v", r)
+	}
+}

@@ -4,9 +4,11 @@
 // much of it there is — by measurement, with Tiny YOLOv2 trained on COCO (lessons/backbone) as
 // the source network.
 //
-// The strategies (Strategy): a linear classifier (softmax regression) on the global-average-
-// pooled features of each stage of the trunk (conv_0 … conv_13), fine-tuning the last k
-// convolutional layers with a new linear head, and the same architecture trained from scratch.
+// The strategies (Strategy): a linear classifier (softmax regression) on the features of each
+// stage of the trunk (conv_0 … conv_13) averaged over a 2×2 grid of positions, fine-tuning the
+// last k convolutional layers with a head that starts as the top-layer linear classifier (as
+// is usual: fine-tuning starts where that classifier ended, not from a random head), and the
+// same architecture trained from scratch.
 // Features and the maps the fine-tuned layers start from are computed once per data set
 // (Features) and reused by every strategy, split and seed.
 package transfer

@@ -18,7 +18,8 @@ type Config struct {
 	FineTune     []int   // k values: fine-tune the last k convolutional layers
 	Epochs       int     // epochs of fine-tuning and of training from scratch
 	TuneSteps    int     // fine-tuning runs at least this many mini-batch steps
-	LR           float32 // Adam's step for pretrained layers; the new head and training from scratch use 10×
+	LR           float32 // Adam's step for the fine-tuned pretrained layers; their head's is 10×
+	ScratchLR    float32 // Adam's step for training from scratch (1e-3 if 0)
 }
 
 // Outcome is one strategy's accuracies on one cell, one per seed.
@@ -78,18 +79,24 @@ func Run(b *backbone.Net, f *Features, cfg Config, progress func(string)) []Outc
 			tr, te := f.rows(trImg, regime == "a lot"), f.rows(teImg, false)
 			ytr, yte := f.labels(tr), f.labels(te)
 			groups, ygr := f.groups(trImg, regime == "a lot")
+			var top *Linear
 			for k := range f.Stages {
-				acc := LinearProbe(rowsOf(f.Pooled[k], f.Dims[k], tr), ytr, rowsOf(f.Pooled[k], f.Dims[k], te), yte, classes, cfg.LinearSteps)
-				add("linear "+f.Names[k], k, acc)
+				l := FitLinear(rowsOf(f.Pooled[k], f.Dims[k], tr), ytr, classes, cfg.LinearSteps)
+				add("linear "+f.Names[k], k, l.Accuracy(rowsOf(f.Pooled[k], f.Dims[k], te), yte))
+				top = l
 			}
 			for _, k := range cfg.FineTune {
 				cut := cuts[k]
-				n := newNet(b, cut+1, false, classes, seed+1)
+				n := newNet(b, cut+1, top, 0, classes, seed+1)
 				acc := n.fit(func(rows []int) *dl.Tensor { return f.mapsOf(cut, rows) }, groups, ygr, te, yte, cfg.Epochs, cfg.TuneSteps, cfg.LR, 10*cfg.LR, seed+1)
 				add(fmt.Sprintf("fine-tune k=%d", k), -1, acc)
 			}
-			n := newNet(b, 0, true, classes, seed+1)
-			acc := n.fit(f.imagesOf, groups, ygr, te, yte, cfg.Epochs, 0, 10*cfg.LR, 10*cfg.LR, seed+1)
+			n := newNet(b, 0, nil, f.Dims[len(f.Dims)-1], classes, seed+1)
+			slr := cfg.ScratchLR
+			if slr == 0 {
+				slr = 1e-3
+			}
+			acc := n.fit(f.imagesOf, groups, ygr, te, yte, cfg.Epochs, 0, slr, slr, seed+1)
 			add("from scratch", -1, acc)
 			if progress != nil {
 				progress(fmt.Sprintf("%s, %s data, seed %d: %d training rows, %d test images", f.Data.Name, regime, seed+1, len(tr), len(te)))
@@ -145,25 +152,61 @@ func Table(os []Outcome, similar, different string) string {
 // whether they agree, in one line: a linear probe on the top stage counts as "linear classifier
 // on the top layer", one on an earlier stage as "linear from different stages", fine-tuning
 // one layer as "a few layers", more as "a larger number", and training from scratch as none of
-// the deck's cells.
+// the deck's cells. Where they disagree it gives the best outcome of the deck's choice too, and
+// says whether that is within the best one's spread (its mean at least the best mean less the
+// larger of the two standard deviations).
 func Verdict(os []Outcome, data, regime string, similar bool) string {
 	best := Best(os, data, regime)
 	advice := Advice(similar, regime == "little")
-	var got Strategy = -1
-	switch {
-	case best.Stage >= 0 && strings.HasSuffix(best.Strategy, "conv_13"):
-		got = LinearTop
-	case best.Stage >= 0:
-		got = LinearStages
-	case best.Strategy == "fine-tune k=1":
-		got = FineTuneFew
-	case strings.HasPrefix(best.Strategy, "fine-tune"):
-		got = FineTuneMany
-	}
 	top := Find(os, data, regime, "linear conv_13")
 	margin := fmt.Sprintf("(best %s %.1f%%, top-layer linear %.1f%%)", best.Strategy, 100*best.Mean(), 100*top.Mean())
-	if got == advice {
+	if kind(best) == advice {
 		return fmt.Sprintf("%s, %s data: agrees with the deck — %s %s", data, regime, advice, margin)
 	}
-	return fmt.Sprintf("%s, %s data: DISAGREES with the deck (%s) %s", data, regime, advice, margin)
+	line := fmt.Sprintf("%s, %s data: DISAGREES with the deck (%s) %s", data, regime, advice, margin)
+	var deck Outcome
+	for _, o := range os {
+		if o.Data == data && o.Regime == regime && kind(o) == advice && (deck.Acc == nil || o.Mean() > deck.Mean()) {
+			deck = o
+		}
+	}
+	if deck.Acc == nil {
+		return line
+	}
+	within := "outside"
+	if deck.Mean() >= best.Mean()-max(best.Std(), deck.Std()) {
+		within = "within"
+	}
+	return fmt.Sprintf("%s; the deck's choice at its best, %s %.1f%% ± %.1f, is %s the spread", line, deck.Strategy, 100*deck.Mean(), 100*deck.Std(), within)
+}
+
+// kind returns which of the deck's strategies an outcome is (see Verdict), −1 for training
+// from scratch.
+func kind(o Outcome) Strategy {
+	switch {
+	case o.Stage >= 0 && strings.HasSuffix(o.Strategy, "conv_13"):
+		return LinearTop
+	case o.Stage >= 0:
+		return LinearStages
+	case o.Strategy == "fine-tune k=1":
+		return FineTuneFew
+	case strings.HasPrefix(o.Strategy, "fine-tune"):
+		return FineTuneMany
+	}
+	return -1
+}
+
+// DeCAF compares, on the data set's "little" cell, the top-layer linear classifier with the
+// same network trained from scratch (DeCAF's and Razavian et al.'s point: off-the-shelf top
+// features and a linear classifier beat training on little data), in one line that says
+// whether this run confirms it.
+func DeCAF(os []Outcome, data string, perClass int) string {
+	top := Find(os, data, "little", "linear conv_13")
+	scratch := Find(os, data, "little", "from scratch")
+	verdict := "confirmed"
+	if top.Mean() <= scratch.Mean() {
+		verdict = "NOT confirmed in this run"
+	}
+	return fmt.Sprintf("DeCAF / Razavian et al., %s with %d per class: top-layer features + a linear classifier %.1f%% ± %.1f vs the same network trained from scratch %.1f%% ± %.1f: %s",
+		data, perClass, 100*top.Mean(), 100*top.Std(), 100*scratch.Mean(), 100*scratch.Std(), verdict)
 }

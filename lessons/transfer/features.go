@@ -70,9 +70,9 @@ func Compute(b *backbone.Net, d *Data, aug Augment) *Features {
 				f.MapSize[i] = y.Shape()[1:]
 			}
 			if k := slices.Index(f.Stages, i); k >= 0 {
-				p, dim := pool2(y)
-				f.Pooled[k] = append(f.Pooled[k], p...)
-				f.Dims[k] = dim
+				p := gridPool(y)
+				f.Pooled[k] = append(f.Pooled[k], p.Data()...)
+				f.Dims[k] = p.Dim(1)
 			}
 		})
 		f.Rows += n
@@ -96,33 +96,24 @@ func Compute(b *backbone.Net, d *Data, aug Augment) *Features {
 	return f
 }
 
-// pool2 averages each channel of y [N, C, H, W] over a g×g grid of blocks, g = min(2, H):
-// rows of C·g·g features.
-func pool2(y *dl.Tensor) ([]float32, int) {
+// gridPool averages each channel of y [N, C, H, W] over a g×g grid of blocks, g = min(2, H, W)
+// (blocks of ⌊H/g⌋ or ⌈H/g⌉ rows): [N, C·g·g], channel by channel, each block row by row. It is
+// made of dl ops, so a fine-tuned trunk's gradient flows through it.
+func gridPool(y *dl.Tensor) *dl.Tensor {
 	s := y.Shape()
 	n, c, h, w := s[0], s[1], s[2], s[3]
 	g := min(2, h, w)
-	dim := c * g * g
-	out := make([]float32, n*dim)
-	src := y.Data()
-	for i := range n {
-		for ch := range c {
-			for by := range g {
-				for bx := range g {
-					y0, y1 := by*h/g, (by+1)*h/g
-					x0, x1 := bx*w/g, (bx+1)*w/g
-					var sum float32
-					for yy := y0; yy < y1; yy++ {
-						for xx := x0; xx < x1; xx++ {
-							sum += src[((i*c+ch)*h+yy)*w+xx]
-						}
-					}
-					out[i*dim+(ch*g+by)*g+bx] = sum / float32((y1-y0)*(x1-x0))
-				}
-			}
+	var blocks []*dl.Tensor
+	for by := range g {
+		for bx := range g {
+			b := y.Slice(2, by*h/g, (by+1)*h/g).Slice(3, bx*w/g, (bx+1)*w/g).Mean(2, 3)
+			blocks = append(blocks, b.Reshape(n, c, 1))
 		}
 	}
-	return out, dim
+	if len(blocks) == 1 {
+		return blocks[0].Reshape(n, c)
+	}
+	return dl.Concat(2, blocks...).Reshape(n, c*g*g)
 }
 
 // rowsOf returns the rows of feature matrix m (dim columns) for the given row indices as a

@@ -92,45 +92,85 @@ func accuracy(logits *dl.Tensor, y []int) float64 {
 	return float64(ok) / float64(len(y))
 }
 
-// LinearProbe trains a softmax-regression classifier (standardised features, weight decay
-// 1e-3, full-batch Adam for steps steps) on xtr and returns its accuracy on xte.
-func LinearProbe(xtr *dl.Tensor, ytr []int, xte *dl.Tensor, yte []int, classes, steps int) float64 {
+// Linear is a softmax-regression classifier on standardised features: the logits of rows x
+// [N, D] are ((x − Mean) / Std)·W + B, with Mean and Std [D] the training features' per-column
+// mean and standard deviation, W [D, classes] and B [classes].
+type Linear struct {
+	Mean, Std, W, B *dl.Tensor
+}
+
+// FitLinear trains a Linear on the rows xtr [N, D] with labels ytr: full-batch Adam (step
+// 0.01) for steps steps on the cross-entropy plus weight decay 1e-3·ΣW², from zero weights.
+// Std is each column's standard deviation plus a tenth of their mean: a feature that is nearly
+// constant on the training rows is not blown up to unit variance (by 1/Std, up to 10⁶), which
+// would make the classifier, and any fine-tuning under it, hang on its noise.
+func FitLinear(xtr *dl.Tensor, ytr []int, classes, steps int) *Linear {
 	dim := xtr.Dim(1)
-	mean := xtr.Mean(0)
-	std := xtr.Sub(mean).Pow(2).Mean(0).AddScalar(1e-6).Sqrt()
-	norm := func(x *dl.Tensor) *dl.Tensor { return x.Sub(mean).Div(std).Detach() }
-	a, b := norm(xtr), norm(xte)
-	w := dl.Zeros(dim, classes).SetRequiresGrad(true)
-	bias := dl.Zeros(classes).SetRequiresGrad(true)
-	opt := optim.NewAdam([]*dl.Tensor{w, bias}, 0.01)
+	x := xtr.Detach()
+	mean := x.Mean(0)
+	std := x.Sub(mean).Pow(2).Mean(0).Sqrt()
+	std = std.AddScalar(0.1*std.Mean().Item() + 1e-6)
+	l := &Linear{Mean: mean, Std: std.Detach(),
+		W: dl.Zeros(dim, classes).SetRequiresGrad(true), B: dl.Zeros(classes).SetRequiresGrad(true)}
+	a := l.standardise(x).Detach()
+	opt := optim.NewAdam([]*dl.Tensor{l.W, l.B}, 0.01)
 	for range steps {
 		opt.ZeroGrad()
-		loss := nn.CrossEntropy(a.MatMul(w).Add(bias), ytr).Add(w.Mul(w).Sum().MulScalar(1e-3))
+		loss := nn.CrossEntropy(a.MatMul(l.W).Add(l.B), ytr).Add(l.W.Mul(l.W).Sum().MulScalar(1e-3))
 		loss.Backward()
 		opt.Step()
 	}
-	return accuracy(b.NoGrad().MatMul(w).Add(bias), yte)
+	return l
 }
 
-// net is a trunk from layer first on with a linear head on its globally averaged features.
+func (l *Linear) standardise(x *dl.Tensor) *dl.Tensor { return x.Sub(l.Mean).Div(l.Std) }
+
+// Logits returns the class scores of the rows x [N, D]: [N, classes].
+func (l *Linear) Logits(x *dl.Tensor) *dl.Tensor { return l.standardise(x).MatMul(l.W).Add(l.B) }
+
+// Accuracy returns the fraction of the rows x whose highest score is their label y.
+func (l *Linear) Accuracy(x *dl.Tensor, y []int) float64 {
+	return accuracy(l.Logits(x.NoGrad()), y)
+}
+
+// trainable returns a copy of l whose W and B are new tensors that require gradients (Mean and
+// Std are shared constants): the head fine-tuning starts from.
+func (l *Linear) trainable() *Linear {
+	return &Linear{Mean: l.Mean, Std: l.Std, W: l.W.Clone().Detach().SetRequiresGrad(true), B: l.B.Clone().Detach().SetRequiresGrad(true)}
+}
+
+// LinearProbe fits a Linear on xtr (FitLinear) and returns its accuracy on xte.
+func LinearProbe(xtr *dl.Tensor, ytr []int, xte *dl.Tensor, yte []int, classes, steps int) float64 {
+	return FitLinear(xtr, ytr, classes, steps).Accuracy(xte, yte)
+}
+
+// net is a trunk from layer first on with a Linear head on its top features pooled as the
+// linear probes' are (gridPool).
 type net struct {
-	trunk       *backbone.Net
-	first       int
-	head, hbias *dl.Tensor
+	trunk *backbone.Net
+	first int
+	head  *Linear
 }
 
-func newNet(b *backbone.Net, first int, scratch bool, classes int, seed uint64) *net {
+// newNet returns the trunk of b from layer first on, with copies of its weights to fine-tune
+// and the head start (the top-layer linear probe: fine-tuning starts where the probe ended),
+// or, with start nil, with its weights drawn afresh (seeded) and a random head on dim
+// features, unstandardised: the same architecture trained from scratch.
+func newNet(b *backbone.Net, first int, start *Linear, dim, classes int, seed uint64) *net {
+	n := &net{trunk: b.Trainable(first, start == nil, seed), first: first}
+	if start != nil {
+		n.head = start.trainable()
+		return n
+	}
 	rng := newRand(seed + 99)
-	t := b.Trainable(first, scratch, seed)
-	c := t.Channels(t.Last())
-	return &net{trunk: t, first: first,
-		head:  dl.RandN(rng, c, classes).MulScalar(float32(1 / math.Sqrt(float64(c)))).Detach().SetRequiresGrad(true),
-		hbias: dl.Zeros(classes).SetRequiresGrad(true)}
+	n.head = &Linear{Mean: dl.Zeros(dim), Std: dl.Full(1, dim),
+		W: dl.RandN(rng, dim, classes).MulScalar(float32(1 / math.Sqrt(float64(dim)))).Detach().SetRequiresGrad(true),
+		B: dl.Zeros(classes).SetRequiresGrad(true)}
+	return n
 }
 
 func (n *net) forward(x *dl.Tensor) *dl.Tensor {
-	y := n.trunk.Forward(x, n.first, n.trunk.Last())
-	return y.Mean(2, 3).MatMul(n.head).Add(n.hbias)
+	return n.head.Logits(gridPool(n.trunk.Forward(x, n.first, n.trunk.Last())))
 }
 
 // fit trains n with Adam (lr for the trunk, headLR for the head) for epochs, or for minSteps
@@ -140,7 +180,7 @@ func (n *net) forward(x *dl.Tensor) *dl.Tensor {
 // training usually does it.
 func (n *net) fit(input func(rows []int) *dl.Tensor, groups [][]int, ytr []int, test []int, yte []int, epochs, minSteps int, lr, headLR float32, seed uint64) float64 {
 	ot := optim.NewAdam(n.trunk.Parameters(), lr)
-	oh := optim.NewAdam([]*dl.Tensor{n.head, n.hbias}, headLR)
+	oh := optim.NewAdam([]*dl.Tensor{n.head.W, n.head.B}, headLR)
 	rng := newRand(seed + 7)
 	order := make([]int, len(groups))
 	for i := range order {

@@ -147,7 +147,7 @@ func TestRunSmall(t *testing.T) {
 	if f.Rows != 60 || len(f.Pooled) != 8 || f.Dims[7] != 512 {
 		t.Fatalf("features: %v, dims %v", f, f.Dims)
 	}
-	os := transfer.Run(b, f, transfer.Config{Seeds: 1, Little: 5, TestPerClass: 3, LinearSteps: 60, FineTune: []int{1}, Epochs: 1, LR: 1e-4}, nil)
+	os := transfer.Run(b, f, transfer.Config{Seeds: 1, Little: 5, TestPerClass: 3, LinearSteps: 60, FineTune: []int{1}, Epochs: 1, LR: 1e-5, ScratchLR: 1e-3}, nil)
 	if len(os) != 2*(8+1+1) {
 		t.Fatalf("%d outcomes, want 20", len(os))
 	}
@@ -157,5 +157,40 @@ func TestRunSmall(t *testing.T) {
 	}
 	if !strings.Contains(transfer.Table(os, "digits", "digits"), "in trouble") {
 		t.Error("the table lacks the deck's advice")
+	}
+}
+
+// TestVerdictAndDeCAF: the verdict lines on made-up outcomes — agreement, a disagreement whose
+// deck's choice is within the spread and one outside it — and DeCAF's comparison both ways.
+func TestVerdictAndDeCAF(t *testing.T) {
+	o := func(data, regime, strategy string, stage int, acc ...float64) transfer.Outcome {
+		return transfer.Outcome{Data: data, Regime: regime, Strategy: strategy, Stage: stage, Acc: acc}
+	}
+	os := []transfer.Outcome{
+		o("p", "little", "linear conv_13", 7, 0.7, 0.8), o("p", "little", "linear conv_10", 6, 0.5, 0.6), o("p", "little", "from scratch", -1, 0.2, 0.3),
+		o("p", "a lot", "linear conv_13", 7, 0.80, 0.82), o("p", "a lot", "fine-tune k=1", -1, 0.76, 0.82), o("p", "a lot", "fine-tune k=2", -1, 0.6, 0.6),
+		o("d", "little", "linear conv_13", 7, 0.3, 0.3), o("d", "little", "linear conv_8", 5, 0.5, 0.5), o("d", "little", "from scratch", -1, 0.6, 0.6),
+	}
+	for _, tc := range []struct {
+		data, regime string
+		similar      bool
+		want         []string
+	}{
+		{"p", "little", true, []string{"agrees with the deck — linear classifier on the top layer (best linear conv_13 75.0%"}},
+		{"p", "a lot", true, []string{"DISAGREES with the deck (fine-tune a few layers)", "fine-tune k=1 79.0% ± 4.2, is within the spread"}},
+		{"d", "little", false, []string{"DISAGREES", "best from scratch 60.0%", "linear conv_8 50.0% ± 0.0, is outside the spread"}},
+	} {
+		got := transfer.Verdict(os, tc.data, tc.regime, tc.similar)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("Verdict(%s, %s) = %q, want it to contain %q", tc.data, tc.regime, got, w)
+			}
+		}
+	}
+	if got := transfer.DeCAF(os, "p", 5); !strings.HasSuffix(got, ": confirmed") || !strings.Contains(got, "p with 5 per class: top-layer features + a linear classifier 75.0% ± 7.1 vs the same network trained from scratch 25.0%") {
+		t.Errorf("DeCAF on p: %q", got)
+	}
+	if got := transfer.DeCAF(os, "d", 5); !strings.HasSuffix(got, "NOT confirmed in this run") {
+		t.Errorf("DeCAF on d: %q", got)
 	}
 }

@@ -7,35 +7,58 @@ import (
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/nn"
 	"github.com/deepnb/deepnb/dl/optim"
+	"github.com/deepnb/deepnb/dl/train"
+	"github.com/deepnb/deepnb/lessons/stats"
 )
+
+// EncoderDecoder is a pair of fully connected networks on 28×28 images: Enc maps 784 pixels
+// through a hidden ReLU layer to its outputs, Dec maps its inputs through a hidden ReLU layer to
+// 784 logits, one per pixel (sigmoid gives the image). Autoencoder is built on it, and so is
+// lessons/gen's VAE (notebooks/07b-generative-models), whose encoder gives twice as many numbers
+// as its decoder takes.
+type EncoderDecoder struct {
+	Enc, Dec *nn.Sequential
+}
+
+// NewEncoderDecoder returns Enc 784 → hidden → encOut (Flatten, Linear, ReLU, Linear) and Dec
+// decIn → hidden → 784 (Linear, ReLU, Linear), their weights drawn from rng in that order,
+// layer by layer (so the same rng state gives the same networks).
+func NewEncoderDecoder(rng *rand.Rand, hidden, encOut, decIn int) EncoderDecoder {
+	return EncoderDecoder{
+		Enc: nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 784, hidden), nn.ReLU, nn.NewLinear(rng, hidden, encOut)),
+		Dec: nn.NewSequential(nn.NewLinear(rng, decIn, hidden), nn.ReLU, nn.NewLinear(rng, hidden, 784)),
+	}
+}
+
+func (m EncoderDecoder) group() nn.Group {
+	return nn.Group{{Name: "enc", M: m.Enc}, {Name: "dec", M: m.Dec}}
+}
+
+// Parameters returns the encoder's and the decoder's parameters.
+func (m EncoderDecoder) Parameters() []*dl.Tensor { return m.group().Parameters() }
+
+// NamedParameters names them "enc.…" and "dec.…" for checkpoints.
+func (m EncoderDecoder) NamedParameters() []nn.Named { return m.group().NamedParameters() }
+
+// Decode returns the decoder's pixel probabilities sigmoid(Dec(z)) for the inputs z [n, decIn],
+// as images [n, 1, 28, 28] in [0, 1], computed without gradients.
+func (m EncoderDecoder) Decode(z *dl.Tensor) *dl.Tensor {
+	return m.Dec.Forward(z.NoGrad()).Sigmoid().Reshape(z.Dim(0), 1, 28, 28)
+}
 
 // Autoencoder is a fully connected autoencoder of 28×28 images: Enc maps 784 pixels through a
 // hidden ReLU layer to a Code-dimensional code, Dec maps the code back to 784 logits, one per
 // pixel (sigmoid gives the reconstruction).
 type Autoencoder struct {
-	Enc, Dec *nn.Sequential
-	Code     int
+	EncoderDecoder
+	Code int
 }
 
 // NewAutoencoder returns a 784-hidden-code-hidden-784 autoencoder initialised from seed.
 func NewAutoencoder(hidden, code int, seed uint64) *Autoencoder {
 	rng := rand.New(rand.NewPCG(seed, 17))
-	return &Autoencoder{
-		Enc:  nn.NewSequential(nn.Flatten, nn.NewLinear(rng, 784, hidden), nn.ReLU, nn.NewLinear(rng, hidden, code)),
-		Dec:  nn.NewSequential(nn.NewLinear(rng, code, hidden), nn.ReLU, nn.NewLinear(rng, hidden, 784)),
-		Code: code,
-	}
+	return &Autoencoder{EncoderDecoder: NewEncoderDecoder(rng, hidden, code, code), Code: code}
 }
-
-func (a *Autoencoder) group() nn.Group {
-	return nn.Group{{Name: "enc", M: a.Enc}, {Name: "dec", M: a.Dec}}
-}
-
-// Parameters returns the encoder's and the decoder's parameters.
-func (a *Autoencoder) Parameters() []*dl.Tensor { return a.group().Parameters() }
-
-// NamedParameters names them "enc.…" and "dec.…" for checkpoints.
-func (a *Autoencoder) NamedParameters() []nn.Named { return a.group().NamedParameters() }
 
 // Forward returns the reconstruction logits [b, 784] of a batch x [b, 1, 28, 28].
 func (a *Autoencoder) Forward(x *dl.Tensor) *dl.Tensor { return a.Dec.Forward(a.Enc.Forward(x)) }
@@ -51,9 +74,7 @@ func (a *Autoencoder) Encode(x *dl.Tensor) [][]float64 {
 
 // Reconstruct returns the reconstructions of x's images, [b, 1, 28, 28] in [0, 1].
 func (a *Autoencoder) Reconstruct(x *dl.Tensor) *dl.Tensor {
-	var out *dl.Tensor
-	out = a.Forward(x.NoGrad()).Sigmoid().Reshape(x.Dim(0), 1, 28, 28)
-	return out
+	return a.Decode(a.Enc.Forward(x.NoGrad()))
 }
 
 // AEOpts are the autoencoder's training settings.
@@ -88,34 +109,18 @@ func Corrupt(x *dl.Tensor, drop float64, rng *rand.Rand) *dl.Tensor {
 func TrainAutoencoder(a *Autoencoder, x *dl.Tensor, o AEOpts) []float64 {
 	rng := rand.New(rand.NewPCG(o.Seed, 19))
 	opt := optim.NewAdam(a.Parameters(), o.LR)
-	n := x.Dim(0)
-	var epochs []float64
-	step := 0
-	for range max(o.Epochs, 1) {
-		perm := rng.Perm(n)
-		var sum float64
-		steps := 0
-		for lo := 0; lo+o.Batch <= n; lo += o.Batch {
-			clean := x.IndexSelect(0, perm[lo:lo+o.Batch])
-			in := clean
-			if o.Drop > 0 {
-				in = Corrupt(clean, o.Drop, rng)
-			}
-			opt.ZeroGrad()
-			loss := nn.BCEWithLogits(a.Forward(in), clean.Reshape(o.Batch, 784))
-			loss.Backward()
-			opt.Step()
-			l := float64(loss.Item())
-			sum += l
-			steps++
-			step++
-			if o.OnStep != nil {
-				o.OnStep(step, l)
-			}
+	return train.Shuffled(rng, x.Dim(0), o.Batch, o.Epochs, func(idx []int) float64 {
+		clean := x.IndexSelect(0, idx)
+		in := clean
+		if o.Drop > 0 {
+			in = Corrupt(clean, o.Drop, rng)
 		}
-		epochs = append(epochs, sum/float64(max(steps, 1)))
-	}
-	return epochs
+		opt.ZeroGrad()
+		loss := nn.BCEWithLogits(a.Forward(in), clean.Reshape(o.Batch, 784))
+		loss.Backward()
+		opt.Step()
+		return float64(loss.Item())
+	}, o.OnStep)
 }
 
 // FitProbe trains a linear classifier (multinomial logistic regression, dl, full-batch Adam
@@ -124,15 +129,12 @@ func TrainAutoencoder(a *Autoencoder, x *dl.Tensor, o AEOpts) []float64 {
 // representation: how well a linear read-out does from few labels.
 func FitProbe(x [][]float64, y []int, xTest [][]float64, yTest []int, steps int, seed uint64) float64 {
 	d := len(x[0])
-	mean := make([]float64, d)
+	mean := stats.ColMeans(x)
 	var all []float64
 	for _, r := range x {
-		for j, v := range r {
-			mean[j] += v / float64(len(x))
-		}
 		all = append(all, r...)
 	}
-	_, std := meanStd(all) // one scale for all features keeps their relative sizes
+	_, std := stats.MeanStd(all) // one scale for all features keeps their relative sizes
 	scale := func(rows [][]float64) *dl.Tensor {
 		out := make([]float32, 0, len(rows)*d)
 		for _, r := range rows {

@@ -5,10 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/deepnb/deepnb/internal/proctest"
 )
 
 // aeFingerprint trains a test-size autoencoder with a fixed seed and returns a hash of the
@@ -43,29 +42,7 @@ func aeFingerprint(t *testing.T) string {
 // of a slice's tail, which moves with the cores' chunks, in scalar Go with different
 // rounding.)
 func TestAutoencoderBitIdentical(t *testing.T) {
-	if os.Getenv("UNSUP_AE_FINGERPRINT") == "1" {
-		fmt.Println("fingerprint", aeFingerprint(t))
-		return
-	}
-	first := aeFingerprint(t)
-	if got := aeFingerprint(t); got != first {
-		t.Fatalf("second run in the same process: fingerprint %s, first %s", got, first)
-	}
-	for _, procs := range []string{"1", "3"} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestAutoencoderBitIdentical$")
-		cmd.Env = append(os.Environ(), "UNSUP_AE_FINGERPRINT=1", "GOMAXPROCS="+procs)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("process on %s cores: %v\n%s", procs, err, out)
-		}
-		_, after, ok := strings.Cut(string(out), "fingerprint ")
-		if !ok {
-			t.Fatalf("process on %s cores printed no fingerprint:\n%s", procs, out)
-		}
-		if got := strings.Fields(after)[0]; got != first {
-			t.Errorf("process on %s cores: fingerprint %s, this process %s", procs, got, first)
-		}
-	}
+	proctest.BitIdentical(t, func() string { return aeFingerprint(t) })
 }
 
 // TestNMIBitIdentical: NMI of the same clustering gives the same bits on every call (its sums

@@ -8,7 +8,8 @@
 //     Hinton 2008), scored by KNNAccuracy in the embedding and Trustworthiness (Venna and
 //     Kaski 2001).
 //   - Feature learning: an Autoencoder (optionally denoising) whose code feeds a linear
-//     classifier trained on a few labels (FitProbe).
+//     classifier trained on a few labels (FitProbe). Its fully connected EncoderDecoder is
+//     also lessons/gen's VAE's.
 //   - Density estimation: a Gaussian mixture fitted by EM (FitGMM) against a kernel density
 //     estimate (KDE), both scored by held-out log-likelihood.
 //

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/deepnb/deepnb/lessons/stats"
 )
 
 // GMM is a Gaussian mixture: component c has weight Weights[c], mean Means[c] and full
@@ -86,7 +88,7 @@ func logSumExp(l []float64) float64 {
 func FitGMM(x [][]float64, k, iters int, reg float64, seed uint64) (*GMM, []float64, error) {
 	n, d := len(x), len(x[0])
 	km := KMeans(x, k, 0, seed) // seeding only
-	all := covariance(x, colMean(x), nil, reg)
+	all := covariance(x, stats.ColMeans(x), nil, reg)
 	weights := make([]float64, k)
 	covs := make([]*mat.SymDense, k)
 	for c := range k {
@@ -139,16 +141,6 @@ func FitGMM(x [][]float64, k, iters int, reg float64, seed uint64) (*GMM, []floa
 		hist = append(hist, g.MeanLogLik(x))
 	}
 	return g, hist, nil
-}
-
-func colMean(x [][]float64) []float64 {
-	m := make([]float64, len(x[0]))
-	for _, p := range x {
-		for j, v := range p {
-			m[j] += v / float64(len(x))
-		}
-	}
-	return m
 }
 
 // covariance returns Σ wᵢ (xᵢ − m)(xᵢ − m)ᵀ / Σ wᵢ + reg·I (all weights 1 if w is nil).

@@ -199,22 +199,6 @@ func NMI(assign, labels []int) float64 {
 	return mi / ((ha + hl) / 2)
 }
 
-// meanStd returns the mean and standard deviation of v (1 for a constant v).
-func meanStd(v []float64) (m, sd float64) {
-	for _, x := range v {
-		m += x
-	}
-	m /= float64(len(v))
-	for _, x := range v {
-		sd += (x - m) * (x - m)
-	}
-	sd = math.Sqrt(sd / float64(len(v)))
-	if sd == 0 {
-		sd = 1
-	}
-	return m, sd
-}
-
 // MajorityLabels returns, for each of k clusters, the most common label of its points (the
 // smallest such label on a tie, −1 for an empty cluster): a caption for each centre.
 func MajorityLabels(assign, labels []int, k int) []int {

@@ -65,18 +65,24 @@ func channelMean(y *dl.Tensor, c int) float64 {
 // BestPhoto returns the photograph (by name, from names) that activates u most, letterboxed to
 // the network's input, with that activation.
 func (u Unit) BestPhoto(net *darknet.Net, names []string) (string, float64, error) {
-	best, bestA := "", math.Inf(-1)
+	return bestPhoto(net, names, func(x *dl.Tensor) float64 { return u.Activation(net, x) })
+}
+
+// bestPhoto returns the photograph among names, letterboxed to net's input, with the highest
+// score (the first on a tie), and that score: the loop of the BestPhoto methods.
+func bestPhoto(net *darknet.Net, names []string, score func(x *dl.Tensor) float64) (string, float64, error) {
+	best, bestS := "", math.Inf(-1)
 	w, h := net.InputSize()
 	for _, name := range names {
 		m, err := datasets.Image(name)
 		if err != nil {
 			return "", 0, err
 		}
-		if a := u.Activation(net, darknet.Letterbox(m, w, h)); a > bestA {
-			best, bestA = name, a
+		if v := score(darknet.Letterbox(m, w, h)); v > bestS {
+			best, bestS = name, v
 		}
 	}
-	return best, bestA, nil
+	return best, bestS, nil
 }
 
 // Prior sets the natural-image priors of activation maximisation, each off at zero.

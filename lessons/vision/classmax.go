@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/deepnb/deepnb/datasets"
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/darknet"
 )
@@ -111,22 +110,16 @@ func (s ClassScore) grad(net *darknet.Net, y *dl.Tensor) *dl.Tensor {
 // score for the class at any cell of the grid, with that score: the best a real photo does,
 // even where the object is not at the cell that activation maximisation targets.
 func (s ClassScore) BestPhoto(net *darknet.Net, names []string) (string, float64, error) {
-	best, bestS := "", math.Inf(-1)
-	w, h := net.InputSize()
-	for _, name := range names {
-		m, err := datasets.Image(name)
-		if err != nil {
-			return "", 0, err
-		}
-		x := darknet.Letterbox(m, w, h)
+	return bestPhoto(net, names, func(x *dl.Tensor) float64 {
 		y := net.ForwardUntil(x.NoGrad(), s.target(net))
+		best := math.Inf(-1)
 		for r := range y.Dim(2) {
 			for c := range y.Dim(3) {
-				if v := s.scoreAt(net, y, r, c); v > bestS {
-					best, bestS = name, v
+				if v := s.scoreAt(net, y, r, c); v > best { // not max: a NaN score is passed over
+					best = v
 				}
 			}
 		}
-	}
-	return best, bestS, nil
+		return best
+	})
 }

@@ -24,7 +24,9 @@ type kernelSpec struct {
 	fn     kernelFunc
 	edge   edgeFunc    // optional: a kernel for partial tiles, which otherwise use a scratch tile
 	edge4  edgeFunc    // optional: edge for partial tiles of at most 4 rows, computing only those
+	edge2  edgeFunc    // optional: the same for at most 2 rows
 	narrow *kernelSpec // optional: the kernel to use when n ≤ narrow.nr
+	dot    *dotSpec    // optional: a dot-product kernel for A·Bᵀ (see useDot)
 }
 
 // edgeFunc is a kernelFunc that computes the whole tile but stores only its first rows×cols.
@@ -66,6 +68,10 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 	}
 	if k == 0 || alpha == 0 || m*n*k < ks.small {
 		sgemmSimple(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if useDot(ks, transA, transB, m, n, k) {
+		sgemmDot(ks.dot, maxw, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	if swapNT(ks, transA, transB, m, n, k) {
@@ -260,6 +266,12 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 	// Likewise, when C is only a few micro-panels wide, each A micro-panel is used a few
 	// times only, and the kernel reads row-major A in place (partial panels are packed).
 	directA := !transA && n <= 4*nr
+	// A stored transposed (k×m) is already laid out as k-major micro-panels, a row stride
+	// apart: full ones are read in place unless C is large in both directions. Measured on a
+	// Zen 4, one thread, in place against packed: AVX-512 10×256×64 1.06×, 256×64×128 1.40×,
+	// 256×784×64 1.03×, 512³ 1.03×, 1024×256×256 1.09×, but 1024×1024×256 0.97× (AVX2 0.89×:
+	// each A micro-panel serves n/nr tiles and its rows, a stride apart, miss more often).
+	directAT := transA && (n <= 8*nr || m*n <= 1<<18)
 	for jc := 0; jc < n; jc += nc {
 		ncb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
@@ -282,23 +294,46 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 			}
 			for ic := r0; ic < r1; ic += mc {
 				mcb := min(mc, r1-ic)
-				if !directA {
+				// With directAT, the partial panel too is read in place when the rows its
+				// kernel reads (2 or 4 for the short-tile kernels) lie within a.
+				full := mcb / mr * mr
+				partAT := directAT && full < mcb && (pc+kcb-1)*lda+ic+full+rowsRead(ks, mcb-full) <= len(a)
+				if !directA && !directAT {
 					packA(pa, transA, a, lda, ic, mcb, pc, kcb, mr)
-				} else if full := mcb / mr * mr; full < mcb {
-					packA(pa[full*kcb:], false, a, lda, ic+full, mcb-full, pc, kcb, mr)
+				} else if full < mcb && !partAT {
+					packA(pa[full*kcb:], transA, a, lda, ic+full, mcb-full, pc, kcb, mr)
 				}
 				for jr := 0; jr < ncb; jr += nr {
 					cols := min(nr, ncb-jr)
-					var bp *float32
-					bs := nr
+					// The narrowest kernel that covers the columns (they share mr, so it reads
+					// the same A micro-panel and the first e.nr columns of the B one).
+					e := ks
+					for e.narrow != nil && e.narrow.mr == mr && cols <= e.narrow.nr {
+						e = e.narrow
+					}
+					var bp, bq *float32
+					bs, kIn := nr, kcb
 					switch {
 					case !directB:
 						bp = &pb[jr*kcb]
 					case cols == nr:
 						bp, bs = &b[pc*ldb+jc+jr], ldb
 					default:
-						packB(pb, false, b, ldb, pc, kcb, jc+jr, cols, nr)
-						bp = &pb[0]
+						// A partial panel, read in place up to the last row whose e.nr-wide
+						// read stays within b (the columns past n are read but not stored),
+						// and packed from there (the last row of an im2col matrix, say):
+						// packing all of a 9-column edge panel took a fifth of 16×169×144.
+						kIn = inPlaceRows(len(b), ldb, pc, jc+jr, e.nr, kcb)
+						if kIn > 0 {
+							bp, bs = &b[pc*ldb+jc+jr], ldb
+						}
+						if kIn < kcb {
+							packB(pb, false, b, ldb, pc+kIn, kcb-kIn, jc+jr, cols, nr)
+							bq = &pb[0]
+						}
+						if kIn == 0 {
+							bp, bq, kIn = bq, nil, kcb
+						}
 					}
 					for ir := 0; ir < mcb; ir += mr {
 						rows := min(mr, mcb-ir)
@@ -306,37 +341,19 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 						if directA && rows == mr {
 							ap, rsa, csa = &a[(ic+ir)*lda+pc], lda, 1
 						}
+						if directAT && (rows == mr || partAT) {
+							ap, rsa, csa = &a[pc*lda+ic+ir], 1, lda
+						}
 						off := (ic+ir)*ldc + jc + jr
 						if rows == mr && cols == nr {
 							fn(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be)
 							continue
 						}
-						// A partial tile: the narrowest kernel that covers its columns (they
-						// share mr, so it reads the same A micro-panel and the first columns
-						// of the B one), storing through opmasks or through a scratch tile.
-						e := ks
-						for e.narrow != nil && e.narrow.mr == mr && cols <= e.narrow.nr {
-							e = e.narrow
-						}
-						if rows <= 4 && e.edge4 != nil {
-							e.edge4(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
-							continue
-						}
-						if e.edge != nil {
-							e.edge(kcb, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
-							continue
-						}
-						e.fn(kcb, ap, bp, &tile[0], rsa, csa, bs, nr, alpha, 0)
-						for i := range rows {
-							ci := c[off+i*ldc : off+i*ldc+cols]
-							ti := tile[i*nr : i*nr+cols]
-							if be == 0 {
-								copy(ci, ti)
-							} else {
-								for j, t := range ti {
-									ci[j] = be*ci[j] + t
-								}
-							}
+						runTile(e, kIn, ap, bp, c, off, rsa, csa, bs, ldc, alpha, be, rows, cols, tile)
+						if bq != nil {
+							// The packed rest of the panel, added to what the first part stored.
+							ap := unsafe.Add(unsafe.Pointer(ap), kIn*csa*4)
+							runTile(e, kcb-kIn, (*float32)(ap), bq, c, off, rsa, csa, nr, ldc, alpha, 1, rows, cols, tile)
 						}
 					}
 				}
@@ -344,6 +361,53 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 		}
 	}
 	bufPool.Put(buf)
+}
+
+// inPlaceRows is the number of rows p < kc of a panel of B starting at row p0 and column j0
+// (row stride ldb) whose first w values lie within the n values of b.
+func inPlaceRows(n, ldb, p0, j0, w, kc int) int {
+	if n < p0*ldb+j0+w {
+		return 0
+	}
+	return min(kc, (n-j0-w)/ldb+1-p0)
+}
+
+// rowsRead is the number of rows of A that runTile's kernel reads for a tile of rows rows.
+func rowsRead(ks *kernelSpec, rows int) int {
+	switch {
+	case rows <= 2 && ks.edge2 != nil:
+		return 2
+	case rows <= 4 && ks.edge4 != nil:
+		return 4
+	}
+	return ks.mr
+}
+
+// runTile computes the partial rows×cols tile of C at c[off:] with kernel e (of ks's height):
+// through its 2- or 4-row or opmask edge kernels, or through the scratch tile.
+func runTile(e *kernelSpec, k int, ap, bp *float32, c []float32, off, rsa, csa, bs, ldc int, alpha, be float32, rows, cols int, tile []float32) {
+	switch {
+	case rows <= 2 && e.edge2 != nil:
+		e.edge2(k, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
+	case rows <= 4 && e.edge4 != nil:
+		e.edge4(k, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
+	case e.edge != nil:
+		e.edge(k, ap, bp, &c[off], rsa, csa, bs, ldc, alpha, be, rows, cols)
+	default:
+		nr := e.nr
+		e.fn(k, ap, bp, &tile[0], rsa, csa, bs, nr, alpha, 0)
+		for i := range rows {
+			ci := c[off+i*ldc : off+i*ldc+cols]
+			ti := tile[i*nr : i*nr+cols]
+			if be == 0 {
+				copy(ci, ti)
+			} else {
+				for j, t := range ti {
+					ci[j] = be*ci[j] + t
+				}
+			}
+		}
+	}
 }
 
 // team is a group of goroutines that compute one product together, each its own rows of C,

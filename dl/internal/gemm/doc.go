@@ -20,8 +20,12 @@
 // height that covers its columns. Packing pays only when a panel is reused: when C has at
 // most 128 rows, B's micro-panels are read in place from row-major B, and when C is at most
 // four micro-panels wide, A's are read in place from row-major A (the im2col convolutions, the
-// narrow weight gradients); partial panels are still packed, so that no read runs past a
-// matrix. Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
+// narrow weight gradients); a partial panel of B at C's right edge is read in place too, up to
+// its last rows whose full-width read would run past B, which alone are packed. A·Bᵀ with both operands stored along k (nn.Linear's x·Wᵀ) may instead run a
+// dot-product kernel that packs nothing: each entry of a 4×4 (AVX-512) or 2×4 (AVX2) tile of
+// C accumulates in its own vector register along k, reduced by a fixed tree of shuffles at the
+// end, where the packed tiles would waste columns (64×10×256) or C has at most 128 rows and k
+// is long (≥ 256 with AVX-512, ≥ 512 with AVX2; useDot has the measurements). Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
 // where B is packed, as a team that splits C's rows in whole tiles and shares the packing of
 // each block of B (meeting at a barrier before and after it); where B is read in place, along
 // the longer of C's sides, each goroutine on its own. Packing buffers are reused through
@@ -35,8 +39,8 @@
 //
 //   - amd64 with AVX-512F: 8×32 tiles of ZMM FMAs (VFMADD231PS with a broadcast of A),
 //     8×16 when C (or its last tile) is at most 16 columns wide, with opmask stores for
-//     partial tiles, and 4-row kernels for partial tiles of at most 4 rows (a 10-row product
-//     is 8 + 2 rows: some 30% faster than computing 8 + 8).
+//     partial tiles, and 4- and 2-row kernels for partial tiles of at most 4 or 2 rows (a
+//     10-row product is 8 + 2 rows: 12% faster than 8 + 4, some 45% than 8 + 8).
 //   - amd64 with AVX2 and FMA: 4×24 tiles of YMM FMAs, 4×16 and 4×8 when C (or its last
 //     tile) is at most that wide; partial tiles go through a scratch tile.
 //   - anything else, or the purego build tag: a 4×4 tile in plain Go (2×4 on amd64, whose 16
@@ -56,17 +60,19 @@
 // The figures here were measured once, on one machine: a 2-core AMD EPYC (Zen 4) with
 // AVX-512, shared with many other jobs, so in GFLOP per CPU-second (scripts/bench.sh gemm,
 // best of 3 rounds alternating with PyTorch 1.13 on OpenBLAS 0.3.21, core Cooperlake). Its
-// measured FMA peak is 115 GFLOP per core-second with YMM or ZMM alike; the 8×32 kernel alone
-// reaches 110–113 on L1-resident panels, Sgemm 92–101 at n = 128…1024 (84% of the peak at
-// n = 1024; OpenBLAS 81–94), and 74–101 on the MLP layers and im2col convolutions (OpenBLAS
-// 43–89). Below OpenBLAS: products 10 wide (64×10×256: 60 against 82, the 16-wide tile is
-// 10/16 used) or 10 high (10×256×64: 73 against 87), and 16×169×144 (83 against 89). With
-// the AVX2 kernel forced (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell
-// kernels on the same machine: 92–102 against 91–96 at n = 256…1024 (97 at n = 1024), ahead
-// on the narrow MLP products and the small convolutions, 2–5% behind on the large
-// convolutions, 11% on 64×256×784 and 23% on n = 128. Other CPUs give other figures;
-// compare ratios measured in one run on one machine. The benchmarks (go test -bench Sgemm) report wall-clock
-// GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as
+// measured FMA peak is 117 GFLOP per core-second with YMM or ZMM alike; the 8×32 kernel alone
+// reaches 110–113 on L1-resident panels, Sgemm 91–104 at n = 128…1024 (88% of the peak at
+// n = 1024; OpenBLAS 81–98), and 74–103 on the MLP layers and im2col convolutions, 0.98–1.39
+// times OpenBLAS on every one of them: 64×10×256 (dot kernel) 88 against 84, 10×256×64
+// (in-place transposed A, 2-row edge kernel) 99 against 89, 16×169×144 (partial B panel read
+// in place) 103 against 97; 64×256×10 is 83 against 84. With the AVX2 kernels forced
+// (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell kernels on the same machine:
+// the MLP's narrow products and the small convolutions 1.03–2.6 times OpenBLAS, n = 512 and
+// 768 1.05 times, but n = 128…384 0.77–0.89, n = 1024 0.97, the MLP's 64×256×784 and
+// 256×784×64 0.94 and 0.90, and the large Tiny YOLO convolutions 0.85–0.97 (the 4×24 kernel
+// alone reaches 105–110 per core-second, as a 6×16 one did, which was no faster in Sgemm).
+// Other CPUs give other figures; compare ratios measured in one run on one machine. The
+// benchmarks (go test -bench Sgemm) report wall-clock GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as
 // bench.sh, which uses the PyTorch reference benchmark (torch_bench.py) shipped beside the
 // repository in ../shared/bench, not in it (the TORCH_BENCH variable points bench.sh
 // elsewhere), and gemmbench with scripts/gemm_torch.py for the shapes.

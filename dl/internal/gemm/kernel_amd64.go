@@ -34,6 +34,21 @@ func kernelAVX512R4Edge(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, 
 //go:noescape
 func kernelAVX512N16R4Edge(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows int, mask uint32)
 
+//go:noescape
+func kernelAVX512R2Edge(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows int, mask uint32)
+
+//go:noescape
+func kernelAVX512N16R2Edge(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows int, mask uint32)
+
+// edgeAVX512R2 and edgeAVX512N16R2 are edgeAVX512 and edgeAVX512N16 for at most 2 rows.
+func edgeAVX512R2(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows, cols int) {
+	kernelAVX512R2Edge(k, a, b, c, rsa, csa, ldb, ldc, alpha, beta, rows, uint32(1<<cols-1))
+}
+
+func edgeAVX512N16R2(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows, cols int) {
+	kernelAVX512N16R2Edge(k, a, b, c, rsa, csa, ldb, ldc, alpha, beta, rows, uint32(1<<cols-1))
+}
+
 // edgeAVX512R4 and edgeAVX512N16R4 are edgeAVX512 and edgeAVX512N16 for at most 4 rows.
 func edgeAVX512R4(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows, cols int) {
 	kernelAVX512R4Edge(k, a, b, c, rsa, csa, ldb, ldc, alpha, beta, rows, uint32(1<<cols-1))
@@ -55,13 +70,13 @@ func kernelAVX2N8(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta f
 var (
 	// avx512N16Kernel takes products at most 16 columns wide, which would leave half of
 	// avx512Kernel's tile empty.
-	avx512N16Kernel = kernelSpec{name: "avx512n16", mr: 8, nr: 16, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512N16, edge: edgeAVX512N16, edge4: edgeAVX512N16R4}
-	avx512Kernel    = kernelSpec{name: "avx512", mr: 8, nr: 32, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512, edge: edgeAVX512, edge4: edgeAVX512R4, narrow: &avx512N16Kernel}
+	avx512N16Kernel = kernelSpec{name: "avx512n16", mr: 8, nr: 16, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512N16, edge: edgeAVX512N16, edge4: edgeAVX512N16R4, edge2: edgeAVX512N16R2, dot: &dotAVX512Spec}
+	avx512Kernel    = kernelSpec{name: "avx512", mr: 8, nr: 32, kc: 256, mc: 8 * 16, nc: 1024, small: 512, fn: kernelAVX512, edge: edgeAVX512, edge4: edgeAVX512R4, edge2: edgeAVX512R2, narrow: &avx512N16Kernel, dot: &dotAVX512Spec}
 	// avx2N8Kernel and avx2N16Kernel take products at most 8 or 16 columns wide, and the
 	// last columns of wider ones (169 = 7·24 + 1 would otherwise compute a 24-wide tile for one).
-	avx2N8Kernel  = kernelSpec{name: "avx2n8", mr: 4, nr: 8, kc: 256, mc: 4 * 32, nc: 1024, small: 512, fn: kernelAVX2N8}
-	avx2N16Kernel = kernelSpec{name: "avx2n16", mr: 4, nr: 16, kc: 256, mc: 4 * 32, nc: 1024, small: 512, fn: kernelAVX2N16, narrow: &avx2N8Kernel}
-	avx2Kernel    = kernelSpec{name: "avx2", mr: 4, nr: 24, kc: 256, mc: 4 * 32, nc: 1008, small: 512, fn: kernelAVX2, narrow: &avx2N16Kernel}
+	avx2N8Kernel  = kernelSpec{name: "avx2n8", mr: 4, nr: 8, kc: 256, mc: 4 * 32, nc: 1024, small: 512, fn: kernelAVX2N8, dot: &dotAVX2Spec}
+	avx2N16Kernel = kernelSpec{name: "avx2n16", mr: 4, nr: 16, kc: 256, mc: 4 * 32, nc: 1024, small: 512, fn: kernelAVX2N16, narrow: &avx2N8Kernel, dot: &dotAVX2Spec}
+	avx2Kernel    = kernelSpec{name: "avx2", mr: 4, nr: 24, kc: 256, mc: 4 * 32, nc: 1008, small: 512, fn: kernelAVX2, narrow: &avx2N16Kernel, dot: &dotAVX2Spec}
 )
 
 // bestKernel picks the fastest micro-kernel the CPU supports.

@@ -1,0 +1,18 @@
+// Package stats holds the summary statistics that several lessons share, so that each is
+// written once:
+//
+//   - MeanStd, the mean and population standard deviation with which the regression example of
+//     notebooks/07a-supervised-and-unsupervised standardises its features (and the linear probe
+//     of the same lecture its codes), and with which notebooks/05-reinforcement-learning
+//     normalises its returns;
+//   - ColMeans, the column means of rows of features: the linear probe's centring, the Gaussian
+//     mixture's first covariance (lessons/unsup) and the Fréchet distance of
+//     notebooks/07b-generative-models (lessons/gen).
+//
+// Both work on float64 values in a fixed order, so the same input gives the same bits.
+//
+// # Errors
+//
+// MeanStd returns NaN for an empty slice, as 0/0 does; ColMeans panics on no rows (a
+// programmer error).
+package stats
