@@ -22,7 +22,7 @@
 // four micro-panels wide, A's are read in place from row-major A (the im2col convolutions, the
 // narrow weight gradients); a partial panel of B at C's right edge is read in place too, up to
 // its last rows whose full-width read would run past B, which alone are packed. A·Bᵀ with both operands stored along k (nn.Linear's x·Wᵀ) may instead run a
-// dot-product kernel that packs nothing: each entry of a 4×4 (AVX-512) or 2×4 (AVX2) tile of
+// dot-product kernel that packs nothing: each entry of a 4×4 (AVX-512) or 3×4 (AVX2) tile of
 // C accumulates in its own vector register along k, reduced by a fixed tree of shuffles at the
 // end, where the packed tiles would waste columns (64×10×256) or C has at most 128 rows and k
 // is long (≥ 256 with AVX-512, ≥ 512 with AVX2; useDot has the measurements). Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
