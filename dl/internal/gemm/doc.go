@@ -68,8 +68,8 @@
 // in place) 103 against 97; 64×256×10 is 83 against 84. With the AVX2 kernels forced
 // (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell kernels on the same machine:
 // the MLP's narrow products and the small convolutions 1.03–2.6 times OpenBLAS, n = 512 and
-// 768 1.05 times, but n = 128…384 0.77–0.89, n = 1024 0.97, the MLP's 64×256×784 and
-// 256×784×64 0.94 and 0.90, and the large Tiny YOLO convolutions 0.85–0.97 (the 4×24 kernel
+// 768 1.05 times, the MLP's 64×256×784 (3×4 dot kernel) 1.04, but n = 128…384 0.77–0.89,
+// n = 1024 0.97, 256×784×64 0.90, and the large Tiny YOLO convolutions 0.85–0.97 (the 4×24 kernel
 // alone reaches 105–110 per core-second, as a 6×16 one did, which was no faster in Sgemm).
 // Other CPUs give other figures; compare ratios measured in one run on one machine. The
 // benchmarks (go test -bench Sgemm) report wall-clock GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as
