@@ -22,7 +22,7 @@
 // four micro-panels wide, A's are read in place from row-major A (the im2col convolutions, the
 // narrow weight gradients); a partial panel of B at C's right edge is read in place too, up to
 // its last rows whose full-width read would run past B, which alone are packed. A·Bᵀ with both operands stored along k (nn.Linear's x·Wᵀ) may instead run a
-// dot-product kernel that packs nothing: each entry of a 4×4 (AVX-512) or 2×4 (AVX2) tile of
+// dot-product kernel that packs nothing: each entry of a 4×4 (AVX-512) or 3×4 (AVX2) tile of
 // C accumulates in its own vector register along k, reduced by a fixed tree of shuffles at the
 // end, where the packed tiles would waste columns (64×10×256) or C has at most 128 rows and k
 // is long (≥ 256 with AVX-512, ≥ 512 with AVX2; useDot has the measurements). Products of at least 2²⁰ multiply-adds run on up to runtime.GOMAXPROCS goroutines:
@@ -68,8 +68,8 @@
 // in place) 103 against 97; 64×256×10 is 83 against 84. With the AVX2 kernels forced
 // (SetKernel; gemm_avx2 in bench.sh) against OpenBLAS's Haswell kernels on the same machine:
 // the MLP's narrow products and the small convolutions 1.03–2.6 times OpenBLAS, n = 512 and
-// 768 1.05 times, but n = 128…384 0.77–0.89, n = 1024 0.97, the MLP's 64×256×784 and
-// 256×784×64 0.94 and 0.90, and the large Tiny YOLO convolutions 0.85–0.97 (the 4×24 kernel
+// 768 1.05 times, the MLP's 64×256×784 (3×4 dot kernel) 1.04, but n = 128…384 0.77–0.89,
+// n = 1024 0.97, 256×784×64 0.90, and the large Tiny YOLO convolutions 0.85–0.97 (the 4×24 kernel
 // alone reaches 105–110 per core-second, as a 6×16 one did, which was no faster in Sgemm).
 // Other CPUs give other figures; compare ratios measured in one run on one machine. The
 // benchmarks (go test -bench Sgemm) report wall-clock GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as

@@ -30,15 +30,15 @@ type dotSpec struct {
 // FMAs per 16 values of k) and loads both operands for every few FMAs. Measured on a Zen 4,
 // one thread, per CPU-second, dot against packed: with AVX-512, 64×10×256 1.39×, 64×26×256
 // 1.23×, 64×64×256 and 64×256×784 1.04×, 128×256×784 1.08×, 256×256×256 0.98×, 64×10×32
-// 0.81×; with AVX2 (2×4 tiles of 16 YMM registers), 64×10×256 1.29×, 64×26×256 1.33×,
-// 64×30×256 1.14×, but 64×40×256 (24 + 16 wide, nothing wasted) 0.83×, 64×256×784 0.91×,
-// 64×10×64 0.96×; but on two goroutines, where the packed path shares the packing of B
-// between them at barriers (or transposes A, swapped), the AVX2 dot kernel was ahead: 64×256×784
-// 1.2× per CPU-second, 32×512×512 1.1×. So: where the packed tiles waste a tenth of their
-// columns (a twentieth with AVX2) and k is long enough to pay for the reductions, and also for
-// products of at most 128 rows and long k (256 with AVX-512, 512 with AVX2). The choice
-// depends on the shape only, never on the goroutines, so that Sgemm and SgemmSerial give the
-// same bits.
+// 0.81×; with AVX2 (measured with 2×4 tiles; the 3×4 ones now used are 5–10% faster),
+// 64×10×256 1.29×, 64×26×256 1.33×, 64×30×256 1.14×, but 64×40×256 (24 + 16 wide, nothing
+// wasted) 0.83×, 64×256×784 0.91×, 64×10×64 0.96×; on two goroutines, where the packed path
+// shares the packing of B between them at barriers (or transposes A, swapped), the AVX2 dot
+// kernel was ahead: 64×256×784 1.2× per CPU-second, 32×512×512 1.1×. So: where the packed
+// tiles waste a tenth of their columns (a twentieth with AVX2) and k is long enough to pay
+// for the reductions, and also for products of at most 128 rows and long k (256 with
+// AVX-512, 512 with AVX2). The choice depends on the shape only, never on the goroutines, so
+// that Sgemm and SgemmSerial give the same bits.
 func useDot(ks *kernelSpec, transA, transB bool, m, n, k int) bool {
 	if ks.dot == nil || transA || !transB || k < ks.dot.minK {
 		return false
