@@ -42,7 +42,11 @@ type ConvTransposeOpts struct {
 // matrix, in parallel over the batch; the backward pass computes dw = dy·colᵀ (reusing the
 // forward pass's im2col matrices), db = Σ dy, and dx either as dcol = wᵀ·dy folded back by
 // col2im or, for stride 1 and at least 32 channels per group, as the correlation of dy with
-// the flipped kernel (see dxByCorrelation), with the same structure.
+// the flipped kernel (see dxByCorrelation), with the same structure. Small maps are the
+// exception: with stride 1 and at most 16 output positions (OH·OW), both passes run one GEMM
+// over the whole batch's im2col matrix instead of one per image (which would read the weights
+// once per image for a few multiply-adds each), leaving out the kernel taps that read only
+// padding. Which way runs depends on the shapes alone, never on the number of cores.
 //
 // Conv2D panics with a *ShapeError if x or w is not 4-D, the channels do not match
 // (C ≠ G·w.Dim(1)), F or C is not divisible by G, b is not [F], an option is negative, or the
@@ -56,10 +60,11 @@ func Conv2D(x, w, b *Tensor, opts ConvOpts) *Tensor {
 // matrices the forward pass keeps for the backward pass.
 type conv2D struct {
 	x, w, b              *Tensor
-	g                    convGeom // one group of one image
-	N, C, F, G, Fg, K, P int      // batch, channels, filters, groups, filters per group, im2col rows, OH·OW
-	R, nch, band         int      // output rows per band, bands per image, floats per band's im2col
-	saved                *[]float32
+	g                    convGeom   // one group of one image
+	N, C, F, G, Fg, K, P int        // batch, channels, filters, groups, filters per group, im2col rows, OH·OW
+	R, nch, band         int        // output rows per band, bands per image, floats per band's im2col
+	saved                *[]float32 // im2col matrices kept by forward for backward
+	small                *smallTaps // the batched small-map path's layout when it applies (useSmallMaps), else nil
 }
 
 // newConv2D checks Conv2D's operands (see Conv2D for the panics) and sets up its geometry.
@@ -86,6 +91,9 @@ func newConv2D(x, w, b *Tensor, opts ConvOpts) *conv2D {
 	c := &conv2D{x: x, w: w, b: b, g: g, N: N, C: C, F: F, G: G, Fg: F / G, K: g.k(), P: OH * OW}
 	c.R, c.nch = g.bands(N)
 	c.band = c.K * c.R * OW
+	if useSmallMaps(&g) {
+		c.small = newSmallTaps(&g, c.P)
+	}
 	return c
 }
 
@@ -101,6 +109,9 @@ var keepCols = 1 << 21 // a variable for TestConv2DKeptCols
 // group) hold at most keepCols floats, they are kept for the backward pass instead of being
 // rebuilt there.
 func (c *conv2D) forward() []float32 {
+	if c.small != nil {
+		return c.smallForward()
+	}
 	g, N, C, F, G, Fg, K, P := &c.g, c.N, c.C, c.F, c.G, c.Fg, c.K, c.P
 	H, W, Cg, OH, OW, R, nch, band := g.h, g.w, g.c, g.oh, g.ow, c.R, c.nch, c.band
 	xd, wd := c.x.data, c.w.data
@@ -151,6 +162,10 @@ func (c *conv2D) forward() []float32 {
 // backward adds dx, dw and db for the output gradient o.grad: dw = dy·colᵀ and db = Σ dy
 // accumulated per worker, and dx either as col2im(wᵀ·dy) or by correlation (dxByCorrelation).
 func (c *conv2D) backward(o *Tensor) {
+	if c.small != nil {
+		c.smallBackward(o.grad.data)
+		return
+	}
 	x, w, b, g, N, C, F, G, Fg, K, P := c.x, c.w, c.b, &c.g, c.N, c.C, c.F, c.G, c.Fg, c.K, c.P
 	H, W, Cg, OH, OW, R, nch, band := g.h, g.w, g.c, g.oh, g.ow, c.R, c.nch, c.band
 	xd, wd, saved := x.data, w.data, c.saved

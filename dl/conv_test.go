@@ -108,6 +108,11 @@ func TestConv2DMatchesNaive(t *testing.T) {
 		{[]int{2, 1, 28, 28}, []int{16, 1, 5, 5}, dl.ConvOpts{Padding: 2}, true},
 		{[]int{1, 3, 70, 64}, []int{8, 3, 3, 3}, dl.ConvOpts{Padding: 1}, true},                         // several row bands
 		{[]int{1, 2, 40, 30}, []int{3, 2, 5, 4}, dl.ConvOpts{Padding: 3, Stride: 3, Dilation: 2}, true}, // padding beyond taps
+		// Small maps (stride 1, at most 16 positions): one GEMM over the batch.
+		{[]int{3, 4, 1, 1}, []int{5, 4, 3, 3}, dl.ConvOpts{Padding: 1}, true}, // one useful tap of 9
+		{[]int{2, 2, 2, 3}, []int{3, 2, 3, 3}, dl.ConvOpts{Padding: 1}, false},
+		{[]int{2, 4, 3, 3}, []int{4, 2, 3, 3}, dl.ConvOpts{Padding: 1, Groups: 2}, true},
+		{[]int{2, 2, 1, 1}, []int{3, 2, 2, 2}, dl.ConvOpts{Padding: 2, Dilation: 3}, true}, // no tap reads the image
 	} {
 		x := dl.RandN(rng, tc.x...)
 		w := dl.RandN(rng, tc.w...)
@@ -158,24 +163,33 @@ func TestConv2DBackwardAdjoint(t *testing.T) {
 }
 
 // TestConv2DBackwardTwice walks the same graph twice: the second pass cannot reuse the im2col
-// matrices the first one released and rebuilds them, so the gradients simply double.
+// matrices the first one released and rebuilds them, so the gradients simply double; on
+// per-image and on small maps (one GEMM over the batch).
 func TestConv2DBackwardTwice(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 6))
-	x := dl.RandN(rng, 2, 3, 9, 8).SetRequiresGrad(true)
-	w := dl.RandN(rng, 4, 3, 3, 3).SetRequiresGrad(true)
-	b := dl.RandN(rng, 4).SetRequiresGrad(true)
-	y := dl.Conv2D(x, w, b, dl.ConvOpts{Padding: 1, Stride: 2})
-	g := dl.RandN(rng, y.Shape()...)
-	y.BackwardWith(g)
-	once := [][]float32{slices.Clone(x.Grad().Data()), slices.Clone(w.Grad().Data()), slices.Clone(b.Grad().Data())}
-	y.ZeroGrad() // y keeps its own gradient between passes
-	y.BackwardWith(g)
-	for i, p := range []*dl.Tensor{x, w, b} {
-		want := make([]float32, len(once[i]))
-		for j, v := range once[i] {
-			want[j] = 2 * v
+	for _, tc := range []struct {
+		x    []int
+		opts dl.ConvOpts
+	}{
+		{[]int{2, 3, 9, 8}, dl.ConvOpts{Padding: 1, Stride: 2}},
+		{[]int{3, 3, 2, 2}, dl.ConvOpts{Padding: 1}},
+	} {
+		x := dl.RandN(rng, tc.x...).SetRequiresGrad(true)
+		w := dl.RandN(rng, 4, 3, 3, 3).SetRequiresGrad(true)
+		b := dl.RandN(rng, 4).SetRequiresGrad(true)
+		y := dl.Conv2D(x, w, b, tc.opts)
+		g := dl.RandN(rng, y.Shape()...)
+		y.BackwardWith(g)
+		once := [][]float32{slices.Clone(x.Grad().Data()), slices.Clone(w.Grad().Data()), slices.Clone(b.Grad().Data())}
+		y.ZeroGrad() // y keeps its own gradient between passes
+		y.BackwardWith(g)
+		for i, p := range []*dl.Tensor{x, w, b} {
+			want := make([]float32, len(once[i]))
+			for j, v := range once[i] {
+				want[j] = 2 * v
+			}
+			numtest.Close(t, fmt.Sprintf("x %v, input %d: gradient after two passes", tc.x, i), p.Grad().Data(), want, 1e-6, 1e-5)
 		}
-		numtest.Close(t, fmt.Sprintf("input %d: gradient after two passes", i), p.Grad().Data(), want, 1e-6, 1e-5)
 	}
 }
 
@@ -189,6 +203,10 @@ func TestConv2DGrad(t *testing.T) {
 		{[]int{1, 2, 7, 6}, []int{2, 2, 3, 2}, dl.ConvOpts{Stride: 2, Padding: 1, Dilation: 2}},
 		{[]int{2, 4, 4, 4}, []int{4, 2, 2, 2}, dl.ConvOpts{Groups: 2}},
 		{[]int{2, 3, 3, 3}, []int{2, 3, 1, 1}, dl.ConvOpts{}},
+		// Small maps (stride 1, at most 16 positions): one GEMM over the batch.
+		{[]int{3, 2, 1, 1}, []int{3, 2, 3, 3}, dl.ConvOpts{Padding: 1}}, // one useful tap of 9
+		{[]int{2, 2, 2, 3}, []int{2, 1, 3, 3}, dl.ConvOpts{Padding: 1, Groups: 2}},
+		{[]int{2, 2, 1, 2}, []int{2, 2, 3, 3}, dl.ConvOpts{Padding: 2, Dilation: 2}},
 	} {
 		x := dl.RandN(rng, tc.x...)
 		w := dl.RandN(rng, tc.w...)

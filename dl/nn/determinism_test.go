@@ -49,3 +49,40 @@ func trainFingerprint(steps int) string {
 func TestTrainingBitIdentical(t *testing.T) {
 	proctest.BitIdentical(t, func() string { return trainFingerprint(4) })
 }
+
+// smallMapsFingerprint is trainFingerprint for a net whose convolutions see maps of 4×4, 2×2
+// and 1×1, where dl.Conv2D runs one GEMM over the whole batch (leaving out, on the 1×1 map,
+// the 8 taps of 9 that read only padding), wide enough that its products split over the cores.
+func smallMapsFingerprint(steps int) string {
+	rng := rand.New(rand.NewPCG(7, 8))
+	m := nn.NewSequential(
+		nn.NewConv2D(rng, 32, 64, 3).WithPadding(1), nn.ReLU,
+		nn.NewConv2D(rng, 64, 64, 3), nn.ReLU, // 4×4 → 2×2
+		nn.NewConv2D(rng, 64, 32, 3).WithPadding(1), nn.ReLU, nn.NewMaxPool2D(2),
+		nn.NewConv2D(rng, 32, 16, 3).WithPadding(1), nn.ReLU, // 1×1: one tap
+		nn.Flatten, nn.NewLinear(rng, 16, 10))
+	opt := optim.NewAdam(m.Parameters(), 1e-3)
+	h := sha256.New()
+	for range steps {
+		x := dl.RandN(rng, 16, 32, 4, 4)
+		y := make([]int, 16)
+		for i := range y {
+			y[i] = rng.IntN(10)
+		}
+		opt.ZeroGrad()
+		loss := nn.CrossEntropy(m.Forward(x), y)
+		loss.Backward()
+		opt.Step()
+		binary.Write(h, binary.LittleEndian, loss.Item())
+	}
+	for _, p := range m.Parameters() {
+		binary.Write(h, binary.LittleEndian, p.Data())
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// TestSmallMapsTrainingBitIdentical is TestTrainingBitIdentical for convolutions on small
+// maps (dl.Conv2D's batched path): the same bits in this process and on 1 and 3 cores.
+func TestSmallMapsTrainingBitIdentical(t *testing.T) {
+	proctest.BitIdentical(t, func() string { return smallMapsFingerprint(3) })
+}
