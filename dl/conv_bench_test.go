@@ -3,6 +3,7 @@
 package dl
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"syscall"
 	"testing"
@@ -135,6 +136,34 @@ func BenchmarkStyleConvs(b *testing.B) {
 		h.BackwardWith(g)
 		img.ZeroGrad()
 	})
+}
+
+// BenchmarkConv2DSmallMaps times one training step's convolution work (forward and backward,
+// gradients for x, w and b) of Tiny YOLO's conv_13 — 1024 → 512 channels, 3×3, padding 1 —
+// on a batch of 32 maps of 2×2 and 1×1 (lecture 04's 64- and 32-pixel images): "batched" is
+// Conv2D (one GEMM over the batch; on 1×1 maps only the centre tap), "per-image" its per-image
+// path forced (a GEMM per image, reading the 19 MB of weights each time). Compare the two
+// from one run.
+func BenchmarkConv2DSmallMaps(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	w := RandN(rng, 512, 1024, 3, 3).MulScalar(0.01).SetRequiresGrad(true)
+	bias := Zeros(512).SetRequiresGrad(true)
+	for _, side := range []int{2, 1} {
+		x := RandN(rng, 32, 1024, side, side).SetRequiresGrad(true)
+		for _, path := range []struct {
+			name string
+			conv func(x, w, b *Tensor, o ConvOpts) *Tensor
+		}{{"batched", Conv2D}, {"per-image", conv2DPerImage}} {
+			b.Run(fmt.Sprintf("%dx%d/%s", side, side, path.name), func(b *testing.B) {
+				loop(b, func() {
+					for _, p := range []*Tensor{x, w, bias} {
+						p.ZeroGrad()
+					}
+					path.conv(x, w, bias, ConvOpts{Padding: 1}).Sum().Backward()
+				})
+			})
+		}
+	}
 }
 
 // BenchmarkMaxPool2D times the 2×2 max pooling of the cnn workload (both layers' inputs, batch

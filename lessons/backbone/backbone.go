@@ -104,9 +104,9 @@ func (b *Net) Channels(i int) int {
 }
 
 // Forward runs x [N, 3, H, W] through layers from…to and returns the output of layer to; x is
-// the input of layer from (the image when from = 0). A convolution whose output has at most
-// SmallMaps positions runs as one matrix product over the batch. It panics if the range is out
-// of bounds.
+// the input of layer from (the image when from = 0). The top layers' convolutions on small
+// maps (1×1 to 4×4 on 32- to 128-pixel images) run as one matrix product over the batch, as
+// dl.Conv2D does on maps of at most 16 positions. It panics if the range is out of bounds.
 func (b *Net) Forward(x *dl.Tensor, from, to int) *dl.Tensor {
 	var out *dl.Tensor
 	b.Run(x, from, to, func(i int, y *dl.Tensor) { out = y })
@@ -128,14 +128,7 @@ func (b *Net) Run(x *dl.Tensor, from, to int, keep func(i int, y *dl.Tensor)) {
 
 func (l *Layer) forward(x *dl.Tensor, pool Pool) *dl.Tensor {
 	if l.Conv {
-		var y *dl.Tensor
-		oh := x.Dim(2) + 2*l.Padding - l.W.Dim(2) + 1
-		ow := x.Dim(3) + 2*l.Padding - l.W.Dim(3) + 1
-		if l.Stride == 1 && x.Dim(0) > 1 && oh > 0 && ow > 0 && oh*ow <= SmallMaps {
-			y = convBatched(x, l.W, l.B, l.Padding)
-		} else {
-			y = dl.Conv2D(x, l.W, l.B, dl.ConvOpts{Stride: l.Stride, Padding: l.Padding})
-		}
+		y := dl.Conv2D(x, l.W, l.B, dl.ConvOpts{Stride: l.Stride, Padding: l.Padding})
 		if l.Leaky {
 			y = y.LeakyReLU(0.1)
 		}

@@ -91,8 +91,8 @@ func TestSizesAndPools(t *testing.T) {
 	}
 }
 
-// TestBatchMatchesSingle: a batch of 64-px images (whose top layers run as one product over the
-// batch, SmallMaps) gives every layer's output of each image run alone (dl.Conv2D per image).
+// TestBatchMatchesSingle: a batch of 64-px images (whose top layers dl.Conv2D runs as one product
+// over the batch) gives every layer's output of each image run alone.
 func TestBatchMatchesSingle(t *testing.T) {
 	b := backbone.New(tinyYOLO(t), backbone.MaxPool)
 	x := dl.RandU(rand.New(rand.NewPCG(3, 3)), 0, 1, 3, 3, 64, 64).NoGrad()
