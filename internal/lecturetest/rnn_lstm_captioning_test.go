@@ -51,7 +51,7 @@ func TestRNNLSTMCaptioning(t *testing.T) {
 		{Cell: "lm-sample", Re: []string{`LSTM loaded from the checkpoint: ` + bits + ` bits/char`, `T=1\.5  The Rays of `}},
 		{Cell: "gradflow", Images: 1, Re: []string{`99 steps back: RNN keeps \d\.\de[-+]\d+ of ‖∂L/∂h‖, LSTM \d\.\de[-+]\d+`, `residual MLP \d\.\d\d`}},
 		{Cell: "clipping", Images: 1, Re: []string{`39 steps back the gradient is \d+× the last step's`, `without clipping → loss \d+\.\d{3}`, `clipped to norm 1 +→ loss \d\.\d{3}`}},
-		{Cell: "memory", Images: 1, Re: []string{`trained 10 models now`, `(?m)^ 48  [01]\.\d\d \([01]\.\d\d–[01]\.\d\d\) +[01]\.\d\d \([01]\.\d\d–[01]\.\d\d\)$`,
+		{Cell: "memory", Images: 1, Re: []string{`trained 10 models now`, `Adam steps taken \(mean over the seeds; at most 150\)`, `k = 48: RNN +\d+, LSTM +\d+`, `(?m)^ 48  [01]\.\d\d \([01]\.\d\d–[01]\.\d\d\) +[01]\.\d\d \([01]\.\d\d–[01]\.\d\d\)$`,
 			`RNN k = \d+, LSTM k = \d+`, `verdict: `}},
 		{Cell: "shapes", Images: 1, Want: []string{"400 training, 200 validation, 200 test scenes; vocabulary of 17 words"}, Re: []string{`#1  a \w+ \w+`}},
 		{Cell: "cap-train", Re: []string{`trained for 1 epochs on 400 scenes: training loss \d\.\d{3} nats per word`, `\d+ parameters; validation loss \d\.\d{3} nats per word`}},

@@ -127,13 +127,29 @@ type decoder struct {
 func (m *Captioner) decoder(images *dl.Tensor) *decoder {
 	features, keys := m.encode(images)
 	B := features.Dim(0)
-	return &decoder{m: m, features: features, proj: m.Att.ProjectKeys(keys), h: dl.Zeros(B, CapHidden), c: dl.Zeros(B, CapHidden)}
+	return &decoder{m: m, features: features, proj: m.Att.ProjectKeys(keys), h: zeroState(B, images.IsNoGrad()), c: zeroState(B, images.IsNoGrad())}
+}
+
+// zeroState returns a zero hidden or cell state for B sequences, marked no-grad for
+// evaluation (a recurrent weight times an unmarked state would record a graph).
+func zeroState(B int, eval bool) *dl.Tensor {
+	z := dl.Zeros(B, CapHidden)
+	if eval {
+		z = z.NoGrad()
+	}
+	return z
 }
 
 // step feeds the previous words and returns the logits [B, vocab] and the attention [B, L].
+// When the images were marked no-grad (evaluation), so are the looked-up word vectors: the
+// embedding table is a parameter, and without the mark every step would record a graph from it.
 func (d *decoder) step(prev []int) (logits, alpha *dl.Tensor) {
 	ctx, alpha := d.m.Att.Attend(d.h, d.features, d.proj)
-	d.h, d.c = d.m.Cell.Step(dl.Concat(1, d.m.Embed.Lookup(prev), ctx), d.h, d.c)
+	words := d.m.Embed.Lookup(prev)
+	if d.features.IsNoGrad() {
+		words = words.NoGrad()
+	}
+	d.h, d.c = d.m.Cell.Step(dl.Concat(1, words, ctx), d.h, d.c)
 	return d.m.Out.Forward(dl.Concat(1, d.h, ctx)), alpha
 }
 
@@ -413,7 +429,7 @@ func (m *Captioner) Beam(scene shapes.Scene, width int) []string {
 	}
 	var best *beam
 	enc := m.decoder(shapes.Images([]shapes.Scene{scene}).NoGrad())
-	beams := []beam{{ids: []int{shapes.Start}, h: dl.Zeros(1, CapHidden), c: dl.Zeros(1, CapHidden)}}
+	beams := []beam{{ids: []int{shapes.Start}, h: zeroState(1, true), c: zeroState(1, true)}}
 	for len(beams) > 0 && len(beams[0].ids) <= capMaxWords {
 		K := len(beams)
 		rep := make([]int, K)

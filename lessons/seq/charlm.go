@@ -183,7 +183,17 @@ func (s State) NoGrad() State {
 // Forward returns the logits [B·T, vocab] of the character after each of ids (B sequences of T,
 // row-major) and the state after the last step, starting from s.
 func (m *CharLM) Forward(ids []int, B, T int, s State) (*dl.Tensor, State) {
+	return m.forward(ids, B, T, s, false)
+}
+
+// forward is Forward that, for eval, marks the looked-up character vectors no-grad, so that
+// nothing records a graph: the embedding table is a parameter, and without the mark every
+// evaluation window or sampled character would record one from it, marked state or not.
+func (m *CharLM) forward(ids []int, B, T int, s State, eval bool) (*dl.Tensor, State) {
 	x := m.Embed.Lookup(ids, B, T)
+	if eval {
+		x = x.NoGrad()
+	}
 	var out *dl.Tensor
 	var next State
 	if m.LSTM != nil {
@@ -307,8 +317,7 @@ func BitsPerChar(m *CharLM, ids []int) float64 {
 			target = append(target, ids[o+1:o+t+1]...)
 		}
 		var logits *dl.Tensor
-		logits, s = m.Forward(in, B, t, s)
-		s = s.NoGrad() // the first window's graph is dropped; the next ones record none
+		logits, s = m.forward(in, B, t, s, true)
 		total += float64(nn.CrossEntropy(logits, target).Item()) * float64(B*t)
 		count += B * t
 	}
@@ -325,13 +334,12 @@ func (m *CharLM) Sample(c *Corpus, prime string, n int, temperature float64, see
 		panic("seq: Sample: prime has no character of the alphabet")
 	}
 	out := make([]int, 0, n)
-	logits, s := m.Forward(ids, 1, len(ids), State{})
-	s = s.NoGrad() // the prime's graph is dropped; the steps from s record none
+	logits, s := m.forward(ids, 1, len(ids), State{}, true)
 	last := logits.Slice(0, len(ids)-1, len(ids)).Data()
 	for range n {
 		next := pick(rng, last, temperature)
 		out = append(out, next)
-		logits, s = m.Forward([]int{next}, 1, 1, s)
+		logits, s = m.forward([]int{next}, 1, 1, s, true)
 		last = logits.Data()
 	}
 	return c.Decode(out)

@@ -54,7 +54,12 @@ type RecallConfig struct {
 	// before training the cell keeps about 0.993ᵏ of its content over k steps, 0.7 over 48; with
 	// 3 (σ ≈ 0.95, 0.09 over 48) the LSTM learnt k = 48 from one seed in three at 800 steps]
 	ForgetBias float32
-	Seed       uint64 // [1]
+	// Every CheckEvery steps the model answers Check held-out sequences (drawn once per model
+	// from their own seeded stream, apart from the training batches and the test set); training
+	// stops early when it names every one of them, since more steps cannot improve a model that
+	// makes no mistake there. A negative CheckEvery trains all Steps. [50, 256]
+	CheckEvery, Check int
+	Seed              uint64 // [1]
 }
 
 func (c RecallConfig) withDefaults() RecallConfig {
@@ -85,6 +90,12 @@ func (c RecallConfig) withDefaults() RecallConfig {
 	if c.ForgetBias == 0 {
 		c.ForgetBias = 5
 	}
+	if c.CheckEvery == 0 {
+		c.CheckEvery = 50
+	}
+	if c.Check <= 0 {
+		c.Check = 256
+	}
 	return c
 }
 
@@ -102,6 +113,13 @@ func recallParams(kind string, n, hidden int) int {
 // and returns its accuracy on Test new sequences (see RecallBatch). The answer is read from the
 // hidden state k steps after the mark by a linear layer.
 func RecallAccuracy(kind string, k int, cfg RecallConfig) float64 {
+	acc, _ := recallTrain(kind, k, cfg)
+	return acc
+}
+
+// recallTrain is RecallAccuracy that also returns the number of Adam steps taken (fewer than
+// cfg.Steps when the check stopped training early).
+func recallTrain(kind string, k int, cfg RecallConfig) (acc float64, steps int) {
 	cfg = cfg.withDefaults()
 	n := cfg.Symbols
 	h := 0
@@ -134,38 +152,52 @@ func RecallAccuracy(kind string, k int, cfg RecallConfig) float64 {
 		hs := run(x)
 		return out.Forward(hs.Reshape(hs.Dim(0)*hs.Dim(1), h).IndexSelect(0, at))
 	}
-	for range cfg.Steps {
+	// correct counts the sequences of a held-out batch answered right.
+	correct := func(x *dl.Tensor, y, at []int) int {
+		c := 0
+		for i, p := range answer(x.NoGrad(), at).ArgMax(1) {
+			if p == y[i] {
+				c++
+			}
+		}
+		return c
+	}
+	var cx *dl.Tensor
+	var cy, cat []int
+	if cfg.CheckEvery > 0 {
+		cx, cy, cat = RecallBatch(rand.New(rand.NewPCG(cfg.Seed+2000, uint64(k))), cfg.Check, k, n, cfg.Prefix)
+	}
+	for steps < cfg.Steps {
 		x, y, at := RecallBatch(rng, cfg.Batch, k, n, cfg.Prefix)
 		opt.ZeroGrad()
 		nn.CrossEntropy(answer(x, at), y).Backward()
 		optim.ClipGradNorm(model.Parameters(), 1)
 		opt.Step()
-	}
-	correct := 0
-	x, y, at := RecallBatch(rand.New(rand.NewPCG(cfg.Seed+1000, uint64(k))), cfg.Test, k, n, cfg.Prefix)
-	for i, p := range answer(x.NoGrad(), at).ArgMax(1) {
-		if p == y[i] {
-			correct++
+		steps++
+		if cfg.CheckEvery > 0 && steps%cfg.CheckEvery == 0 && steps < cfg.Steps && correct(cx, cy, cat) == cfg.Check {
+			break
 		}
 	}
-	return float64(correct) / float64(cfg.Test)
+	x, y, at := RecallBatch(rand.New(rand.NewPCG(cfg.Seed+1000, uint64(k))), cfg.Test, k, n, cfg.Prefix)
+	return float64(correct(x, y, at)) / float64(cfg.Test), steps
 }
 
 // RecallStats is the accuracy of one kind of model at one lag over several seeds.
 type RecallStats struct {
 	Mean, Min, Max float64
 	Acc            []float64 // one per seed
+	Steps          []int     // Adam steps each seed's model took (fewer than asked if it stopped early)
 }
 
 // RecallSweep trains kind at each lag of ks once per seed 1, …, seeds (cfg.Seed is ignored) and
 // returns the accuracies over the seeds for each lag. The models train concurrently, as many at
 // a time as GOMAXPROCS; each is deterministic, so the result does not depend on the schedule.
 func RecallSweep(kind string, ks []int, seeds int, cfg RecallConfig) []RecallStats {
-	acc := make([][]float64, len(ks))
+	acc, steps := make([][]float64, len(ks)), make([][]int, len(ks))
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, k := range ks {
-		acc[i] = make([]float64, seeds)
+		acc[i], steps[i] = make([]float64, seeds), make([]int, seeds)
 		for s := range seeds {
 			wg.Add(1)
 			go func() {
@@ -174,14 +206,14 @@ func RecallSweep(kind string, ks []int, seeds int, cfg RecallConfig) []RecallSta
 				defer func() { <-slots }()
 				c := cfg
 				c.Seed = uint64(s + 1)
-				acc[i][s] = RecallAccuracy(kind, k, c)
+				acc[i][s], steps[i][s] = recallTrain(kind, k, c)
 			}()
 		}
 	}
 	wg.Wait()
 	out := make([]RecallStats, len(ks))
 	for i, a := range acc {
-		out[i] = RecallStats{Acc: a, Min: slices.Min(a), Max: slices.Max(a)}
+		out[i] = RecallStats{Acc: a, Steps: steps[i], Min: slices.Min(a), Max: slices.Max(a)}
 		for _, x := range a {
 			out[i].Mean += x / float64(len(a))
 		}

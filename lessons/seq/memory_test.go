@@ -92,3 +92,25 @@ func TestRecallSeparatesRNNAndLSTM(t *testing.T) {
 		t.Errorf("k = 32: RNN %v, LSTM %v; want the LSTM ≥ 0.95 and every RNN 0.1 below", rnn[1].Acc, lstm[1].Acc)
 	}
 }
+
+// TestRecallStopsEarly checks the early stop: at lag 2 an RNN names the whole check batch long
+// before 600 steps and stops at a multiple of CheckEvery, still recalling the held-out test
+// sequences; the same seed gives the same model (steps and accuracy); with CheckEvery < 0 it
+// takes every step.
+func TestRecallStopsEarly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains four small recurrent models")
+	}
+	cfg := seq.RecallConfig{Steps: 600}
+	a, b := seq.RecallSweep("RNN", []int{2}, 1, cfg), seq.RecallSweep("RNN", []int{2}, 1, cfg)
+	if a[0].Steps[0] >= 600 || a[0].Steps[0]%50 != 0 || a[0].Acc[0] < 0.95 {
+		t.Errorf("k = 2: %d steps, accuracy %v; want an early stop at a multiple of 50 and ≥ 0.95", a[0].Steps[0], a[0].Acc[0])
+	}
+	if a[0].Steps[0] != b[0].Steps[0] || a[0].Acc[0] != b[0].Acc[0] {
+		t.Errorf("same seed: %d steps, accuracy %v, then %d, %v", a[0].Steps[0], a[0].Acc[0], b[0].Steps[0], b[0].Acc[0])
+	}
+	cfg.Steps, cfg.CheckEvery = 120, -1
+	if full := seq.RecallSweep("RNN", []int{2}, 1, cfg); full[0].Steps[0] != 120 {
+		t.Errorf("CheckEvery −1: %d steps, want all 120", full[0].Steps[0])
+	}
+}
