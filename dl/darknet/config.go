@@ -101,6 +101,11 @@ func (o *opts) int(key string, def int) int {
 	i, err := strconv.Atoi(v)
 	if err != nil {
 		o.fail("option %s=%q is not an integer", key, v)
+	} else if i > maxFloats || i < -maxFloats {
+		// No option of a real net comes near this; bounding them keeps every size computed from
+		// them (sums, and products checked by tooLarge) free of integer overflow.
+		o.fail("option %s=%d is out of range (at most %d in magnitude)", key, i, maxFloats)
+		return def
 	}
 	return i
 }
@@ -122,6 +127,10 @@ func (o *opts) ints(key string) []int {
 		i, err := strconv.Atoi(f)
 		if err != nil {
 			o.fail("option %s=%q: %q is not an integer", key, v, f)
+			return nil
+		}
+		if i > maxFloats || i < -maxFloats {
+			o.fail("option %s=%q: %d is out of range (at most %d in magnitude)", key, v, i, maxFloats)
 			return nil
 		}
 		out = append(out, i)

@@ -168,7 +168,9 @@ func im2col(img, col []float32, c0, c1, H, W, k, s, p, OW, oy0, oy1 int) {
 					clear(d[hi:])
 					src := plane[iy*W:]
 					if s == 1 {
-						copy(d[lo:hi], src[lo-p+v:hi-p+v])
+						if lo < hi { // a tap that misses the image has lo = hi and would slice before src
+							copy(d[lo:hi], src[lo-p+v:hi-p+v])
+						}
 						continue
 					}
 					for ox := lo; ox < hi; ox++ {

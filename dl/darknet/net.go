@@ -75,6 +75,25 @@ type Net struct {
 // float32), so that a corrupt .cfg gives an error rather than exhausting memory.
 const maxFloats = 1 << 28
 
+// tooLarge reports whether the product of the positive sizes xs exceeds maxFloats, without
+// overflowing however large they are (a product with a factor ≤ 0 is not too large: emptiness is
+// checked on its own).
+func tooLarge(xs ...int) bool {
+	p := int64(1)
+	for _, x := range xs {
+		if x <= 0 {
+			return false
+		}
+	}
+	for _, x := range xs {
+		if int64(x) > maxFloats/p {
+			return true
+		}
+		p *= int64(x)
+	}
+	return false
+}
+
 // NewNet builds the layers of cfg with their shapes and zero weights (see LoadWeights). It
 // returns an error naming the file, line and option for a missing or inconsistent option or a
 // layer type it does not support.
@@ -84,7 +103,7 @@ func NewNet(cfg *Config) (*Net, error) {
 	if o.err != nil {
 		return nil, o.err
 	}
-	if n.Width <= 0 || n.Height <= 0 || n.Channels <= 0 || int64(n.Width)*int64(n.Height)*int64(n.Channels) > maxFloats {
+	if n.Width <= 0 || n.Height <= 0 || n.Channels <= 0 || tooLarge(n.Width, n.Height, n.Channels) {
 		o.fail("width, height and channels must be positive (and their product at most %d), got %d, %d, %d", maxFloats, n.Width, n.Height, n.Channels)
 		return nil, o.err
 	}
@@ -118,8 +137,8 @@ func NewNet(cfg *Config) (*Net, error) {
 			oh := (shape[1]+2*l.Padding-l.Size)/l.Stride + 1
 			ow := (shape[2]+2*l.Padding-l.Size)/l.Stride + 1
 			l.Out = [3]int{l.Filters, oh, ow}
-			if k := int64(l.Filters) * int64(shape[0]) * int64(l.Size) * int64(l.Size); k > maxFloats && o.err == nil {
-				o.fail("%d filters of %d×%d×%d: %d weights, more than %d", l.Filters, shape[0], l.Size, l.Size, k, maxFloats)
+			if tooLarge(l.Filters, shape[0], l.Size, l.Size) && o.err == nil {
+				o.fail("%d filters of %d×%d×%d: more than %d weights", l.Filters, shape[0], l.Size, l.Size, maxFloats)
 			}
 			if o.err == nil {
 				l.Weight = dl.Zeros(l.Filters, shape[0], l.Size, l.Size)
@@ -205,7 +224,7 @@ func NewNet(cfg *Config) (*Net, error) {
 		if o.err == nil && (l.Out[1] < 1 || l.Out[2] < 1) {
 			o.fail("output would be empty (%d×%d) for an input of %d×%d", l.Out[1], l.Out[2], shape[1], shape[2])
 		}
-		if k := int64(l.Out[0]) * int64(l.Out[1]) * int64(l.Out[2]); k > maxFloats && o.err == nil {
+		if tooLarge(l.Out[0], l.Out[1], l.Out[2]) && o.err == nil {
 			o.fail("output %d×%d×%d is larger than %d values", l.Out[0], l.Out[1], l.Out[2], maxFloats)
 		}
 		if o.err != nil {
