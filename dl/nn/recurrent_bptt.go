@@ -5,6 +5,7 @@ import (
 
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/internal/gemm"
+	"github.com/deepnb/deepnb/dl/internal/par"
 	"github.com/deepnb/deepnb/dl/internal/vec"
 )
 
@@ -34,6 +35,13 @@ type bptt struct {
 	fused bool
 	grain int                                                     // rows per goroutine
 	hGemm func(m int, h []float32, ldh int, c []float32, ldc int) // c += h·W_hhᵀ for m rows
+
+	// pool: no graph will be recorded (evaluation), so the buffers above (acts, hside, cs,
+	// tanhC) are temporaries: they come from the scratch pool, listed in kept, and recurrence
+	// hands them back. With a graph, backward reads them, and they are allocated afresh: the
+	// graph keeps them for as long as it lives.
+	pool bool
+	kept []*[]float32
 
 	dh, dc []float32 // [B, H] gradients w.r.t. the states of the step being processed
 	dA     []float32 // [B·T, G·H] pre-activation gradients (of the hidden side too unless spec.direct)
@@ -130,6 +138,9 @@ func recurrence(cell recCell, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 	if sp.cellState {
 		nPacked += BH
 	}
+	// Where no graph will be recorded, the forward pass's buffers are temporaries (bptt.pool); a
+	// wrong guess costs only speed: recurrence hands pooled buffers back only if p recorded no graph.
+	s.pool = !recordsGraph(inputs)
 	packed := make([]float32, nPacked)
 	s.out = packed[:BT*H]
 	s.forward(w.BiasIH.Data())
@@ -151,6 +162,12 @@ func recurrence(cell recCell, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 		s.backward(g, gs[0], gs[1], gs[2], gs[3], gs[4], dh0, dc0)
 	}
 	p := dl.Custom(op, packed, []int{nPacked}, backward, inputs...)
+	if !p.RequiresGrad() { // no graph: backward never runs
+		for _, b := range s.kept {
+			par.PutScratch(b)
+		}
+	}
+	s.kept = nil
 	if seq {
 		out = view(p, 0, B, T, H)
 	}
@@ -173,16 +190,18 @@ func (s *bptt) forward(bih []float32) {
 			bsum[j] += v
 		}
 	}
-	s.acts = make([]float32, BT*GH)
+	// The buffers backward reads (see keep; pooled ones have undefined contents: every row is
+	// written before it is read).
+	s.acts = s.keep(BT * GH)
 	for r := 0; r < BT; r++ {
 		copy(s.acts[r*GH:(r+1)*GH], bsum)
 	}
 	gemm.Sgemm(false, true, BT, GH, In, 1, s.x, In, s.wih, In, 1, s.acts, GH)
 	if s.spec.cellState {
-		s.cs, s.tanhC = make([]float32, BT*H), make([]float32, BT*H)
+		s.cs, s.tanhC = s.keep(BT*H), s.keep(BT*H)
 	}
 	if s.spec.direct {
-		s.hside = make([]float32, BT*GH)
+		s.hside = s.keep(BT * GH)
 	}
 
 	// Each step's h·W_hhᵀ is a GEMM of only B rows. When it is small (a char-level model's
@@ -197,7 +216,9 @@ func (s *bptt) forward(bih []float32) {
 	if T > 1 {
 		// Over a sequence, read W_hhᵀ [H, G·H], transposed once, so that each step's GEMM packs
 		// it row by row (faster than packing W_hh transposed on every step).
-		whhT := make([]float32, H*GH)
+		whhTBuf := par.GetScratch(H * GH)
+		defer par.PutScratch(whhTBuf)
+		whhT := *whhTBuf
 		for i := 0; i < GH; i++ {
 			for j := 0; j < H; j++ {
 				whhT[j*GH+i] = s.whh[i*H+j]
@@ -231,6 +252,31 @@ func (s *bptt) forward(bih []float32) {
 			}
 		})
 	}
+	s.hGemm = nil // it may hold whhT, which goes back to the pool
+}
+
+// keep returns a buffer of n floats for the forward pass's values that backward reads: from the
+// scratch pool, recorded in s.kept, if s.pool (contents undefined), else a new one.
+func (s *bptt) keep(n int) []float32 {
+	if !s.pool {
+		return make([]float32, n)
+	}
+	p := par.GetScratch(n)
+	s.kept = append(s.kept, p)
+	return *p
+}
+
+// recordsGraph reports whether an op on inputs records a graph, by dl's rule (see
+// dl.Tensor.NoGrad): some input requires a gradient, and either none carries the no-grad mark or
+// one is the result of a recorded op.
+func recordsGraph(inputs []*dl.Tensor) bool {
+	need, marked, recorded := false, false, false
+	for _, in := range inputs {
+		need = need || in.RequiresGrad()
+		marked = marked || in.IsNoGrad()
+		recorded = recorded || in.RequiresGrad() && in.Op() != ""
+	}
+	return need && (!marked || recorded)
 }
 
 // hiddenGemm adds the hidden side hₜ₋₁·W_hhᵀ (+ b_hh for a direct cell) of step t for batch rows
@@ -259,16 +305,31 @@ func (s *bptt) backward(g, dx, dwih, dwhh, dbih, dbhh, dh0, dc0 []float32) {
 	B, T, H, GH := s.B, s.T, s.H, s.GH
 	BT, BH := B*T, B*H
 	gout := g[:BT*H]
-	s.dh = make([]float32, BH)
+	// The gradient buffers live for this call only: they come from the scratch pool (contents
+	// undefined; each is overwritten in full before it is read) and go back to it at the end.
+	// A second Backward over the same graph takes fresh ones.
+	var bufs []*[]float32
+	scratch := func(n int) []float32 {
+		p := par.GetScratch(n)
+		bufs = append(bufs, p)
+		return *p
+	}
+	defer func() {
+		s.dh, s.dc, s.dA, s.dAh = nil, nil, nil, nil
+		for _, p := range bufs {
+			par.PutScratch(p)
+		}
+	}()
+	s.dh = scratch(BH)
 	copy(s.dh, g[BT*H:BT*H+BH])
 	if s.spec.cellState {
-		s.dc = make([]float32, BH)
+		s.dc = scratch(BH)
 		copy(s.dc, g[BT*H+BH:])
 	}
-	s.dA = make([]float32, BT*GH)
-	dAhh := s.dA // the hidden side's pre-activation gradients
+	s.dA = scratch(BT * GH) // every row is set by the cell's backward
+	dAhh := s.dA            // the hidden side's pre-activation gradients
 	if s.spec.direct {
-		s.dAh = make([]float32, BT*GH)
+		s.dAh = scratch(BT * GH)
 		dAhh = s.dAh
 	}
 	needH0 := dh0 != nil
@@ -306,12 +367,12 @@ func (s *bptt) backward(g, dx, dwih, dwhh, dbih, dbhh, dh0, dc0 []float32) {
 	if dc0 != nil {
 		vec.Axpy(dc0, s.dc, 1)
 	}
-	s.weightGrads(dx, dwih, dwhh, dbih, dbhh)
+	s.weightGrads(dx, dwih, dwhh, dbih, dbhh, scratch)
 }
 
 // weightGrads adds the gradients of x, the weights and the biases from the pre-activation
-// gradients of all steps, one GEMM each.
-func (s *bptt) weightGrads(dx, dwih, dwhh, dbih, dbhh []float32) {
+// gradients of all steps, one GEMM each. Its temporaries come from scratch (contents undefined).
+func (s *bptt) weightGrads(dx, dwih, dwhh, dbih, dbhh []float32, scratch func(n int) []float32) {
 	B, T, In, H, GH := s.B, s.T, s.In, s.H, s.GH
 	BT := B * T
 	dAhh := s.dA
@@ -330,7 +391,7 @@ func (s *bptt) weightGrads(dx, dwih, dwhh, dbih, dbhh []float32) {
 		if joint {
 			w, off = In+H, In
 		}
-		hprev := make([]float32, BT*w)
+		hprev := scratch(BT * w)
 		for b := 0; b < B; b++ {
 			for t := 0; t < T; t++ {
 				row := s.row(hprev, b, t, w)
@@ -339,11 +400,13 @@ func (s *bptt) weightGrads(dx, dwih, dwhh, dbih, dbhh []float32) {
 				}
 				if hp := s.hiddenPrev(b, t); hp != nil {
 					copy(row[off:], hp)
+				} else {
+					clear(row[off:])
 				}
 			}
 		}
 		if joint {
-			dw := make([]float32, GH*w)
+			dw := scratch(GH * w) // beta 0: not read
 			gemm.Sgemm(true, false, GH, w, BT, 1, s.dA, GH, hprev, w, 0, dw, w)
 			for i := 0; i < GH; i++ {
 				row := dw[i*w : (i+1)*w]
@@ -369,7 +432,8 @@ func (s *bptt) weightGrads(dx, dwih, dwhh, dbih, dbhh []float32) {
 	switch {
 	case dbih != nil && dbhh != nil && !s.spec.direct:
 		// The two biases get the same gradient: sum the columns once.
-		db := make([]float32, GH)
+		db := scratch(GH)
+		clear(db)
 		colSums(db, s.dA, BT, GH)
 		vec.Axpy(dbih, db, 1)
 		vec.Axpy(dbhh, db, 1)
