@@ -71,6 +71,12 @@ func (c *RNNCell) NamedParameters() []Named { return c.named("") }
 
 // Step returns the next hidden state [B, H] for input x [B, In] and state h [B, H] (nil means
 // zeros). Step panics with a *dl.ShapeError if the shapes do not fit.
+//
+// For evaluation, mark only the input: with x.NoGrad() and the states nil, a fresh zero state
+// (dl.Zeros, unmarked) or an earlier step's results, Step records no graph, although the weights
+// require gradients, and marks its results, so that a loop feeding them back records nothing
+// either (dl's rule, see dl.Tensor.NoGrad: a marked input and none that records a graph). A state
+// that records a graph (from a training step) makes Step record one: Detach or mark it.
 func (c *RNNCell) Step(x, h *dl.Tensor) *dl.Tensor {
 	_, hT, _ := recurrence(rnnCell{}, &c.RecurrentWeights, stepInput("RNNCell", x), h, nil, false)
 	return hT
@@ -127,6 +133,12 @@ func (c *LSTMCell) NamedParameters() []Named { return c.named("") }
 
 // Step returns the next hidden and cell states [B, H] for input x [B, In] and states h, c [B, H]
 // (nil means zeros). Step panics with a *dl.ShapeError if the shapes do not fit.
+//
+// For evaluation, mark only the input: with x.NoGrad() and the states nil, a fresh zero state
+// (dl.Zeros, unmarked) or an earlier step's results, Step records no graph, although the weights
+// require gradients, and marks its results, so that a loop feeding them back records nothing
+// either (dl's rule, see dl.Tensor.NoGrad: a marked input and none that records a graph). A state
+// that records a graph (from a training step) makes Step record one: Detach or mark it.
 func (c *LSTMCell) Step(x, h, cell *dl.Tensor) (hNext, cNext *dl.Tensor) {
 	_, hT, cT := recurrence(lstmCell{}, &c.RecurrentWeights, stepInput("LSTMCell", x), h, cell, false)
 	return hT, cT
@@ -185,6 +197,12 @@ func (c *GRUCell) NamedParameters() []Named { return c.named("") }
 
 // Step returns the next hidden state [B, H] for input x [B, In] and state h [B, H] (nil means
 // zeros). Step panics with a *dl.ShapeError if the shapes do not fit.
+//
+// For evaluation, mark only the input: with x.NoGrad() and the states nil, a fresh zero state
+// (dl.Zeros, unmarked) or an earlier step's results, Step records no graph, although the weights
+// require gradients, and marks its results, so that a loop feeding them back records nothing
+// either (dl's rule, see dl.Tensor.NoGrad: a marked input and none that records a graph). A state
+// that records a graph (from a training step) makes Step record one: Detach or mark it.
 func (c *GRUCell) Step(x, h *dl.Tensor) *dl.Tensor {
 	_, hT, _ := recurrence(gruCell{}, &c.RecurrentWeights, stepInput("GRUCell", x), h, nil, false)
 	return hT

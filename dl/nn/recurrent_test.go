@@ -185,3 +185,34 @@ func addScalars(a, b *dl.Tensor) *dl.Tensor {
 		}
 	}, a, b)
 }
+
+// TestCellStepEvaluationRecordsNothing checks the evaluation rule of the cells' Step: with the
+// input marked no-grad and the states nil or a fresh zero state (a plain tensor, not marked),
+// a step records no graph and marks its results, and so do the steps after it, although the
+// weights require gradients; with an unmarked input the same step records one.
+func TestCellStepEvaluationRecordsNothing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	const B, In, H = 3, 4, 5
+	lstm, gru, rnn := nn.NewLSTMCell(rng, In, H), nn.NewGRUCell(rng, In, H), nn.NewRNNCell(rng, In, H)
+	x := dl.RandN(rng, B, In)
+	for _, zero := range []func() *dl.Tensor{func() *dl.Tensor { return nil }, func() *dl.Tensor { return dl.Zeros(B, H) }} {
+		for _, eval := range []bool{true, false} {
+			in := x
+			if eval {
+				in = x.NoGrad()
+			}
+			h, c := lstm.Step(in, zero(), zero())
+			hg, hr := gru.Step(in, zero()), rnn.Step(in, zero())
+			for range 3 { // later steps from the states the first one returned
+				h, c = lstm.Step(in, h, c)
+				hg, hr = gru.Step(in, hg), rnn.Step(in, hr)
+			}
+			for name, v := range map[string]*dl.Tensor{"LSTMCell h": h, "LSTMCell c": c, "GRUCell": hg, "RNNCell": hr} {
+				if v.RequiresGrad() == eval || v.IsNoGrad() != eval {
+					t.Errorf("%s, marked input %v, zero state %v: records a graph %v, marked %v; want %v, %v",
+						name, eval, zero() != nil, v.RequiresGrad(), v.IsNoGrad(), !eval, eval)
+				}
+			}
+		}
+	}
+}

@@ -130,8 +130,11 @@ func (m *Captioner) decoder(images *dl.Tensor) *decoder {
 	return &decoder{m: m, features: features, proj: m.Att.ProjectKeys(keys), h: zeroState(B, images.IsNoGrad()), c: zeroState(B, images.IsNoGrad())}
 }
 
-// zeroState returns a zero hidden or cell state for B sequences, marked no-grad for
-// evaluation (a recurrent weight times an unmarked state would record a graph).
+// zeroState returns a zero hidden or cell state for B sequences, marked no-grad for evaluation.
+// The LSTM cell alone would not need the mark (a step from a marked input and an unmarked zero
+// state records nothing), but the first step's attention query is a linear layer on h alone,
+// whose weights would record a graph from an unmarked state. In training the state stays
+// unmarked: a marked one would be a constant that cut the query bias's gradient at that step.
 func zeroState(B int, eval bool) *dl.Tensor {
 	z := dl.Zeros(B, CapHidden)
 	if eval {
