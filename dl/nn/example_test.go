@@ -133,3 +133,27 @@ func ExampleFunc() {
 	fmt.Println(model.Forward(dl.Zeros(2, 1, 8, 8)).Shape(), nn.Count(model))
 	// Output: [2 10] 690
 }
+
+func ExampleTrainOnceRecord() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "model.safetensors")
+	for run := 1; run <= 2; run++ { // two runs of the same notebook cell
+		model := nn.NewLinear(rand.New(rand.NewPCG(1, 1)), 2, 1)
+		rec, loaded, err := nn.TrainOnceRecord(path, model, func() (string, error) {
+			model.Bias.Data()[0] = 42 // stands for a training loop
+			return "1 epoch, loss 0.25", nil
+		})
+		if err != nil {
+			panic(err)
+		}
+		if loaded {
+			fmt.Printf("run %d: %s; loaded from the checkpoint (trained: %v)\n", run, rec.Note, !rec.At.IsZero())
+		} else {
+			fmt.Printf("run %d: %s; trained now\n", run, rec.Note)
+		}
+	}
+	// Output:
+	// run 1: 1 epoch, loss 0.25; trained now
+	// run 2: 1 epoch, loss 0.25; loaded from the checkpoint (trained: true)
+}

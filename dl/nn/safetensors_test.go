@@ -5,12 +5,14 @@ import (
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deepnb/deepnb/dl"
 	"github.com/deepnb/deepnb/dl/internal/numtest"
@@ -262,6 +264,73 @@ func TestTrainOnce(t *testing.T) {
 	// A changed architecture reports the mismatch and the file.
 	if loaded, err := nn.TrainOnce(path, mlp(1, 5), func() error { calls++; return nil }); loaded || calls != 1 || err == nil || !strings.Contains(err.Error(), "shape") {
 		t.Errorf("TrainOnce with changed model: got %v, %v (train called %d times), want false, a shape error, 1 call", loaded, err, calls)
+	}
+}
+
+// TestTrainOnceRecord checks the training record a checkpoint keeps: the first call trains and
+// returns the note, the time train took and when it returned; a later call loads the model and
+// the same record; a checkpoint without a record (SaveFile's, or one from before records were
+// kept) loads with the zero record; an unreadable record is an error naming the file.
+func TestTrainOnceRecord(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ckpt.safetensors")
+	m1 := mlp(1, 4)
+	before := time.Now().UTC().Truncate(time.Second)
+	rec, loaded, err := nn.TrainOnceRecord(path, m1, func() (string, error) {
+		time.Sleep(20 * time.Millisecond)
+		m1.Parameters()[0].Data()[0] = 7
+		return "3 epochs, loss 0.125", nil
+	})
+	after := time.Now().UTC()
+	if err != nil || loaded {
+		t.Fatalf("first call: loaded %v, err %v; want false, nil", loaded, err)
+	}
+	if rec.Note != "3 epochs, loss 0.125" || rec.Seconds < 0.02 || rec.At.Before(before) || rec.At.After(after) {
+		t.Errorf("first call: record %+v; want the note, ≥ 0.02 s, a time between %v and %v", rec, before, after)
+	}
+	m2 := mlp(1, 4)
+	rec2, loaded, err := nn.TrainOnceRecord(path, m2, func() (string, error) {
+		t.Error("train called although the checkpoint exists")
+		return "", nil
+	})
+	if err != nil || !loaded || rec2 != rec {
+		t.Errorf("second call: record %+v, loaded %v, err %v; want %+v, true, nil", rec2, loaded, err, rec)
+	}
+	if m2.Parameters()[0].Data()[0] != 7 {
+		t.Errorf("second call did not load the model")
+	}
+	want := fmt.Sprintf("3 epochs, loss 0.125; trained in 0 s on %s", rec.At.Format("2006-01-02 15:04 UTC"))
+	if got := rec.String(); got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	// TrainOnce keeps a record too, with no note.
+	plain := filepath.Join(dir, "plain.safetensors")
+	if _, err := nn.TrainOnce(plain, m1, func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if rec, loaded, err := nn.TrainOnceRecord(plain, m2, nil); err != nil || !loaded || rec.At.IsZero() || rec.Note != "" {
+		t.Errorf("TrainOnce's checkpoint: record %+v, loaded %v, err %v; want a time, no note", rec, loaded, err)
+	}
+	// A checkpoint without a record loads, with the zero record.
+	old := filepath.Join(dir, "old.safetensors")
+	if err := nn.SaveFile(old, m1); err != nil {
+		t.Fatal(err)
+	}
+	if rec, loaded, err := nn.TrainOnceRecord(old, m2, nil); err != nil || !loaded || rec != (nn.TrainRecord{}) || rec.String() != "no training record" {
+		t.Errorf("checkpoint without a record: %+v (%q), loaded %v, err %v; want the zero record, true, nil", rec, rec, loaded, err)
+	}
+	// An unreadable record names the file.
+	bad := filepath.Join(dir, "bad.safetensors")
+	f, err := os.Create(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nn.WriteSafetensors(f, nn.State(m1), map[string]string{"deepnb.trained_at": "yesterday", "deepnb.train_seconds": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, loaded, err := nn.TrainOnceRecord(bad, m2, nil); loaded || err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "yesterday") {
+		t.Errorf("unreadable record: loaded %v, err %v; want false and an error naming the file and the value", loaded, err)
 	}
 }
 
