@@ -49,7 +49,8 @@
 //
 // GoNB runs a cell's code again each time it executes, so a trained model would be retrained:
 // TrainOnce(path, model, train) loads the checkpoint when it exists (reporting loaded) and trains and saves
-// otherwise. *dl.Tensor also implements gob encoding, so GoNB's cache package keeps tensors:
+// otherwise; TrainOnceRecord also keeps a TrainRecord in the checkpoint (train's note on the run,
+// how long it took, when), so a cell that loads the model can still say how it was trained. *dl.Tensor also implements gob encoding, so GoNB's cache package keeps tensors:
 // cache.Cache("w", func() []*dl.Tensor { … }).
 //
 // # Shapes and broadcasting
