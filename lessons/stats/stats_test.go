@@ -12,6 +12,26 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
+func TestMean(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(2, 2))
+	for i, n := range []int{1, 2, 7, 100} {
+		v := make([]float64, n)
+		for j := range v {
+			v[j] = 10 + 3*rng.NormFloat64()
+		}
+		if got, want := stats.Mean(v), stat.Mean(v, nil); !scalar.EqualWithinAbsOrRel(got, want, 1e-12, 1e-12) {
+			t.Errorf("case %d: n %d: Mean %v, gonum %v", i, n, got, want)
+		}
+		if m, _ := stats.MeanStd(v); m != stats.Mean(v) {
+			t.Errorf("case %d: n %d: MeanStd's mean %v, Mean %v", i, n, m, stats.Mean(v))
+		}
+	}
+	if m := stats.Mean(nil); !math.IsNaN(m) {
+		t.Errorf("Mean(nil) = %v, want NaN", m)
+	}
+}
+
 func TestMeanStd(t *testing.T) {
 	t.Parallel()
 	for i, tc := range []struct {
@@ -101,6 +121,11 @@ func TestColMeansEmptyPanics(t *testing.T) {
 func ExampleColMeans() {
 	fmt.Printf("%.4f\n", stats.ColMeans([][]float64{{1, 10}, {2, 20}, {6, 60}}))
 	// Output: [3.0000 30.0000]
+}
+
+func ExampleMean() {
+	fmt.Println(stats.Mean([]float64{195, 200, 500}))
+	// Output: 298.3333333333333
 }
 
 func ExampleMeanStd() {
