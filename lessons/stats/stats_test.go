@@ -12,26 +12,6 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-func TestMean(t *testing.T) {
-	t.Parallel()
-	rng := rand.New(rand.NewPCG(2, 2))
-	for i, n := range []int{1, 2, 7, 100} {
-		v := make([]float64, n)
-		for j := range v {
-			v[j] = 10 + 3*rng.NormFloat64()
-		}
-		if got, want := stats.Mean(v), stat.Mean(v, nil); !scalar.EqualWithinAbsOrRel(got, want, 1e-12, 1e-12) {
-			t.Errorf("case %d: n %d: Mean %v, gonum %v", i, n, got, want)
-		}
-		if m, _ := stats.MeanStd(v); m != stats.Mean(v) {
-			t.Errorf("case %d: n %d: MeanStd's mean %v, Mean %v", i, n, m, stats.Mean(v))
-		}
-	}
-	if m := stats.Mean(nil); !math.IsNaN(m) {
-		t.Errorf("Mean(nil) = %v, want NaN", m)
-	}
-}
-
 func TestMeanStd(t *testing.T) {
 	t.Parallel()
 	for i, tc := range []struct {
@@ -52,7 +32,8 @@ func TestMeanStd(t *testing.T) {
 }
 
 // TestMeanStdGonum compares MeanStd with gonum's population mean and standard deviation
-// (an independent, compensated computation) on seeded random data.
+// (an independent, compensated computation) on seeded random data, and Mean with MeanStd's
+// mean, bit for bit.
 func TestMeanStdGonum(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
@@ -66,6 +47,9 @@ func TestMeanStdGonum(t *testing.T) {
 		if !scalar.EqualWithinAbsOrRel(m, wm, 1e-12, 1e-12) || !scalar.EqualWithinAbsOrRel(sd, wsd, 1e-12, 1e-12) {
 			t.Errorf("case %d: n %d: MeanStd: got %v, %v, want %v, %v", i, n, m, sd, wm, wsd)
 		}
+		if got := stats.Mean(v); got != m {
+			t.Errorf("case %d: n %d: Mean %v, MeanStd's mean %v", i, n, got, m)
+		}
 	}
 }
 
@@ -73,6 +57,9 @@ func TestMeanStdEmpty(t *testing.T) {
 	t.Parallel()
 	if m, sd := stats.MeanStd(nil); !math.IsNaN(m) || !math.IsNaN(sd) {
 		t.Errorf("MeanStd(nil): got %v, %v, want NaN, NaN", m, sd)
+	}
+	if m := stats.Mean(nil); !math.IsNaN(m) {
+		t.Errorf("Mean(nil) = %v, want NaN", m)
 	}
 }
 

@@ -243,7 +243,7 @@ func CheckStyleLossCases(name string, cases []StyleCase, e func(f, a [][]float64
 	}, e)
 }
 
-// styleLoss is what checkLoss needs of the style loss.
+// styleLoss is what lossCheck.check needs of the style loss.
 var styleLoss = lossCheck{
 	what: "the style loss", desc: "F = %.3v, A = %.3v",
 	// In float64 the student's G matches A to rounding: E is 0 but for ~1e-30.
@@ -315,7 +315,7 @@ func CheckContentLossCases(name string, cases []ContentCase, l func(f, p [][]flo
 	}, l)
 }
 
-// contentLoss is what checkLoss needs of the content loss.
+// contentLoss is what lossCheck.check needs of the content loss.
 var contentLoss = lossCheck{
 	what: "the content loss", desc: "F = %.3v, P = %.3v",
 	zeroTol: 1e-12, zeroNote: " (P = F)",
