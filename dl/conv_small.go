@@ -132,17 +132,23 @@ func (c *conv2D) smallIm2col(xd, col []float32, n0, n1 int) {
 }
 
 // smallCol2im adds the columns dcol [G, K, (n1−n0)·P] of images [n0, n1) back into dx: the
-// adjoint of smallIm2col. One goroutine sums each plane, in tap order.
+// adjoint of smallIm2col. One goroutine sums each plane, in tap order. It tests each position
+// rather than looping over inside's ranges as smallIm2col does: the range form made the batched
+// 2×2 step 4–8% slower (BenchmarkConv2DSmallMaps, AMD EPYC, one core), this one is not.
 func (c *conv2D) smallCol2im(dcol, dxd []float32, n0, n1 int) {
 	g := &c.g
 	c.smallPlanes(n0, n1, func(plane, row, dy, dx int) {
 		src := dcol[row:][:c.P]
-		y0, y1 := inside(dy, g.h, g.oh)
-		x0, x1 := inside(dx, g.w, g.ow)
-		for oy := y0; oy < y1; oy++ {
-			in, dst := src[oy*g.ow:][:g.ow], dxd[plane+(oy+dy)*g.w:][:g.w]
-			for ox := x0; ox < x1; ox++ {
-				dst[ox+dx] += in[ox]
+		for oy := range g.oh {
+			y := oy + dy
+			if y < 0 || y >= g.h {
+				continue
+			}
+			dst := dxd[plane+y*g.w:][:g.w]
+			for ox, val := range src[oy*g.ow : (oy+1)*g.ow] {
+				if x := ox + dx; x >= 0 && x < g.w {
+					dst[x] += val
+				}
 			}
 		}
 	})
