@@ -218,8 +218,8 @@ func sum(xs []float64) float64 {
 	return s
 }
 
-// Mean returns the mean of xs (NaN for none).
-func Mean(xs []float64) float64 { return sum(xs) / float64(len(xs)) }
+// Mean returns the mean of xs (NaN for none): stats.Mean, under the name the lecture uses.
+func Mean(xs []float64) float64 { return stats.Mean(xs) }
 
 // SolvedAfter returns the number of episodes after which the mean return of the last 100 first
 // reached CartPole-v1's threshold CartPoleSolved (475), or 0 if it never did.
