@@ -5,7 +5,7 @@ import "math"
 // Mean returns the mean Σvᵢ/n of v, summed in v's order (the same v gives the same bits). An
 // empty v gives NaN.
 //
-// Introduced in notebooks/05-reinforcement-learning (as lessons/rl.Mean).
+// Introduced in notebooks/05-reinforcement-learning.
 func Mean(v []float64) float64 {
 	var s float64
 	for _, x := range v {
