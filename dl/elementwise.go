@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/deepnb/deepnb/dl/internal/par"
+	"github.com/deepnb/deepnb/dl/internal/vec"
 )
 
 // Binary elementwise ops. Each broadcasts its operands as NumPy does (see the package doc),
@@ -394,17 +395,9 @@ func (t *Tensor) ReLU() *Tensor {
 	}, reluBackward)
 }
 
-// reluBackward adds g into gx where x > 0, without branches (the sign of x is as good as random,
-// and a mispredicted branch per element costs more than the bit arithmetic).
-func reluBackward(gx, g, x, _ []float32) {
-	g, x = g[:len(gx)], x[:len(gx)]
-	for i, v := range x {
-		b := math.Float32bits(v)
-		// x > 0 ⇔ 0 < bits ≤ +Inf's: drop is all ones for zero, negative values and NaN.
-		drop := uint32(int32(b-1)>>31) | uint32(int32(0x7f800000-b)>>31)
-		gx[i] += math.Float32frombits(math.Float32bits(g[i]) &^ drop)
-	}
-}
+// reluBackward adds g into gx where x > 0 (vectorised and branch-free: the sign of x is as good
+// as random, and a mispredicted branch per element costs more than the arithmetic).
+func reluBackward(gx, g, x, _ []float32) { vec.ReLUBack(gx, g, x) }
 
 // LeakyReLU returns t where t > 0 and slope·t elsewhere, elementwise, with ∂y/∂t = 1 for t > 0
 // and slope otherwise (so LeakyReLU′(0) = slope).

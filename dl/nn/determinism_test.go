@@ -13,19 +13,17 @@ import (
 	"github.com/deepnb/deepnb/internal/proctest"
 )
 
-// trainFingerprint trains a small conv net (conv, batch norm, pooling, layer norm, linear) with
-// Adam on seeded random data and returns a hash of the bits of its weights and losses.
-func trainFingerprint(steps int) string {
-	rng := rand.New(rand.NewPCG(7, 7))
-	m := nn.NewSequential(
-		nn.NewConv2D(rng, 1, 8, 3).WithPadding(1), nn.NewBatchNorm2D(8), nn.ReLU, nn.NewMaxPool2D(2),
-		nn.NewConv2D(rng, 8, 16, 3).WithPadding(1), nn.ReLU, nn.NewAvgPool2D(2),
-		nn.Flatten, nn.NewLayerNorm(16*7*7), nn.NewLinear(rng, 16*7*7, 10))
+// fingerprint trains the net that build makes (from an RNG seeded with seed) for steps Adam
+// steps, each on a batch of seeded random inputs of the given shape (shape[0] images) with
+// random labels of 10 classes, and returns a hash of the bits of its losses and final weights.
+func fingerprint(seed uint64, build func(*rand.Rand) *nn.Sequential, shape []int, steps int) string {
+	rng := rand.New(rand.NewPCG(7, seed))
+	m := build(rng)
 	opt := optim.NewAdam(m.Parameters(), 1e-3)
 	h := sha256.New()
 	for range steps {
-		x := dl.RandN(rng, 32, 1, 28, 28)
-		y := make([]int, 32)
+		x := dl.RandN(rng, shape...)
+		y := make([]int, shape[0])
 		for i := range y {
 			y[i] = rng.IntN(10)
 		}
@@ -39,6 +37,17 @@ func trainFingerprint(steps int) string {
 		binary.Write(h, binary.LittleEndian, p.Data())
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// trainFingerprint trains a small conv net (conv, batch norm, pooling, layer norm, linear) on
+// batches of 32 images of 28×28 (fingerprint).
+func trainFingerprint(steps int) string {
+	return fingerprint(7, func(rng *rand.Rand) *nn.Sequential {
+		return nn.NewSequential(
+			nn.NewConv2D(rng, 1, 8, 3).WithPadding(1), nn.NewBatchNorm2D(8), nn.ReLU, nn.NewMaxPool2D(2),
+			nn.NewConv2D(rng, 8, 16, 3).WithPadding(1), nn.ReLU, nn.NewAvgPool2D(2),
+			nn.Flatten, nn.NewLayerNorm(16*7*7), nn.NewLinear(rng, 16*7*7, 10))
+	}, []int{32, 1, 28, 28}, steps)
 }
 
 // TestTrainingBitIdentical trains the same seeded conv net twice in this process and once in
@@ -54,31 +63,14 @@ func TestTrainingBitIdentical(t *testing.T) {
 // and 1×1, where dl.Conv2D runs one GEMM over the whole batch (leaving out, on the 1×1 map,
 // the 8 taps of 9 that read only padding), wide enough that its products split over the cores.
 func smallMapsFingerprint(steps int) string {
-	rng := rand.New(rand.NewPCG(7, 8))
-	m := nn.NewSequential(
-		nn.NewConv2D(rng, 32, 64, 3).WithPadding(1), nn.ReLU,
-		nn.NewConv2D(rng, 64, 64, 3), nn.ReLU, // 4×4 → 2×2
-		nn.NewConv2D(rng, 64, 32, 3).WithPadding(1), nn.ReLU, nn.NewMaxPool2D(2),
-		nn.NewConv2D(rng, 32, 16, 3).WithPadding(1), nn.ReLU, // 1×1: one tap
-		nn.Flatten, nn.NewLinear(rng, 16, 10))
-	opt := optim.NewAdam(m.Parameters(), 1e-3)
-	h := sha256.New()
-	for range steps {
-		x := dl.RandN(rng, 16, 32, 4, 4)
-		y := make([]int, 16)
-		for i := range y {
-			y[i] = rng.IntN(10)
-		}
-		opt.ZeroGrad()
-		loss := nn.CrossEntropy(m.Forward(x), y)
-		loss.Backward()
-		opt.Step()
-		binary.Write(h, binary.LittleEndian, loss.Item())
-	}
-	for _, p := range m.Parameters() {
-		binary.Write(h, binary.LittleEndian, p.Data())
-	}
-	return fmt.Sprintf("%x", h.Sum(nil))
+	return fingerprint(8, func(rng *rand.Rand) *nn.Sequential {
+		return nn.NewSequential(
+			nn.NewConv2D(rng, 32, 64, 3).WithPadding(1), nn.ReLU,
+			nn.NewConv2D(rng, 64, 64, 3), nn.ReLU, // 4×4 → 2×2
+			nn.NewConv2D(rng, 64, 32, 3).WithPadding(1), nn.ReLU, nn.NewMaxPool2D(2),
+			nn.NewConv2D(rng, 32, 16, 3).WithPadding(1), nn.ReLU, // 1×1: one tap
+			nn.Flatten, nn.NewLinear(rng, 16, 10))
+	}, []int{16, 32, 4, 4}, steps)
 }
 
 // TestSmallMapsTrainingBitIdentical is TestTrainingBitIdentical for convolutions on small

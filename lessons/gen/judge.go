@@ -46,13 +46,7 @@ func Judge(cnn *nn.Sequential, x *dl.Tensor) Judgement {
 }
 
 // MeanConfidence returns the mean probability the classifier gives its own prediction.
-func (j Judgement) MeanConfidence() float64 {
-	var s float64
-	for _, c := range j.Conf {
-		s += c
-	}
-	return s / float64(len(j.Conf))
-}
+func (j Judgement) MeanConfidence() float64 { return stats.Mean(j.Conf) }
 
 // LabelEntropy returns the entropy in bits of the predicted labels' distribution: log₂10 ≈ 3.32
 // when all ten digits are equally common, 0 when every sample is the same digit.

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/deepnb/deepnb/lessons/stats"
 )
 
 // TestCartPoleDynamics checks one Euler step against Gymnasium's CartPole-v1 equations worked
@@ -130,10 +132,10 @@ func TestCartPoleSeed(t *testing.T) {
 // must balance the pole far longer than the untrained one (about 9 steps).
 func TestREINFORCELearns(t *testing.T) {
 	p := NewPolicyNet(rand.New(rand.NewPCG(1, 1)), 4, 32, 2)
-	before := Mean(EvaluatePolicy(p, 20, 1000, nil))
+	before := stats.Mean(EvaluatePolicy(p, 20, 1000, nil))
 	r := REINFORCE(p, ReinforceConfig{Episodes: 250, Seed: 1})
-	after := Mean(EvaluatePolicy(p, 20, 1000, nil))
-	last := Mean(r.Returns[200:])
+	after := stats.Mean(EvaluatePolicy(p, 20, 1000, nil))
+	last := stats.Mean(r.Returns[200:])
 	t.Logf("greedy return before %.1f, after %.1f; training episodes 200–250: %.1f", before, after, last)
 	if len(r.Returns) != 250 || r.SolvedAt != 0 {
 		t.Errorf("%d episodes, solved at %d; want 250 and 0 (unsolved)", len(r.Returns), r.SolvedAt)

@@ -128,7 +128,7 @@ func REINFORCE(policy *PolicyNet, cfg ReinforceConfig) ReinforceResult {
 			actions = append(actions, taken...)
 			returns = append(returns, discounted(rewards, cfg.Gamma)...)
 			res.Returns = append(res.Returns, sum(rewards))
-			if n := len(res.Returns); n >= 100 && res.SolvedAt == 0 && cfg.StopAt >= 0 && Mean(res.Returns[n-100:]) >= cfg.StopAt {
+			if n := len(res.Returns); n >= 100 && res.SolvedAt == 0 && cfg.StopAt >= 0 && stats.Mean(res.Returns[n-100:]) >= cfg.StopAt {
 				res.SolvedAt = n
 			}
 		}
@@ -218,14 +218,11 @@ func sum(xs []float64) float64 {
 	return s
 }
 
-// Mean returns the mean of xs (NaN for none).
-func Mean(xs []float64) float64 { return sum(xs) / float64(len(xs)) }
-
 // SolvedAfter returns the number of episodes after which the mean return of the last 100 first
 // reached CartPole-v1's threshold CartPoleSolved (475), or 0 if it never did.
 func SolvedAfter(returns []float64) int {
 	for n := 100; n <= len(returns); n++ {
-		if Mean(returns[n-100:n]) >= CartPoleSolved {
+		if stats.Mean(returns[n-100:n]) >= CartPoleSolved {
 			return n
 		}
 	}

@@ -2,6 +2,18 @@ package stats
 
 import "math"
 
+// Mean returns the mean Σvᵢ/n of v, summed in v's order (the same v gives the same bits). An
+// empty v gives NaN.
+//
+// Introduced in notebooks/05-reinforcement-learning.
+func Mean(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
 // MeanStd returns the mean m = Σvᵢ/n and the population standard deviation
 // sd = √(Σ(vᵢ − m)²/n) of v, in two passes in v's order (the same v gives the same bits). For a
 // constant v it returns sd = 1, so that dividing by sd (standardising) leaves the centred
@@ -9,10 +21,7 @@ import "math"
 //
 // Introduced in notebooks/07a-supervised-and-unsupervised.
 func MeanStd(v []float64) (m, sd float64) {
-	for _, x := range v {
-		m += x
-	}
-	m /= float64(len(v))
+	m = Mean(v)
 	for _, x := range v {
 		sd += (x - m) * (x - m)
 	}

@@ -32,7 +32,8 @@ func TestMeanStd(t *testing.T) {
 }
 
 // TestMeanStdGonum compares MeanStd with gonum's population mean and standard deviation
-// (an independent, compensated computation) on seeded random data.
+// (an independent, compensated computation) on seeded random data, and Mean with MeanStd's
+// mean, bit for bit.
 func TestMeanStdGonum(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 1))
@@ -46,6 +47,9 @@ func TestMeanStdGonum(t *testing.T) {
 		if !scalar.EqualWithinAbsOrRel(m, wm, 1e-12, 1e-12) || !scalar.EqualWithinAbsOrRel(sd, wsd, 1e-12, 1e-12) {
 			t.Errorf("case %d: n %d: MeanStd: got %v, %v, want %v, %v", i, n, m, sd, wm, wsd)
 		}
+		if got := stats.Mean(v); got != m {
+			t.Errorf("case %d: n %d: Mean %v, MeanStd's mean %v", i, n, got, m)
+		}
 	}
 }
 
@@ -53,6 +57,9 @@ func TestMeanStdEmpty(t *testing.T) {
 	t.Parallel()
 	if m, sd := stats.MeanStd(nil); !math.IsNaN(m) || !math.IsNaN(sd) {
 		t.Errorf("MeanStd(nil): got %v, %v, want NaN, NaN", m, sd)
+	}
+	if m := stats.Mean(nil); !math.IsNaN(m) {
+		t.Errorf("Mean(nil) = %v, want NaN", m)
 	}
 }
 
@@ -101,6 +108,11 @@ func TestColMeansEmptyPanics(t *testing.T) {
 func ExampleColMeans() {
 	fmt.Printf("%.4f\n", stats.ColMeans([][]float64{{1, 10}, {2, 20}, {6, 60}}))
 	// Output: [3.0000 30.0000]
+}
+
+func ExampleMean() {
+	fmt.Println(stats.Mean([]float64{195, 200, 500}))
+	// Output: 298.3333333333333
 }
 
 func ExampleMeanStd() {

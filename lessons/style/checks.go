@@ -231,63 +231,44 @@ func CheckStyleLoss(e func(f, a [][]float64) float64) CheckResult {
 // the likely mistake (the factor 1/(4N²M²) left out, N or M where N² or M² belongs, a mean
 // over the N² entries, a loss that is not 0 when the Gram matrices match).
 func CheckStyleLossCases(name string, cases []StyleCase, e func(f, a [][]float64) float64) CheckResult {
-	res := CheckResult{Name: name}
-	for _, c := range cases {
+	return styleLoss.check(name, len(cases), func(i int) lossCase {
+		c := cases[i]
 		rng := rand.New(rand.NewPCG(c.Seed, 5))
-		n, m := c.N, c.M
-		f := randomFeatures(rng, n, m)
-		aa := gram64(randomFeatures(rng, n, m))
+		f := randomFeatures(rng, c.N, c.M)
+		aa := gram64(randomFeatures(rng, c.N, c.M))
 		if c.Match {
-			aa = gram64(f)
+			return lossCase{f, gram64(f), 0, true}
 		}
-		a := tensorOf(aa)
-		want := float64(StyleLayerLoss(tensorOf(f), a).Item())
-		if c.Match {
-			want = 0
+		return lossCase{f, aa, float64(StyleLayerLoss(tensorOf(f), tensorOf(aa)).Item()), false}
+	}, e)
+}
+
+// styleLoss is what lossCheck.check needs of the style loss.
+var styleLoss = lossCheck{
+	what: "the style loss", desc: "F = %.3v, A = %.3v",
+	// In float64 the student's G matches A to rounding: E is 0 but for ~1e-30.
+	zeroTol: 1e-9, zeroNote: " (A = F Fᵀ)",
+	zeroHint: "when the painting's Gram matrix A equals G = F Fᵀ the loss is 0: compare myGram(f) with a, entry by entry",
+	hint: func(n, m int, is func(x float64) bool) string {
+		nf, mf := float64(n), float64(m)
+		switch {
+		case n == m && is(nf):
+			return "N² and M², not N or M: the factor is 1/(4 N² M²)"
+		case is(4 * nf * nf * mf * mf):
+			return "divide Σ(G − A)² by 4 N² M²"
+		case is(nf):
+			return "N², not N: the factor is 1/(4 N² M²)"
+		case is(mf):
+			return "M², not M: the factor is 1/(4 N² M²)"
+		case is(nf * mf):
+			return "N² M², not N M: the factor is 1/(4 N² M²)"
+		case is(1 / (nf * nf)):
+			return "Σ runs over all N² entries: a sum, then 1/(4N²M²), not a mean"
+		case is(4):
+			return "the factor has a 4: 1/(4 N² M²)"
 		}
-		res.Cases++
-		desc := fmt.Sprintf("F = %.3v, A = %.3v", f, aa)
-		var got float64
-		if err := check.CallSafely(func() { got = e(f, aa) }); err != nil {
-			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprint(want), panicHint(err, "the style loss")
-			return res
-		}
-		if c.Match {
-			// In float64 the student's G matches A to rounding: E is 0 but for ~1e-30.
-			if math.Abs(got) > 1e-9 {
-				res.Case, res.Got, res.Want = desc+" (A = F Fᵀ)", fmt.Sprintf("%.6g", got), "0"
-				res.Hint = "when the painting's Gram matrix A equals G = F Fᵀ the loss is 0: compare myGram(f) with a, entry by entry"
-				return res
-			}
-			continue
-		}
-		if math.Abs(got-want) > 1e-4*(1e-6+math.Abs(want)) {
-			res.Case, res.Got, res.Want = desc, fmt.Sprintf("%.6g", got), fmt.Sprintf("%.6g", want)
-			nf, mf := float64(n), float64(m)
-			is := func(x float64) bool { return x != 1 && math.Abs(got-want*x) < 1e-3*math.Abs(want*x) }
-			switch {
-			case n == m && is(nf):
-				res.Hint = "N² and M², not N or M: the factor is 1/(4 N² M²)"
-			case is(4 * nf * nf * mf * mf):
-				res.Hint = "divide Σ(G − A)² by 4 N² M²"
-			case is(nf):
-				res.Hint = "N², not N: the factor is 1/(4 N² M²)"
-			case is(mf):
-				res.Hint = "M², not M: the factor is 1/(4 N² M²)"
-			case is(nf * mf):
-				res.Hint = "N² M², not N M: the factor is 1/(4 N² M²)"
-			case is(1 / (nf * nf)):
-				res.Hint = "Σ runs over all N² entries: a sum, then 1/(4N²M²), not a mean"
-			case is(4):
-				res.Hint = "the factor has a 4: 1/(4 N² M²)"
-			default:
-				res.Hint = "E = Σ_ij (G_ij − A_ij)² / (4 N² M²) with G = F Fᵀ, N channels and M positions"
-			}
-			return res
-		}
-	}
-	res.Passed = true
-	return res
+		return "E = Σ_ij (G_ij − A_ij)² / (4 N² M²) with G = F Fᵀ, N channels and M positions"
+	},
 }
 
 // ContentCase is one case of CheckContentLossCases: seeded random feature matrices F (the
@@ -322,44 +303,82 @@ func CheckContentLoss(l func(f, p [][]float64) float64) CheckResult {
 // the likely mistake: the ½ left out, a mean over the N·M entries (nn.ContentLoss's form)
 // instead of a sum, a loss that is not 0 when the features match.
 func CheckContentLossCases(name string, cases []ContentCase, l func(f, p [][]float64) float64) CheckResult {
-	res := CheckResult{Name: name}
-	for _, c := range cases {
+	return contentLoss.check(name, len(cases), func(i int) lossCase {
+		c := cases[i]
 		rng := rand.New(rand.NewPCG(c.Seed, 6))
 		f := randomFeatures(rng, c.N, c.M)
 		p := randomFeatures(rng, c.N, c.M)
 		if c.Same {
 			p = f
 		}
-		want := float64(ContentLoss(tensorOf(f), tensorOf(p)).Item())
+		return lossCase{f, p, float64(ContentLoss(tensorOf(f), tensorOf(p)).Item()), c.Same}
+	}, l)
+}
+
+// contentLoss is what lossCheck.check needs of the content loss.
+var contentLoss = lossCheck{
+	what: "the content loss", desc: "F = %.3v, P = %.3v",
+	zeroTol: 1e-12, zeroNote: " (P = F)",
+	zeroHint: "when the features match (F = P) the loss is 0: square the differences F_ij − P_ij",
+	hint: func(n, m int, is func(x float64) bool) string {
+		nm := float64(n * m)
+		switch {
+		case is(2):
+			return "the deck's content loss has a ½: ½ Σ (F − P)²"
+		case nm > 1 && is(1/nm):
+			return "a sum over all N·M entries, not a mean (the mean is nn.ContentLoss's form, N·M times smaller)"
+		case nm > 2 && is(2/nm):
+			return "a sum over all N·M entries, not a mean, times ½"
+		}
+		return "L = ½ Σ_ij (F_ij − P_ij)²: the squared differences of every entry, summed, halved"
+	},
+}
+
+// lossCase is one case of lossCheck.check: the student's inputs f (N×M) and b, the reference
+// loss, and whether the loss must be 0.
+type lossCase struct {
+	f, b [][]float64
+	want float64
+	zero bool
+}
+
+// lossCheck is what the checks of a scalar loss of two matrices (content, style) differ in.
+type lossCheck struct {
+	what     string  // the loss, as a panic's hint names it
+	desc     string  // the format of a case's description, given f and b
+	zeroTol  float64 // the largest |loss| that counts as 0 on a zero case
+	zeroNote string  // added to the description of a zero case that failed
+	zeroHint string  // the hint for a loss that is not 0 on a zero case
+	// hint names the likely mistake of a wrong loss on an N×M case; is(x) reports whether
+	// the loss is x times the reference (to a relative 1e-3).
+	hint func(n, m int, is func(x float64) bool) string
+}
+
+// check runs loss on the n cases that mk returns, in order, and reports the first that fails:
+// a panic, a loss that is not 0 on a zero case, or one more than a relative 1e-4 from the
+// reference, with lc's hint.
+func (lc lossCheck) check(name string, n int, mk func(i int) lossCase, loss func(f, b [][]float64) float64) CheckResult {
+	res := CheckResult{Name: name}
+	for i := range n {
+		c := mk(i)
 		res.Cases++
-		desc := fmt.Sprintf("F = %.3v, P = %.3v", f, p)
+		desc := fmt.Sprintf(lc.desc, c.f, c.b)
 		var got float64
-		if err := check.CallSafely(func() { got = l(f, p) }); err != nil {
-			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprint(want), panicHint(err, "the content loss")
+		if err := check.CallSafely(func() { got = loss(c.f, c.b) }); err != nil {
+			res.Case, res.Got, res.Want, res.Hint = desc, err.Error(), fmt.Sprint(c.want), panicHint(err, lc.what)
 			return res
 		}
-		if c.Same {
-			if math.Abs(got) > 1e-12 {
-				res.Case, res.Got, res.Want = desc+" (P = F)", fmt.Sprintf("%.6g", got), "0"
-				res.Hint = "when the features match (F = P) the loss is 0: square the differences F_ij − P_ij"
+		if c.zero {
+			if math.Abs(got) > lc.zeroTol {
+				res.Case, res.Got, res.Want, res.Hint = desc+lc.zeroNote, fmt.Sprintf("%.6g", got), "0", lc.zeroHint
 				return res
 			}
 			continue
 		}
-		if math.Abs(got-want) > 1e-4*(1e-6+math.Abs(want)) {
+		if want := c.want; math.Abs(got-want) > 1e-4*(1e-6+math.Abs(want)) {
+			is := func(x float64) bool { return x != 1 && math.Abs(got-want*x) < 1e-3*math.Abs(want*x) }
 			res.Case, res.Got, res.Want = desc, fmt.Sprintf("%.6g", got), fmt.Sprintf("%.6g", want)
-			nm := float64(c.N * c.M)
-			is := func(x float64) bool { return math.Abs(got-want*x) < 1e-3*math.Abs(want*x) }
-			switch {
-			case is(2):
-				res.Hint = "the deck's content loss has a ½: ½ Σ (F − P)²"
-			case nm > 1 && is(1/nm):
-				res.Hint = "a sum over all N·M entries, not a mean (the mean is nn.ContentLoss's form, N·M times smaller)"
-			case nm > 2 && is(2/nm):
-				res.Hint = "a sum over all N·M entries, not a mean, times ½"
-			default:
-				res.Hint = "L = ½ Σ_ij (F_ij − P_ij)²: the squared differences of every entry, summed, halved"
-			}
+			res.Hint = lc.hint(len(c.f), len(c.f[0]), is)
 			return res
 		}
 	}

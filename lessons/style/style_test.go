@@ -150,19 +150,7 @@ func TestChecks(t *testing.T) {
 		t.Errorf("a loss off by 2 passes: %v", r)
 	}
 	// Each hidden test is aimed at one mistake: the checks' cases and hints.
-	transposed := func(f [][]float64) [][]float64 {
-		m := len(f[0])
-		g := make([][]float64, m)
-		for i := range g {
-			g[i] = make([]float64, m)
-			for j := range g[i] {
-				for k := range f {
-					g[i][j] += f[k][i] * f[k][j]
-				}
-			}
-		}
-		return g
-	}
+	transposed := style.GramT64 // FᵀF, M×M
 	// scaled is the reference loss times factor(N, M).
 	scaled := func(factor func(n, m float64) float64) func(f, a [][]float64) float64 {
 		return func(f, a [][]float64) float64 {

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"sync"
 	"unsafe"
+
+	"github.com/deepnb/deepnb/dl/internal/par"
 )
 
 // kernelFunc computes the mr×nr tile C = alpha·Ap·Bp + beta·C, Ap[i,p] = a[i·rsa + p·csa],
@@ -112,18 +114,9 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 	*j = job{ks: ks, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
 		b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, splitM: splitM}
 	tiles := (total + unit - 1) / unit
-	lo := 0
-	for i := range w {
-		hi := min(total, lo+(tiles*(i+1)/w-tiles*i/w)*unit)
-		if i == w-1 {
-			j.part(lo, hi)
-		} else if hi > lo {
-			j.wg.Add(1)
-			go j.partDone(lo, hi)
-		}
-		lo = hi
-	}
-	j.wg.Wait()
+	par.Run(w, func(id, w int) {
+		j.part(min(total, tiles*id/w*unit), min(total, tiles*(id+1)/w*unit))
+	})
 	*j = job{}
 	jobPool.Put(j)
 }
@@ -174,15 +167,9 @@ type job struct {
 	a, b, c        []float32
 	lda, ldb, ldc  int
 	splitM         bool
-	wg             sync.WaitGroup
 }
 
 var jobPool = sync.Pool{New: func() any { return new(job) }}
-
-func (j *job) partDone(lo, hi int) {
-	j.part(lo, hi)
-	j.wg.Done()
-}
 
 // part computes rows [lo, hi) of C if j.splitM, else columns [lo, hi).
 func (j *job) part(lo, hi int) {
@@ -231,14 +218,14 @@ func grow(s []float32, n int) []float32 {
 // packed once, and each mc×kc block of op(A), packed once, run the micro-kernel over the
 // mr×nr tiles of C. Partial edge tiles go through a scratch tile.
 func blocked(ks *kernelSpec, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	loopNest(ks, nil, 0, 0, m, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	loopNest(ks, nil, 0, 1, 0, m, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// loopNest is blocked for rows [r0, r1) of C. With a team, the team's workers each run it on
+// loopNest is blocked for rows [r0, r1) of C. With a team of tw, the team's workers each run it on
 // their own rows and share the packing of op(B): for each kc×nc block, worker id packs its
 // share of the micro-panels into the team's buffer, and all of them meet at a barrier before
 // reading the block and again before it is overwritten.
-func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := ks.mr, ks.nr
 	m := r1 - r0
 	// Blocks of about equal size, so that no last block is a sliver (n = 1024 with nc = 1008
@@ -283,12 +270,12 @@ func loopNest(ks *kernelSpec, tm *team, id, r0, r1 int, transA, transB bool, n, 
 			switch {
 			case tm != nil:
 				panels := (ncb + nr - 1) / nr
-				p0, p1 := id*panels/tm.w, (id+1)*panels/tm.w
-				tm.barrier() // every worker is done with the previous block
+				p0, p1 := id*panels/tw, (id+1)*panels/tw
+				tm.barrier.Wait(tw) // every worker is done with the previous block
 				if p1 > p0 {
 					packB(pb[p0*nr*kcb:], transB, b, ldb, pc, kcb, jc+p0*nr, min(ncb, p1*nr)-p0*nr, nr)
 				}
-				tm.barrier() // every micro-panel of this block is packed
+				tm.barrier.Wait(tw) // every micro-panel of this block is packed
 			case !directB:
 				packB(pb, transB, b, ldb, pc, kcb, jc, ncb, nr)
 			}
@@ -413,51 +400,26 @@ func runTile(e *kernelSpec, k int, ap, bp *float32, c []float32, off, rsa, csa, 
 // team is a group of goroutines that compute one product together, each its own rows of C,
 // sharing the packed blocks of op(B) (loopNest).
 type team struct {
-	w      int
-	pb     []float32 // the packed kc×nc block of op(B)
-	mu     sync.Mutex
-	cond   sync.Cond
-	n, gen int
+	pb      []float32 // the packed kc×nc block of op(B)
+	barrier par.Barrier
 }
 
-// barrier returns when all w workers of the team have called it.
-func (t *team) barrier() {
-	t.mu.Lock()
-	if t.n++; t.n == t.w {
-		t.n = 0
-		t.gen++
-		t.cond.Broadcast()
-	} else {
-		for g := t.gen; g == t.gen; {
-			t.cond.Wait()
-		}
-	}
-	t.mu.Unlock()
-}
+var teamPool = sync.Pool{New: func() any { return new(team) }}
 
-var teamPool = sync.Pool{New: func() any {
-	t := new(team)
-	t.cond.L = &t.mu
-	return t
-}}
-
-// teamGemm computes the product on w goroutines (the caller's and w−1 more), each its own
-// band of C's rows in whole micro-tiles, sharing the packing of op(B).
+// teamGemm computes the product on up to w goroutines (par.Run's), each its own band of C's
+// rows in whole micro-tiles, sharing the packing of op(B).
 func teamGemm(ks *kernelSpec, w int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	tm := teamPool.Get().(*team)
-	tm.w, tm.n = w, 0
 	tm.pb = grow(tm.pb, balance(n, ks.nc, ks.nr)*balance(k, ks.kc, 1))
 	tiles := (m + ks.mr - 1) / ks.mr
-	var wg sync.WaitGroup
-	for id := w - 1; id >= 0; id-- {
+	par.Run(w, func(id, w int) {
 		r0, r1 := min(m, id*tiles/w*ks.mr), min(m, (id+1)*tiles/w*ks.mr)
-		if id == 0 {
-			loopNest(ks, tm, 0, r0, r1, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-			break
+		if w == 1 {
+			loopNest(ks, nil, 0, 1, r0, r1, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			return
 		}
-		wg.Go(func() { loopNest(ks, tm, id, r0, r1, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc) })
-	}
-	wg.Wait()
+		loopNest(ks, tm, id, w, r0, r1, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	})
 	teamPool.Put(tm)
 }
 

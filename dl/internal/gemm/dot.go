@@ -1,9 +1,6 @@
 package gemm
 
-import (
-	"runtime"
-	"sync"
-)
+import "github.com/deepnb/deepnb/dl/internal/par"
 
 // dotFunc computes the first rows×cols entries (rows ≤ mr, cols ≤ nr of its dotSpec) of the
 // tile C = alpha·A·Bᵀ + beta·C, A[i,p] = a[i·lda + p], B[j,p] = b[j·ldb + p], p < k, C with
@@ -92,21 +89,14 @@ func sgemmDot(ds *dotSpec, maxw, m, n, k int, alpha float32, a []float32, lda in
 		j.run(0, m, 0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	for g := w - 1; g >= 0; g-- {
+	par.Run(w, func(g, w int) {
 		lo, hi := tiles*g/w*unit, tiles*(g+1)/w*unit
-		r0, r1, c0, c1 := lo, min(hi, m), 0, n
-		if !splitM {
-			r0, r1, c0, c1 = 0, m, lo, min(hi, n)
+		if splitM {
+			j.run(lo, min(hi, m), 0, n)
+		} else {
+			j.run(0, m, lo, min(hi, n))
 		}
-		if g == 0 {
-			j.run(r0, r1, c0, c1)
-			break
-		}
-		wg.Go(func() { j.run(r0, r1, c0, c1) })
-	}
-	wg.Wait()
-	runtime.KeepAlive(&j)
+	})
 }
 
 // run computes rows [r0, r1) × columns [c0, c1) of C: for each block of B's rows that fits

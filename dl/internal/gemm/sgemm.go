@@ -4,7 +4,8 @@ package gemm
 
 import (
 	"runtime"
-	"sync"
+
+	"github.com/deepnb/deepnb/dl/internal/par"
 )
 
 // Backend names the implementation behind Sgemm: the micro-kernel in use ("avx512", "avx2",
@@ -32,13 +33,9 @@ func sgemmBatch(transA, transB bool, batch, m, n, k int, alpha float32, a []floa
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	for g := range w {
-		wg.Go(func() {
-			for i := g * batch / w; i < (g+1)*batch/w; i++ {
-				item(i, 1)
-			}
-		})
-	}
-	wg.Wait()
+	par.Run(w, func(g, w int) {
+		for i := g * batch / w; i < (g+1)*batch/w; i++ {
+			item(i, 1)
+		}
+	})
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
-	"sync"
+	"sync/atomic"
 )
 
 // Workers is the number of goroutines For uses at most; it defaults to GOMAXPROCS.
@@ -26,35 +26,16 @@ func For(n, grain int, f func(lo, hi int)) {
 		}
 		return
 	}
-	var (
-		wg       sync.WaitGroup
-		once     sync.Once
-		panicked any
-	)
 	chunk := (n + w - 1) / w
-	// The caller runs the first chunk itself: one goroutine fewer to start and wake.
-	for lo := chunk; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A panic in a worker would kill the process, out of reach of the caller's
-			// recover (dl.Try, a notebook cell): keep it and re-raise it in the caller.
-			defer func() {
-				if r := recover(); r != nil {
-					once.Do(func() { panicked = workerPanic(r) })
-				}
-			}()
-			f(lo, hi)
-		}()
-	}
-	func() {
-		defer wg.Wait() // the workers finish even when the caller's own chunk panics
-		f(0, min(chunk, n))
-	}()
-	if panicked != nil {
-		panic(panicked)
-	}
+	chunks := (n + chunk - 1) / chunk
+	// The chunks are fixed by n, grain and Workers; the goroutines of Run take them in turn
+	// (the caller too), so all of them run even when fewer goroutines than chunks are free.
+	var next atomic.Int32
+	Run(chunks, func(_, _ int) {
+		for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
+			f(c*chunk, min((c+1)*chunk, n))
+		}
+	})
 }
 
 // Panic is what For re-raises in the caller for a worker's panic that is not a plain error

@@ -17,6 +17,9 @@ func dotAVX2(x, y *float32, n int) float32
 func addAVX2(dst, x, y *float32, n int)
 
 //go:noescape
+func reluBackAVX2(gx, grad, x *float32, n int)
+
+//go:noescape
 func tanhBackAVX2(dp, dq, t, v *float32, n int, s float32)
 
 // Axpy sets dst[i] += a·x[i] for i < len(dst), eight at a time with AVX2. It panics if x is
@@ -114,4 +117,17 @@ func TanhBack(dp, dq, t, v []float32, g float32) {
 			dq[i] += d
 		}
 	}
+}
+
+// ReLUBack sets gx[i] += g[i] where x[i] > 0 (the gradient through a ReLU), eight at a time
+// with AVX2. It panics if g or x is shorter than gx.
+func ReLUBack(gx, g, x []float32) {
+	g, x = g[:len(gx)], x[:len(gx)]
+	n := 0
+	if haveAVX2 {
+		if n = len(gx) &^ 7; n > 0 {
+			reluBackAVX2(&gx[0], &g[0], &x[0], n)
+		}
+	}
+	reluBackGeneric(gx[n:], g[n:], x[n:])
 }

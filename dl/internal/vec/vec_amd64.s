@@ -121,3 +121,28 @@ tbloop1:
 tbdone:
 	VZEROUPPER
 	RET
+
+// func reluBackAVX2(gx, grad, x *float32, n int)
+// gx[i] += grad[i] where x[i] > 0 (ordered: not for NaN), n a multiple of 8.
+TEXT ·reluBackAVX2(SB), NOSPLIT, $0-32
+	MOVQ gx+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ x+16(FP), DX
+	MOVQ n+24(FP), CX
+	VXORPS Y0, Y0, Y0
+	SHRQ $3, CX
+	JZ rbdone
+rbloop:
+	VMOVUPS (DX), Y2
+	VCMPPS $0x1e, Y0, Y2, Y1 // x > 0 (GT_OQ)
+	VANDPS (SI), Y1, Y1
+	VADDPS (DI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ rbloop
+rbdone:
+	VZEROUPPER
+	RET

@@ -46,3 +46,7 @@ func TanhBack(dp, dq, t, v []float32, g float32) {
 		}
 	}
 }
+
+// ReLUBack sets gx[i] += g[i] where x[i] > 0 (the gradient through a ReLU). It panics if g or
+// x is shorter than gx.
+func ReLUBack(gx, g, x []float32) { reluBackGeneric(gx, g, x) }
