@@ -22,6 +22,9 @@ type kernelSpec struct {
 	mc     int // rows of a packed A block (mc×kc stays in L2); a multiple of mr
 	nc     int // columns of a packed B block (kc×nc stays in L3); a multiple of nr
 	// kc, mc and nc are defaults for a 32 KiB L1, 1 MiB L2; sized adapts them to the CPU.
+	// Optional: the quarters of L1 a B micro-panel, of L2 an A block may fill (see sized).
+	l1B    int
+	l2A    int
 	small  int // m·n·k below which packing does not pay and sgemmSimple runs instead
 	fn     kernelFunc
 	edge   edgeFunc    // optional: a kernel for partial tiles, which otherwise use a scratch tile
