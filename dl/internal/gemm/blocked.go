@@ -22,6 +22,9 @@ type kernelSpec struct {
 	mc     int // rows of a packed A block (mc×kc stays in L2); a multiple of mr
 	nc     int // columns of a packed B block (kc×nc stays in L3); a multiple of nr
 	// kc, mc and nc are defaults for a 32 KiB L1, 1 MiB L2; sized adapts them to the CPU.
+	// Optional: the quarters of L1 a B micro-panel, of L2 an A block may fill (see sized).
+	l1B    int
+	l2A    int
 	small  int // m·n·k below which packing does not pay and sgemmSimple runs instead
 	fn     kernelFunc
 	edge   edgeFunc    // optional: a kernel for partial tiles, which otherwise use a scratch tile
@@ -29,7 +32,16 @@ type kernelSpec struct {
 	edge2  edgeFunc    // optional: the same for at most 2 rows
 	narrow *kernelSpec // optional: the kernel to use when n ≤ narrow.nr
 	dot    *dotSpec    // optional: a dot-product kernel for A·Bᵀ (see useDot)
+	col    colFunc     // optional (mr = 4): the last one or two columns of C, one at a time
 }
+
+// colFunc sets t[4q + r] = Σ_p a[q·ps + p·as + r]·b[p·ldb] for the panels 4-row micro-panels
+// of A (q < panels, r < 4, p < k): one column of C, before alpha and beta.
+type colFunc func(k int, a *float32, ps, as int, b *float32, ldb int, t []float32, panels int)
+
+// colEdge is the most columns of a partial micro-panel of B that loopNest computes a column at
+// a time with ks.col.
+const colEdge = 2
 
 // edgeFunc is a kernelFunc that computes the whole tile but stores only its first rows×cols.
 type edgeFunc func(k int, a, b, c *float32, rsa, csa, ldb, ldc int, alpha, beta float32, rows, cols int)
@@ -242,7 +254,7 @@ func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, transA, transB bool,
 		buf.b = grow(buf.b, nc*kc)
 		pb = buf.b
 	}
-	buf.tile = grow(buf.tile, mr*nr)
+	buf.tile = grow(buf.tile, max(mr*nr, mc+mr))
 	pa, tile := buf.a, buf.tile
 	fn := ks.fn
 	// With one block of A rows, each B micro-panel is used for one sweep down C's rows and
@@ -290,8 +302,43 @@ func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, transA, transB bool,
 				} else if full < mcb && !partAT {
 					packA(pa[full*kcb:], transA, a, lda, ic+full, mcb-full, pc, kcb, mr)
 				}
+				packedAll := false // whether all of this block of A is packed in pa
 				for jr := 0; jr < ncb; jr += nr {
 					cols := min(nr, ncb-jr)
+					if cols <= colEdge && ks.col != nil {
+						// The last column or two, a column at a time for the whole block (the
+						// same for every split of the product: a partial panel is always the
+						// last n mod nr columns).
+						if directA && !packedAll {
+							packA(pa, transA, a, lda, ic, mcb, pc, kcb, mr)
+							packedAll = true
+						}
+						for j := jr; j < jr+cols; j++ {
+							bp, bs := &pb[jr*kcb+j-jr], nr
+							if directB {
+								bp, bs = &b[pc*ldb+jc+j], ldb
+							}
+							t := tile[:(mcb+mr-1)/mr*mr]
+							switch {
+							case directAT && (full == mcb || partAT):
+								ks.col(kcb, &a[pc*lda+ic], mr, lda, bp, bs, t, len(t)/mr)
+							case directAT:
+								ks.col(kcb, &a[pc*lda+ic], mr, lda, bp, bs, t, full/mr)
+								ks.col(kcb, &pa[full*kcb], mr*kcb, mr, bp, bs, t[full:], 1)
+							default:
+								ks.col(kcb, &pa[0], mr*kcb, mr, bp, bs, t, len(t)/mr)
+							}
+							for i := range mcb {
+								ci := &c[(ic+i)*ldc+jc+j]
+								v := alpha * t[i]
+								if be != 0 {
+									v = be**ci + v
+								}
+								*ci = v
+							}
+						}
+						continue
+					}
 					// The narrowest kernel that covers the columns (they share mr, so it reads
 					// the same A micro-panel and the first e.nr columns of the B one).
 					e := ks

@@ -36,6 +36,9 @@ func main() {
 	gen(&w, "kernelAVX2", 4, 3, "Y", 32, 16, 2)
 	gen(&w, "kernelAVX2N16", 4, 2, "Y", 32, 16, 2)
 	gen(&w, "kernelAVX2N8", 4, 1, "Y", 32, 16, 2)
+	genCol(&w, "colAVX2x8", 8)
+	genCol(&w, "colAVX2x4", 4)
+	genCol(&w, "colAVX2x1", 1)
 	if err := os.WriteFile(*out, []byte(w.String()), 0o644); err != nil {
 		panic(err)
 	}
@@ -245,5 +248,62 @@ func gen(w *strings.Builder, name string, mr, nv int, reg string, vb, nregs, pf 
 	}
 	fmt.Fprintf(w, "%s_done:\n", name)
 	p("VZEROUPPER")
+	p("RET")
+}
+
+// genCol writes a kernel that computes one column of C for g 4-row micro-panels of A at once:
+// t[4q + r] = Σ_p a[q·ps + p·as + r]·b[p·ldb], q < g, r < 4, summed in order of p. A packed
+// micro-panel has as = 4 (and ps = 4·kc); A stored transposed, read in place, as = lda (and
+// ps = 4). Each k-step is one broadcast of B and g 4-wide FMAs, against a 4×8 kernel's four
+// broadcasts and four 8-wide FMAs per panel, 7 of whose 8 columns would be thrown away for
+// the last column of a 169 = 7·24 + 1 wide product.
+func genCol(w *strings.Builder, name string, g int) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func %s(k int, a *float32, ps, as int, b *float32, ldb int, t *float32)\n", name)
+	fmt.Fprintf(w, "// One column of C for %d 4-row micro-panels of A.\n", g)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-56\n", name)
+	p("MOVQ k+0(FP), CX")
+	p("MOVQ a+8(FP), SI")
+	p("MOVQ ps+16(FP), R8")
+	p("SHLQ $2, R8")
+	p("MOVQ as+24(FP), R11")
+	p("SHLQ $2, R11")
+	p("MOVQ b+32(FP), DI")
+	p("MOVQ ldb+40(FP), R12")
+	p("SHLQ $2, R12")
+	p("MOVQ t+48(FP), DX")
+	for i := range g {
+		p("VXORPS X%d, X%d, X%d", i, i, i)
+	}
+	// Panel q is at (SI) + q·R8: bases SI (panels 0-3) and R9 (4-7), R10 = 3·R8.
+	p("LEAQ (R8)(R8*2), R10")
+	if g > 4 {
+		p("LEAQ (SI)(R8*4), R9")
+	}
+	addr := func(q int) string {
+		base := "SI"
+		if q >= 4 {
+			base = "R9"
+		}
+		return fmt.Sprintf([...]string{"(%s)", "(%s)(R8*1)", "(%s)(R8*2)", "(%s)(R10*1)"}[q%4], base)
+	}
+	p("TESTQ CX, CX")
+	p("JEQ %s_store", name)
+	fmt.Fprintf(w, "%s_loop:\n", name)
+	p("VBROADCASTSS (DI), X15")
+	for q := range g {
+		p("VFMADD231PS %s, X15, X%d", addr(q), q)
+	}
+	p("ADDQ R11, SI")
+	if g > 4 {
+		p("ADDQ R11, R9")
+	}
+	p("ADDQ R12, DI")
+	p("DECQ CX")
+	p("JNE %s_loop", name)
+	fmt.Fprintf(w, "%s_store:\n", name)
+	for q := range g {
+		p("VMOVUPS X%d, %d(DX)", q, 16*q)
+	}
 	p("RET")
 }

@@ -1857,3 +1857,119 @@ kernelAVX2N8_store0:
 kernelAVX2N8_done:
 	VZEROUPPER
 	RET
+
+// func colAVX2x8(k int, a *float32, ps, as int, b *float32, ldb int, t *float32)
+// One column of C for 8 4-row micro-panels of A.
+TEXT ·colAVX2x8(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ps+16(FP), R8
+	SHLQ $2, R8
+	MOVQ as+24(FP), R11
+	SHLQ $2, R11
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R12
+	SHLQ $2, R12
+	MOVQ t+48(FP), DX
+	VXORPS X0, X0, X0
+	VXORPS X1, X1, X1
+	VXORPS X2, X2, X2
+	VXORPS X3, X3, X3
+	VXORPS X4, X4, X4
+	VXORPS X5, X5, X5
+	VXORPS X6, X6, X6
+	VXORPS X7, X7, X7
+	LEAQ (R8)(R8*2), R10
+	LEAQ (SI)(R8*4), R9
+	TESTQ CX, CX
+	JEQ colAVX2x8_store
+colAVX2x8_loop:
+	VBROADCASTSS (DI), X15
+	VFMADD231PS (SI), X15, X0
+	VFMADD231PS (SI)(R8*1), X15, X1
+	VFMADD231PS (SI)(R8*2), X15, X2
+	VFMADD231PS (SI)(R10*1), X15, X3
+	VFMADD231PS (R9), X15, X4
+	VFMADD231PS (R9)(R8*1), X15, X5
+	VFMADD231PS (R9)(R8*2), X15, X6
+	VFMADD231PS (R9)(R10*1), X15, X7
+	ADDQ R11, SI
+	ADDQ R11, R9
+	ADDQ R12, DI
+	DECQ CX
+	JNE colAVX2x8_loop
+colAVX2x8_store:
+	VMOVUPS X0, 0(DX)
+	VMOVUPS X1, 16(DX)
+	VMOVUPS X2, 32(DX)
+	VMOVUPS X3, 48(DX)
+	VMOVUPS X4, 64(DX)
+	VMOVUPS X5, 80(DX)
+	VMOVUPS X6, 96(DX)
+	VMOVUPS X7, 112(DX)
+	RET
+
+// func colAVX2x4(k int, a *float32, ps, as int, b *float32, ldb int, t *float32)
+// One column of C for 4 4-row micro-panels of A.
+TEXT ·colAVX2x4(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ps+16(FP), R8
+	SHLQ $2, R8
+	MOVQ as+24(FP), R11
+	SHLQ $2, R11
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R12
+	SHLQ $2, R12
+	MOVQ t+48(FP), DX
+	VXORPS X0, X0, X0
+	VXORPS X1, X1, X1
+	VXORPS X2, X2, X2
+	VXORPS X3, X3, X3
+	LEAQ (R8)(R8*2), R10
+	TESTQ CX, CX
+	JEQ colAVX2x4_store
+colAVX2x4_loop:
+	VBROADCASTSS (DI), X15
+	VFMADD231PS (SI), X15, X0
+	VFMADD231PS (SI)(R8*1), X15, X1
+	VFMADD231PS (SI)(R8*2), X15, X2
+	VFMADD231PS (SI)(R10*1), X15, X3
+	ADDQ R11, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNE colAVX2x4_loop
+colAVX2x4_store:
+	VMOVUPS X0, 0(DX)
+	VMOVUPS X1, 16(DX)
+	VMOVUPS X2, 32(DX)
+	VMOVUPS X3, 48(DX)
+	RET
+
+// func colAVX2x1(k int, a *float32, ps, as int, b *float32, ldb int, t *float32)
+// One column of C for 1 4-row micro-panels of A.
+TEXT ·colAVX2x1(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ps+16(FP), R8
+	SHLQ $2, R8
+	MOVQ as+24(FP), R11
+	SHLQ $2, R11
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R12
+	SHLQ $2, R12
+	MOVQ t+48(FP), DX
+	VXORPS X0, X0, X0
+	LEAQ (R8)(R8*2), R10
+	TESTQ CX, CX
+	JEQ colAVX2x1_store
+colAVX2x1_loop:
+	VBROADCASTSS (DI), X15
+	VFMADD231PS (SI), X15, X0
+	ADDQ R11, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNE colAVX2x1_loop
+colAVX2x1_store:
+	VMOVUPS X0, 0(DX)
+	RET

@@ -7,6 +7,9 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func transpose8AVX2(d *float32, ldd int, src *float32, lds int, kb int)
 
+//go:noescape
+func transpose4AVX2(d *float32, src *float32, lds int, kb int)
+
 var haveAVX2 = cpu.X86.HasAVX2
 
 // transposeFast is transpose (d[p·w + r] = src[r·lds + p] for r < n, p < k, and columns n…w−1
@@ -14,6 +17,17 @@ var haveAVX2 = cpu.X86.HasAVX2
 // columns take the scalar path.
 func transposeFast(d []float32, w int, src []float32, lds, n, k int) {
 	kb := k / 8
+	if haveAVX2 && kb > 0 && n == 4 && w == 4 {
+		// A full micro-panel of the 4-row AVX2 kernels, 4×8 blocks at a time: the scalar
+		// path took a sixth of the time of a 512×169×2304 product, which packs all of A.
+		_ = src[3*lds+k-1]
+		_ = d[4*k-1]
+		transpose4AVX2(&d[0], &src[0], lds, kb)
+		if k8 := 8 * kb; k8 < k {
+			transpose(d[k8*w:], w, src[k8:], lds, n, k-k8)
+		}
+		return
+	}
 	if !haveAVX2 || kb == 0 || n < 8 {
 		transpose(d, w, src, lds, n, k)
 		return

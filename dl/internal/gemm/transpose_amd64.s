@@ -74,3 +74,52 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func transpose4AVX2(d *float32, src *float32, lds int, kb int)
+// For a 4-row group of src (rows lds floats apart) and kb blocks of 8 columns, writes
+// d[4·p + r] = src[r·lds + p] for r < 4, p < 8·kb (a packed micro-panel 4 wide, which is
+// contiguous): each 4×8 block is transposed in registers and stored as 128 bytes.
+TEXT ·transpose4AVX2(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R9
+	SHLQ $2, R9          // lds in bytes
+	MOVQ kb+24(FP), CX
+	TESTQ CX, CX
+	JZ done4
+	LEAQ (R9)(R9*2), R10 // 3·lds
+loop4:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R9*1), Y1
+	VMOVUPS (SI)(R9*2), Y2
+	VMOVUPS (SI)(R10*1), Y3
+
+	// Y4 = r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5], and so on.
+	VUNPCKLPS Y1, Y0, Y4
+	VUNPCKHPS Y1, Y0, Y5
+	VUNPCKLPS Y3, Y2, Y6
+	VUNPCKHPS Y3, Y2, Y7
+
+	// Y0 = column 0 | column 4, Y1 = 1 | 5, Y2 = 2 | 6, Y3 = 3 | 7 (4 rows each).
+	VSHUFPS $0x44, Y6, Y4, Y0
+	VSHUFPS $0xEE, Y6, Y4, Y1
+	VSHUFPS $0x44, Y7, Y5, Y2
+	VSHUFPS $0xEE, Y7, Y5, Y3
+
+	VPERM2F128 $0x20, Y1, Y0, Y4 // columns 0, 1
+	VPERM2F128 $0x20, Y3, Y2, Y5 // 2, 3
+	VPERM2F128 $0x31, Y1, Y0, Y6 // 4, 5
+	VPERM2F128 $0x31, Y3, Y2, Y7 // 6, 7
+
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	VMOVUPS Y6, 64(DI)
+	VMOVUPS Y7, 96(DI)
+
+	ADDQ $32, SI  // next 8 columns of src
+	ADDQ $128, DI // next 8 rows of d
+	DECQ CX
+	JNZ loop4
+done4:
+	VZEROUPPER
+	RET

@@ -12,6 +12,7 @@ func TestTransposeFast(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	for i, tc := range []struct{ w, lds, n, k int }{
 		{32, 256, 32, 256}, {32, 40, 7, 33}, {32, 40, 19, 33}, {8, 9, 8, 5}, {8, 3, 3, 3}, {8, 17, 8, 17}, {32, 64, 1, 4}, {8, 8, 8, 64},
+		{4, 4, 4, 8}, {4, 13, 4, 13}, {4, 300, 4, 259}, {4, 9, 3, 9}, {4, 17, 4, 7},
 	} {
 		src := make([]float32, (tc.n-1)*tc.lds+tc.k)
 		for j := range src {
