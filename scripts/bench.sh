@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh [sgemm gemm gemm_avx2 mlp cnn lstm style attention tinyyolo]
 #   scripts/bench.sh --env     only print the CPU, its ISA level and the BLAS PyTorch uses
+#   ROUNDS=3 scripts/bench.sh  each workload three times, dl and PyTorch alternating, best kept
 #
 # gemm compares dl's SGEMM (dl/internal/gemm/gemmbench) with PyTorch's OpenBLAS
 # (scripts/gemm_torch.py) shape by shape: square n = 128…1024 and the products the workloads
@@ -90,6 +91,9 @@ fi
 echo "blas: PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') uses $blas_path ($blas_config), core $blas_core"
 $env_only && exit 0
 workloads=("$@")
+# ROUNDS=N runs each workload N times, dl and PyTorch alternating, and keeps each side's best.
+rounds=${ROUNDS:-1}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: ROUNDS must be a positive integer" >&2; exit 1; }
 [ ${#workloads[@]} -gt 0 ] || workloads=(sgemm gemm mlp cnn lstm style attention tinyyolo)
 
 tmp=$(mktemp -d)
@@ -168,20 +172,34 @@ for w in "${workloads[@]}"; do
     continue
   fi
   [ "$w" = sgemm ] && peak
-  "$tmp/dlbench" "$w" | tee -a "$tmp/go.txt"
   # tinyyolo (one forward pass of Tiny YOLOv2, dl/darknet) has its own PyTorch script here.
   script=("$torch_bench" "$w")
   [ "$w" = tinyyolo ] && script=(scripts/tinyyolo_torch.py)
-  # PyTorch's stderr (its log and peak RSS) is shown after its results, not interleaved with them.
-  env "${torch_env[@]}" /usr/bin/python3 "${script[@]}" --threads 2 \
-    2>"$tmp/torch_$w.err" | tee -a "$tmp/torch.txt" || { cat "$tmp/torch_$w.err" >&2; exit 1; }
-  sed 's/^/  torch: /' "$tmp/torch_$w.err" >&2
-  # torch_bench.py reports its peak RSS on stderr; keep the one of the cnn run.
-  if [ "$w" = cnn ]; then
-    rss=$(sed -n 's/^# peak RSS \([0-9]*\) MiB/\1/p' "$tmp/torch_$w.err")
-    echo "torch_cnn_peak_rss $rss MiB" >> "$tmp/torch.txt"
-    sed -n 's/^go_peak_rss /go_cnn_peak_rss /p' "$tmp/go.txt" | tail -1 >> "$tmp/go.txt"
-  fi
+  for r in $(seq "$rounds"); do
+    [ "$rounds" -gt 1 ] && echo "-- round $r of $rounds" >&2
+    "$tmp/dlbench" "$w" | tee -a "$tmp/go.txt"
+    # PyTorch's stderr (its log and peak RSS) is shown after its results, not interleaved.
+    env "${torch_env[@]}" /usr/bin/python3 "${script[@]}" --threads 2 \
+      2>"$tmp/torch_$w.err" | tee -a "$tmp/torch.txt" || { cat "$tmp/torch_$w.err" >&2; exit 1; }
+    sed 's/^/  torch: /' "$tmp/torch_$w.err" >&2
+    # torch_bench.py reports its peak RSS on stderr; keep the one of the cnn run.
+    if [ "$w" = cnn ]; then
+      rss=$(sed -n 's/^# peak RSS \([0-9]*\) MiB/\1/p' "$tmp/torch_$w.err")
+      echo "torch_cnn_peak_rss $rss MiB" >> "$tmp/torch.txt"
+      sed -n 's/^go_peak_rss /go_cnn_peak_rss /p' "$tmp/go.txt" | tail -1 >> "$tmp/go.txt"
+    fi
+  done
+done
+# With several rounds, the best of each figure (lowest time or memory, highest rate), so that a
+# slow spell of a shared or virtual machine does not decide a ratio.
+best_of() {
+  awk '{ k = $1; v = $2 + 0; lower = ($3 == "s" || $3 == "ms" || $3 == "MiB")
+         if (!(k in b) || (lower ? v < b[k] : v > b[k])) { b[k] = v; line[k] = $0 }
+         if (!(k in order)) { order[k] = ++n; keys[n] = k } }
+       END { for (i = 1; i <= n; i++) print line[keys[i]] }' "$1"
+}
+for f in go torch; do
+  [ -s "$tmp/$f.txt" ] && best_of "$tmp/$f.txt" > "$tmp/$f.best" && mv "$tmp/$f.best" "$tmp/$f.txt"
 done
 
 # Ratios, go/torch, against the goals of the performance issue: times and memory lower is
