@@ -73,18 +73,32 @@ func newOp(op string, data []float32, shape []int, backward func(out *Tensor), i
 		out.noGrad = true
 		return out
 	}
-	if backward == nil {
-		return out
-	}
-	for _, in := range inputs {
-		if in.requiresGrad {
-			out.requiresGrad = true
-			out.prev = inputs
-			out.backward = backward
-			break
-		}
+	if backward != nil && RecordsGraph(inputs...) {
+		out.requiresGrad = true
+		out.prev = inputs
+		out.backward = backward
 	}
 	return out
+}
+
+// RecordsGraph reports whether an op on inputs (nil ones skipped) records a graph, so that its
+// backward can run: some input requires a gradient, and the no-grad mark does not pass on (see
+// NoGrad). An op built with Custom can ask before it fills its buffers: where no graph will be
+// recorded, the values only its backward would read are temporaries.
+func RecordsGraph(inputs ...*Tensor) bool {
+	need := false
+	for _, in := range inputs {
+		if in != nil && in.requiresGrad {
+			need = true
+		}
+	}
+	if !need {
+		return false
+	}
+	if slices.Contains(inputs, nil) {
+		inputs = slices.DeleteFunc(slices.Clone(inputs), func(t *Tensor) bool { return t == nil })
+	}
+	return !noGradOp(inputs)
 }
 
 // Backward computes the gradient of t, a tensor of one element (a loss), with respect to every

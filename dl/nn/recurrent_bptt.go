@@ -138,9 +138,9 @@ func recurrence(cell recCell, w *RecurrentWeights, x, h0, c0 *dl.Tensor, seq boo
 	if sp.cellState {
 		nPacked += BH
 	}
-	// Where no graph will be recorded, the forward pass's buffers are temporaries (bptt.pool); a
-	// wrong guess costs only speed: recurrence hands pooled buffers back only if p recorded no graph.
-	s.pool = !recordsGraph(inputs)
+	// Where no graph will be recorded, the forward pass's buffers are temporaries (bptt.pool);
+	// they go back to the pool below only if p indeed recorded none.
+	s.pool = !dl.RecordsGraph(inputs...)
 	packed := make([]float32, nPacked)
 	s.out = packed[:BT*H]
 	s.forward(w.BiasIH.Data())
@@ -264,19 +264,6 @@ func (s *bptt) keep(n int) []float32 {
 	p := par.GetScratch(n)
 	s.kept = append(s.kept, p)
 	return *p
-}
-
-// recordsGraph reports whether an op on inputs records a graph, by dl's rule (see
-// dl.Tensor.NoGrad): some input requires a gradient, and either none carries the no-grad mark or
-// one is the result of a recorded op.
-func recordsGraph(inputs []*dl.Tensor) bool {
-	need, marked, recorded := false, false, false
-	for _, in := range inputs {
-		need = need || in.RequiresGrad()
-		marked = marked || in.IsNoGrad()
-		recorded = recorded || in.RequiresGrad() && in.Op() != ""
-	}
-	return need && (!marked || recorded)
 }
 
 // hiddenGemm adds the hidden side hₜ₋₁·W_hhᵀ (+ b_hh for a direct cell) of step t for batch rows

@@ -1,4 +1,4 @@
-package nn
+package dl_test
 
 import (
 	"fmt"
@@ -7,8 +7,8 @@ import (
 	"github.com/deepnb/deepnb/dl"
 )
 
-// TestRecordsGraph checks recordsGraph, which the recurrent layers use to take their forward
-// buffers from the scratch pool in evaluation, against what dl does: for every mix of a
+// TestRecordsGraph checks RecordsGraph, which the recurrent layers use to take their forward
+// buffers from the scratch pool in evaluation, against what an op does: for every mix of a
 // parameter, a plain tensor, a marked one and a recorded result, it must predict whether an op
 // on them records a graph.
 func TestRecordsGraph(t *testing.T) {
@@ -28,10 +28,23 @@ func TestRecordsGraph(t *testing.T) {
 			for _, c := range names {
 				ins := []*dl.Tensor{kinds[a](), kinds[b](), kinds[c]()}
 				out := dl.Custom("probe", make([]float32, 1), []int{1}, func([]float32, [][]float32) {}, ins...)
-				if got, want := recordsGraph(ins), out.RequiresGrad(); got != want {
-					t.Errorf("%s: recordsGraph = %v, dl records a graph: %v", fmt.Sprint([]string{a, b, c}), got, want)
+				if got, want := dl.RecordsGraph(ins...), out.RequiresGrad(); got != want {
+					t.Errorf("%s: RecordsGraph = %v, dl records a graph: %v", fmt.Sprint([]string{a, b, c}), got, want)
 				}
 			}
 		}
 	}
+}
+
+// RecordsGraph tells before an op whether its backward could run.
+func ExampleRecordsGraph() {
+	w := dl.Ones(2).SetRequiresGrad(true)
+	x := dl.Ones(2)
+	fmt.Println(dl.RecordsGraph(w, x))          // training: w needs its gradient
+	fmt.Println(dl.RecordsGraph(w, x.NoGrad())) // evaluation: the mark passes on
+	fmt.Println(dl.RecordsGraph(x, nil))        // nothing requires a gradient
+	// Output:
+	// true
+	// false
+	// false
 }
