@@ -88,12 +88,11 @@ func TrainOnceRecord(path string, m Params, train func() (note string, err error
 	}
 	tmp := path + ".tmp"
 	meta := map[string]string{
-		"format":      "pt",
 		recordSeconds: strconv.FormatFloat(rec.Seconds, 'g', -1, 64),
 		recordAt:      rec.At.Format(time.RFC3339),
 		recordNote:    rec.Note,
 	}
-	if err := writeFile(tmp, State(m), meta); err != nil {
+	if err := saveFile(tmp, m, meta); err != nil {
 		os.Remove(tmp)
 		return rec, false, err
 	}
@@ -103,32 +102,11 @@ func TrainOnceRecord(path string, m Params, train func() (note string, err error
 	return rec, false, nil
 }
 
-// writeFile writes ts with metadata to the named file in the safetensors format. Errors name the file.
-func writeFile(path string, ts []Named, metadata map[string]string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := WriteSafetensors(f, ts, metadata); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
-}
-
 // loadWithRecord is LoadFile that also returns the file's TrainRecord (zero if it has none).
 func loadWithRecord(path string, m Params) (TrainRecord, error) {
-	f, err := os.Open(path)
+	meta, err := loadFile(path, m)
 	if err != nil {
 		return TrainRecord{}, err
-	}
-	defer f.Close()
-	file, meta, err := readAnyDType(f)
-	if err == nil {
-		err = assign(file, State(m))
-	}
-	if err != nil {
-		return TrainRecord{}, fmt.Errorf("%s: %w", path, err)
 	}
 	var rec TrainRecord
 	at, ok := meta[recordAt]

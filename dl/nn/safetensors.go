@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -271,12 +272,17 @@ func Save(w io.Writer, m Params) error {
 }
 
 // SaveFile is Save to the named file, which it creates or truncates. Errors name the file.
-func SaveFile(path string, m Params) error {
+func SaveFile(path string, m Params) error { return saveFile(path, m, nil) }
+
+// saveFile is SaveFile with extra metadata entries besides Save's.
+func saveFile(path string, m Params, extra map[string]string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := Save(f, m); err != nil {
+	meta := map[string]string{"format": "pt"}
+	maps.Copy(meta, extra)
+	if err := WriteSafetensors(f, State(m), meta); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -290,24 +296,37 @@ func SaveFile(path string, m Params) error {
 // than F32, and changes nothing in m in that case. Entries named "*.num_batches_tracked"
 // (PyTorch's BatchNorm step counters) are ignored.
 func Load(r io.Reader, m Params) error {
-	file, _, err := readAnyDType(r)
+	_, err := load(r, m)
+	return err
+}
+
+// load is Load that also returns the file's metadata.
+func load(r io.Reader, m Params) (map[string]string, error) {
+	file, meta, err := readAnyDType(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return assign(file, State(m))
+	return meta, assign(file, State(m))
 }
 
 // LoadFile is Load from the named file. Errors name the file.
 func LoadFile(path string, m Params) error {
+	_, err := loadFile(path, m)
+	return err
+}
+
+// loadFile is LoadFile that also returns the file's metadata.
+func loadFile(path string, m Params) (map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
-	if err := Load(f, m); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	meta, err := load(f, m)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return nil
+	return meta, nil
 }
 
 // fileTensor is a tensor read from a file, possibly of a dtype dl does not load.
