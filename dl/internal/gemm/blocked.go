@@ -122,15 +122,26 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 	if splitM {
 		unit, total = ks.mr, m
 	}
-	j := jobPool.Get().(*job)
-	*j = job{ks: ks, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-		b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, splitM: splitM}
 	tiles := (total + unit - 1) / unit
+	// Each goroutine computes a band of whole tiles: rows [lo, hi) of C if splitM, else columns.
 	par.Run(w, func(id, w int) {
-		j.part(min(total, tiles*id/w*unit), min(total, tiles*(id+1)/w*unit))
+		lo, hi := min(total, tiles*id/w*unit), min(total, tiles*(id+1)/w*unit)
+		switch {
+		case hi <= lo:
+		case splitM:
+			off := lo * lda
+			if transA {
+				off = lo
+			}
+			blocked(ks, transA, transB, hi-lo, n, k, alpha, a[off:], lda, b, ldb, beta, c[lo*ldc:], ldc)
+		default:
+			off := lo
+			if transB {
+				off = lo * ldb
+			}
+			blocked(ks, transA, transB, m, hi-lo, k, alpha, a, lda, b[off:], ldb, beta, c[lo:], ldc)
+		}
 	})
-	*j = job{}
-	jobPool.Put(j)
 }
 
 // swapNT reports whether C = A·Bᵀ (A m×k, B n×k, both row-major) is better computed as
@@ -168,39 +179,6 @@ func addTransposed(c []float32, ldc int, t []float32, ldt, n int, beta float32) 
 			}
 		}
 	}
-}
-
-// job is one parallel Sgemm call; each goroutine computes a band of C's rows or columns.
-type job struct {
-	ks             *kernelSpec
-	transA, transB bool
-	m, n, k        int
-	alpha, beta    float32
-	a, b, c        []float32
-	lda, ldb, ldc  int
-	splitM         bool
-}
-
-var jobPool = sync.Pool{New: func() any { return new(job) }}
-
-// part computes rows [lo, hi) of C if j.splitM, else columns [lo, hi).
-func (j *job) part(lo, hi int) {
-	if hi <= lo {
-		return
-	}
-	if j.splitM {
-		off := lo * j.lda
-		if j.transA {
-			off = lo
-		}
-		blocked(j.ks, j.transA, j.transB, hi-lo, j.n, j.k, j.alpha, j.a[off:], j.lda, j.b, j.ldb, j.beta, j.c[lo*j.ldc:], j.ldc)
-		return
-	}
-	off := lo
-	if j.transB {
-		off = lo * j.ldb
-	}
-	blocked(j.ks, j.transA, j.transB, j.m, hi-lo, j.k, j.alpha, j.a, j.lda, j.b[off:], j.ldb, j.beta, j.c[lo:], j.ldc)
 }
 
 // balance splits n into the fewest blocks of at most limit and returns a block size, a

@@ -163,22 +163,30 @@ func (wk *worker) loop() {
 	}
 }
 
-// waitForPart spins until the worker is assigned a part, sleeping after spinFor.
+// waitForPart spins until the worker is assigned a part, and sleeps if none comes within spinFor
+// (unless a caller has claimed it meanwhile and is filling in the part).
 func (wk *worker) waitForPart() {
-	start := time.Now()
-	for i := 1; ; i++ {
-		s := wk.state.Load()
-		if s == assigned {
+	for !spin(func() bool { return wk.state.Load() == assigned }) {
+		if wk.state.CompareAndSwap(idle, asleep) {
+			<-wk.wake
 			return
 		}
+	}
+}
+
+// spin polls done until it reports true, for at most spinFor, letting other goroutines run every
+// spinCheck polls; it reports whether done did.
+func spin(done func() bool) bool {
+	start := time.Now()
+	for i := 1; !done(); i++ {
 		if i%spinCheck == 0 {
-			if s == idle && time.Since(start) > spinFor && wk.state.CompareAndSwap(idle, asleep) {
-				<-wk.wake
-				return
+			if time.Since(start) > spinFor {
+				return false
 			}
 			runtime.Gosched()
 		}
 	}
+	return true
 }
 
 // run runs part id, keeping a panic for the caller.
@@ -193,15 +201,8 @@ func (g *group) run(id int) {
 
 // wait returns when every worker's part has finished: it spins, then sleeps after spinFor.
 func (g *group) wait() {
-	start := time.Now()
-	for i := 1; g.waiter.Load() != assigned; i++ {
-		if i%spinCheck == 0 {
-			if time.Since(start) > spinFor && g.waiter.CompareAndSwap(idle, asleep) {
-				<-g.done
-				return
-			}
-			runtime.Gosched()
-		}
+	if !spin(func() bool { return g.waiter.Load() == assigned }) && g.waiter.CompareAndSwap(idle, asleep) {
+		<-g.done // the last worker's Swap found the caller asleep
 	}
 }
 
@@ -229,21 +230,15 @@ func (b *Barrier) Wait(n int) {
 		b.mu.Unlock()
 		return
 	}
-	start := time.Now()
-	for i := 1; b.gen.Load() == gen; i++ {
-		if i%spinCheck == 0 {
-			if time.Since(start) > spinFor {
-				b.mu.Lock()
-				if b.cond == nil {
-					b.cond = sync.NewCond(&b.mu)
-				}
-				for b.gen.Load() == gen {
-					b.cond.Wait()
-				}
-				b.mu.Unlock()
-				return
-			}
-			runtime.Gosched()
-		}
+	if spin(func() bool { return b.gen.Load() != gen }) {
+		return
 	}
+	b.mu.Lock()
+	if b.cond == nil {
+		b.cond = sync.NewCond(&b.mu)
+	}
+	for b.gen.Load() == gen {
+		b.cond.Wait()
+	}
+	b.mu.Unlock()
 }
