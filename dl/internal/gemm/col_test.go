@@ -3,7 +3,6 @@ package gemm
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"testing"
 )
 
@@ -50,25 +49,7 @@ func TestColumnEdgeSplitInvariant(t *testing.T) {
 	for _, ks := range colKernels() {
 		for _, sh := range [][3]int{{512, 7*ks.nr + 1, 300}, {130, 4*ks.nr + 2, 200}, {300, 2*ks.nr + 1, 64}} {
 			for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}} {
-				m, n, k := sh[0], sh[1], sh[2]
-				a, b, c0 := randSlice(rng, m*k), randSlice(rng, k*n), randSlice(rng, m*n)
-				lda, ldb := k, n
-				if tr[0] {
-					lda = m
-				}
-				if tr[1] {
-					ldb = k
-				}
-				var ref []float32
-				for w := 1; w <= 6; w++ {
-					c := slices.Clone(c0)
-					sgemmKernel(&ks, w, tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 1, c, n)
-					if w == 1 {
-						ref = c
-					} else if !slices.Equal(c, ref) {
-						t.Errorf("%s %d×%d×%d trans %v: %d goroutines give other bits than 1", ks.name, m, n, k, tr, w)
-					}
-				}
+				checkSplitBits(t, rng, &ks, 6, tr, sh, 1)
 			}
 		}
 	}

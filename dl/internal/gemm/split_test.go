@@ -12,36 +12,36 @@ import (
 // number of cores.
 func TestGoroutineCountInvariant(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	fill := func(n int) []float32 {
-		s := make([]float32, n)
-		for i := range s {
-			s[i] = rng.Float32() - 0.5
-		}
-		return s
-	}
 	for _, sh := range [][3]int{{64, 256, 784}, {64, 784, 256}, {256, 784, 64}, {784, 256, 64}, {64, 32, 256}, {256, 32, 64}, {100, 300, 500}, {37, 513, 300}} {
 		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}} {
 			for _, beta := range []float32{0, 1} {
-				m, n, k := sh[0], sh[1], sh[2]
-				a, b, c0 := fill(m*k), fill(k*n), fill(m*n)
-				lda, ldb := k, n
-				if tr[0] {
-					lda = m
-				}
-				if tr[1] {
-					ldb = k
-				}
-				var ref []float32
-				for w := 1; w <= 8; w++ {
-					c := slices.Clone(c0)
-					sgemmKernel(&active, w, tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, beta, c, n)
-					if w == 1 {
-						ref = c
-					} else if !slices.Equal(c, ref) {
-						t.Errorf("%d×%d×%d trans %v beta %v: %d goroutines give other bits than 1", m, n, k, tr, beta, w)
-					}
-				}
+				checkSplitBits(t, rng, &active, 8, tr, sh, beta)
 			}
+		}
+	}
+}
+
+// checkSplitBits computes the product of shape sh (m, n, k; random A, B and C, transposes tr)
+// with kernel ks on 1 to maxw goroutines and reports any that gives other bits than one.
+func checkSplitBits(t *testing.T, rng *rand.Rand, ks *kernelSpec, maxw int, tr [2]bool, sh [3]int, beta float32) {
+	t.Helper()
+	m, n, k := sh[0], sh[1], sh[2]
+	a, b, c0 := randSlice(rng, m*k), randSlice(rng, k*n), randSlice(rng, m*n)
+	lda, ldb := k, n
+	if tr[0] {
+		lda = m
+	}
+	if tr[1] {
+		ldb = k
+	}
+	var ref []float32
+	for w := 1; w <= maxw; w++ {
+		c := slices.Clone(c0)
+		sgemmKernel(ks, w, tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, beta, c, n)
+		if w == 1 {
+			ref = c
+		} else if !slices.Equal(c, ref) {
+			t.Errorf("%s %d×%d×%d trans %v beta %v: %d goroutines give other bits than 1", ks.name, m, n, k, tr, beta, w)
 		}
 	}
 }
