@@ -1,49 +1,21 @@
 package dl
 
-import "github.com/deepnb/deepnb/dl/internal/par"
+import (
+	"github.com/deepnb/deepnb/dl/internal/par"
+	"github.com/deepnb/deepnb/dl/internal/vec"
+)
 
-// addSlice sets dst[i] += src[i]; len(dst) must be at least len(src). Unrolled by four, which
-// runs about twice as fast as the plain loop.
+// addSlice sets dst[i] += src[i]; len(dst) must be at least len(src).
 func addSlice(dst, src []float32) {
 	dst = dst[:len(src)]
-	i := 0
-	for ; i+4 <= len(src); i += 4 {
-		d, s := dst[i:i+4:i+4], src[i:i+4:i+4]
-		d[0] += s[0]
-		d[1] += s[1]
-		d[2] += s[2]
-		d[3] += s[3]
-	}
-	for ; i < len(src); i++ {
-		dst[i] += src[i]
-	}
-}
-
-func sumSlice(v []float32) float32 {
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(v); i += 4 {
-		q := v[i : i+4 : i+4]
-		s0 += q[0]
-		s1 += q[1]
-		s2 += q[2]
-		s3 += q[3]
-	}
-	for ; i < len(v); i++ {
-		s0 += v[i]
-	}
-	return (s0 + s1) + (s2 + s3)
+	vec.Add(dst, dst, src)
 }
 
 // addChannelBias adds b[f] to every element of channel f of the [n, f, l] array y.
 func addChannelBias(y, b []float32, n, f, l int) {
 	par.For(n*f, max(1, 4096/max(1, l)), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			bv := b[i%f]
-			row := y[i*l : (i+1)*l]
-			for j := range row {
-				row[j] += bv
-			}
+			vec.BiasLeaky(y[i*l:(i+1)*l], b[i%f], 1) // slope 1: no activation
 		}
 	})
 }
@@ -54,7 +26,7 @@ func channelSums(db, y []float32, n, f, l int) {
 		for c := lo; c < hi; c++ {
 			var s float32
 			for i := range n {
-				s += sumSlice(y[(i*f+c)*l : (i*f+c+1)*l])
+				s += vec.Sum(y[(i*f+c)*l : (i*f+c+1)*l])
 			}
 			db[c] += s
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/deepnb/deepnb/dl/internal/gemm"
 	"github.com/deepnb/deepnb/dl/internal/par"
+	"github.com/deepnb/deepnb/dl/internal/vec"
 )
 
 // ConvOpts configures Conv2D. The zero value is a stride-1, unpadded, undilated, ungrouped
@@ -146,11 +147,7 @@ func (c *conv2D) forward() []float32 {
 				sgemm(false, false, Fg, cols, K, 1, wd[gi*Fg*K:], K, src, ldb, 0, out[off:], P)
 				if bd != nil {
 					for f := range Fg {
-						bv := bd[gi*Fg+f]
-						row := out[off+f*P : off+f*P+cols]
-						for i := range row {
-							row[i] += bv
-						}
+						vec.BiasLeaky(out[off+f*P:off+f*P+cols], bd[gi*Fg+f], 1)
 					}
 				}
 			}
@@ -248,7 +245,7 @@ func (c *conv2D) backward(o *Tensor) {
 					if needB {
 						ab := acc.b[wk][gi*Fg:]
 						for f := range Fg {
-							ab[f] += sumSlice(dyg[f*P : f*P+cols])
+							ab[f] += vec.Sum(dyg[f*P : f*P+cols])
 						}
 					}
 				}

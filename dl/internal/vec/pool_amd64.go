@@ -13,13 +13,24 @@ func biasLeakyAVX2(x *float32, n int, b, slope float32)
 // is one of them (not necessarily the NaN). It panics if r0 or r1 is shorter than 2·len(dst).
 func MaxPairs(dst, r0, r1 []float32) {
 	r0, r1 = r0[:2*len(dst)], r1[:2*len(dst)]
-	n := 0
-	if haveAVX2 {
-		if n = len(dst) &^ 7; n > 0 {
-			maxPairsAVX2(&dst[0], &r0[0], &r1[0], n)
-		}
+	if !haveAVX2 {
+		maxPairsGeneric(dst, r0, r1)
+		return
 	}
-	maxPairsGeneric(dst[n:], r0[2*n:], r1[2*n:])
+	n := len(dst) &^ 7
+	if n > 0 {
+		maxPairsAVX2(&dst[0], &r0[0], &r1[0], n)
+	}
+	if r := len(dst) - n; r > 0 {
+		// The last few outputs (all of them for rows narrower than eight, such as the 7-wide
+		// rows of a 14×14 map's pooling) through the same kernel, padded to eight.
+		var d [8]float32
+		var p0, p1 [16]float32
+		copy(p0[:], r0[2*n:])
+		copy(p1[:], r1[2*n:])
+		maxPairsAVX2(&d[0], &p0[0], &p1[0], 8)
+		copy(dst[n:], d[:r])
+	}
 }
 
 // BiasLeaky sets x[i] = max(x[i] + b, slope·(x[i] + b)) for i < len(x): a bias followed by the
@@ -45,11 +56,23 @@ func maxPairsArgAVX2(dst *float32, arg *int32, r0, r1 *float32, n int, base, w i
 func MaxPairsArg(dst []float32, arg []int32, r0, r1 []float32, base, w int32) {
 	arg = arg[:len(dst)]
 	r0, r1 = r0[:2*len(dst)], r1[:2*len(dst)]
-	n := 0
-	if haveAVX2 {
-		if n = len(dst) &^ 7; n > 0 {
-			maxPairsArgAVX2(&dst[0], &arg[0], &r0[0], &r1[0], n, base, w)
-		}
+	if !haveAVX2 {
+		maxPairsArgGeneric(dst, arg, r0, r1, base, w)
+		return
 	}
-	maxPairsArgGeneric(dst[n:], arg[n:], r0[2*n:], r1[2*n:], base+2*int32(n), w)
+	n := len(dst) &^ 7
+	if n > 0 {
+		maxPairsArgAVX2(&dst[0], &arg[0], &r0[0], &r1[0], n, base, w)
+	}
+	if r := len(dst) - n; r > 0 {
+		// The tail through the same kernel, padded to eight, as in MaxPairs.
+		var d [8]float32
+		var a [8]int32
+		var p0, p1 [16]float32
+		copy(p0[:], r0[2*n:])
+		copy(p1[:], r1[2*n:])
+		maxPairsArgAVX2(&d[0], &a[0], &p0[0], &p1[0], 8, base+2*int32(n), w)
+		copy(dst[n:], d[:r])
+		copy(arg[n:], a[:r])
+	}
 }

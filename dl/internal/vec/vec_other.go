@@ -23,6 +23,9 @@ func Dot(x, y []float32) float32 {
 	return s
 }
 
+// Sum returns Σ x[i].
+func Sum(x []float32) float32 { return sumGeneric(x) }
+
 // Add sets dst[i] = x[i] + y[i] for i < len(dst). It panics if x or y is shorter than dst.
 func Add(dst, x, y []float32) {
 	x, y = x[:len(dst)], y[:len(dst)]

@@ -35,7 +35,7 @@ func checkVec(t *testing.T) {
 		return s
 	}
 	close := func(a, b float32) bool { return math.Abs(float64(a-b)) <= 1e-5*(1+math.Abs(float64(b))) }
-	for _, n := range []int{0, 1, 7, 8, 9, 16, 23, 256} {
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 23, 31, 32, 33, 71, 256} {
 		x, y, dst, t0, v := r(n), r(n), r(n), r(n), r(n)
 		want := append([]float32(nil), dst...)
 		for i := range want {
@@ -48,6 +48,13 @@ func checkVec(t *testing.T) {
 		}
 		if got := Dot(x, y); !close(got, wd) {
 			t.Errorf("n=%d: dot %v, want %v", n, got, wd)
+		}
+		var ws float64
+		for _, v := range x {
+			ws += float64(v)
+		}
+		if got := Sum(x); !close(got, float32(ws)) {
+			t.Errorf("n=%d: sum %v, want %v", n, got, ws)
 		}
 		sum := make([]float32, n)
 		Add(sum, x, y)
