@@ -114,9 +114,10 @@ var run = map[string]func(){
 // steps: the epoch's, less that of a second evaluation of the test accuracy, which TrainEpoch
 // runs after the steps.
 func epoch(m nn.Module, opt optim.Optimizer, train, test *datasets.Set, flat bool) (workloads.EpochResult, float64) {
-	c0 := cpuSeconds()
+	c0, f0 := cpuSeconds(), minorFaults()
 	r := workloads.TrainEpoch(m, opt, train, test, flat, 0)
-	c1 := cpuSeconds()
+	c1, f1 := cpuSeconds(), minorFaults()
+	note("epoch minor page faults %d (each costs some µs here; see dl's touchPages)", f1-f0)
 	workloads.Accuracy(m, test, flat)
 	return r, 2*c1 - c0 - cpuSeconds()
 }
@@ -128,6 +129,13 @@ func cpuSeconds() float64 {
 		return 0
 	}
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// minorFaults is the process's count of minor page faults so far.
+func minorFaults() int64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Minflt
 }
 
 func sum(xs []float32) float64 {
