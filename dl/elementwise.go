@@ -388,11 +388,7 @@ func (t *Tensor) Sigmoid() *Tensor {
 // ReLU returns the rectified linear unit max(t, 0) elementwise, with ∂y/∂t = 1 for t > 0
 // and 0 otherwise: the subgradient ReLU′(0) = 0.
 func (t *Tensor) ReLU() *Tensor {
-	return t.unary("ReLU", grainElem, func(y, x []float32) {
-		for i := range y {
-			y[i] = max(x[i], 0)
-		}
-	}, reluBackward)
+	return t.unary("ReLU", grainElem, vec.ReLU, reluBackward)
 }
 
 // reluBackward adds g into gx where x > 0 (vectorised and branch-free: the sign of x is as good

@@ -2,6 +2,14 @@ package vec
 
 import "math"
 
+// reluGeneric is ReLU's portable loop.
+func reluGeneric(dst, x []float32) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] = max(v, 0)
+	}
+}
+
 // reluBackGeneric is ReLUBack's portable loop. It is branch-free: the sign of a network's
 // pre-activations is a coin toss that a branch predictor loses half the time.
 func reluBackGeneric(gx, g, x []float32) {

@@ -20,6 +20,9 @@ func sumAVX2(x *float32, n int) float32
 func addAVX2(dst, x, y *float32, n int)
 
 //go:noescape
+func reluAVX2(dst, x *float32, n int)
+
+//go:noescape
 func reluBackAVX2(gx, grad, x *float32, n int)
 
 //go:noescape
@@ -137,6 +140,19 @@ func TanhBack(dp, dq, t, v []float32, g float32) {
 			dq[i] += d
 		}
 	}
+}
+
+// ReLU sets dst[i] = max(x[i], 0) (Go's max: NaN stays NaN, −0 gives +0), eight at a time
+// with AVX2. It panics if x is shorter than dst.
+func ReLU(dst, x []float32) {
+	x = x[:len(dst)]
+	n := 0
+	if haveAVX2 {
+		if n = len(dst) &^ 7; n > 0 {
+			reluAVX2(&dst[0], &x[0], n)
+		}
+	}
+	reluGeneric(dst[n:], x[n:])
 }
 
 // ReLUBack sets gx[i] += g[i] where x[i] > 0 (the gradient through a ReLU), eight at a time

@@ -189,3 +189,26 @@ sumdone:
 	MOVSS X0, ret+16(FP)
 	VZEROUPPER
 	RET
+
+// func reluAVX2(dst, x *float32, n int)
+// dst[i] = max(x[i], 0) with Go's max semantics, n a multiple of 8: VMAXPS returns its second
+// source (x) when either is NaN or both are zeros, and adding +0 turns −0 into +0.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	SHRQ $3, CX
+	JZ reludone
+reluloop:
+	VMOVUPS (SI), Y1
+	VMAXPS Y1, Y0, Y1
+	VADDPS Y0, Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ reluloop
+reludone:
+	VZEROUPPER
+	RET

@@ -23,6 +23,9 @@ func Dot(x, y []float32) float32 {
 	return s
 }
 
+// ReLU sets dst[i] = max(x[i], 0). It panics if x is shorter than dst.
+func ReLU(dst, x []float32) { reluGeneric(dst, x) }
+
 // Sum returns Σ x[i].
 func Sum(x []float32) float32 { return sumGeneric(x) }
 
