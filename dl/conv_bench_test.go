@@ -184,3 +184,36 @@ func BenchmarkMaxPool2D(b *testing.B) {
 		})
 	}
 }
+
+// im2colCases are the stride-1 im2col calls of the cnn workload, one per image: conv1's forward
+// (25 rows of 784 columns), conv2's forward and its rebuild for dw (400 × 196), and the im2col
+// of dy for conv2's dx by correlation (800 × 196).
+var im2colCases = []struct {
+	name string
+	g    convGeom
+}{
+	{"cnn1", convGeom{c: 1, h: 28, w: 28, kh: 5, kw: 5, s: 1, p: 2, d: 1, oh: 28, ow: 28}},
+	{"cnn2", convGeom{c: 16, h: 14, w: 14, kh: 5, kw: 5, s: 1, p: 2, d: 1, oh: 14, ow: 14}},
+	{"cnn2dx", convGeom{c: 32, h: 14, w: 14, kh: 5, kw: 5, s: 1, p: 2, d: 1, oh: 14, ow: 14}},
+}
+
+// BenchmarkIm2col times convGeom.im2col on the cnn workload's shapes: per op, the first band of
+// a batch of 64 (bands(64): the whole image for all three), as forward and backward build it.
+func BenchmarkIm2col(b *testing.B) {
+	for _, c := range im2colCases {
+		b.Run(c.name, func(b *testing.B) {
+			g := c.g
+			R, _ := g.bands(64)
+			oy1 := min(g.oh, R)
+			rng := rand.New(rand.NewPCG(1, 1))
+			img := RandN(rng, g.c, g.h, g.w).data
+			col := make([]float32, g.k()*oy1*g.ow)
+			b.SetBytes(int64(4 * len(col)))
+			t0 := cpuSeconds()
+			for b.Loop() {
+				g.im2col(img, col, 0, oy1)
+			}
+			b.ReportMetric((cpuSeconds()-t0)*1e9/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
