@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"syscall"
 	"testing"
+
+	"github.com/deepnb/deepnb/dl/internal/vec"
 )
 
 // cpuSeconds is the process's user+system CPU time. The benchmarks report CPU-ms/op next to
@@ -198,22 +200,30 @@ var im2colCases = []struct {
 }
 
 // BenchmarkIm2col times convGeom.im2col on the cnn workload's shapes: per op, the first band of
-// a batch of 64 (bands(64): the whole image for all three), as forward and backward build it.
+// a batch of 64 (bands(64): the whole image for all three), as forward and backward build it,
+// with each of vec's kernel sets that the CPU runs (the last is the default).
 func BenchmarkIm2col(b *testing.B) {
 	for _, c := range im2colCases {
-		b.Run(c.name, func(b *testing.B) {
-			g := c.g
-			R, _ := g.bands(64)
-			oy1 := min(g.oh, R)
-			rng := rand.New(rand.NewPCG(1, 1))
-			img := RandN(rng, g.c, g.h, g.w).data
-			col := make([]float32, g.k()*oy1*g.ow)
-			b.SetBytes(int64(4 * len(col)))
-			t0 := cpuSeconds()
-			for b.Loop() {
-				g.im2col(img, col, 0, oy1)
-			}
-			b.ReportMetric((cpuSeconds()-t0)*1e9/float64(b.N), "cpu-ns/op")
-		})
+		for _, ks := range vec.Kernels() {
+			b.Run(c.name+"/"+ks, func(b *testing.B) {
+				restore, err := vec.SetKernels(ks)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer restore()
+				g := c.g
+				R, _ := g.bands(64)
+				oy1 := min(g.oh, R)
+				rng := rand.New(rand.NewPCG(1, 1))
+				img := RandN(rng, g.c, g.h, g.w).data
+				col := make([]float32, g.k()*oy1*g.ow)
+				b.SetBytes(int64(4 * len(col)))
+				t0 := cpuSeconds()
+				for b.Loop() {
+					g.im2col(img, col, 0, oy1)
+				}
+				b.ReportMetric((cpuSeconds()-t0)*1e9/float64(b.N), "cpu-ns/op")
+			})
+		}
 	}
 }

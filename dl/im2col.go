@@ -75,11 +75,16 @@ func (g *convGeom) band(oy0, oy1 int) (y0, n, wp int) {
 }
 
 // im2col writes the columns for output rows [oy0, oy1) into col, a (c·kh·kw)×((oy1−oy0)·ow)
-// row-major matrix; taps outside the image give 0. Each channel's rows are first copied into a
-// zero-bordered scratch band, so that the inner loop is a plain copy with no edge tests.
+// row-major matrix; taps outside the image give 0. With stride 1 an assembly kernel copies the
+// rows straight from the image in one call (vec.Im2colS1). Otherwise each channel's rows are
+// first copied into a zero-bordered scratch band, so that the inner loop is a plain copy with
+// no edge tests.
 func (g *convGeom) im2col(img, col []float32, oy0, oy1 int) {
 	ow, hw := g.ow, g.h*g.w
 	nr := oy1 - oy0
+	if g.s == 1 && vec.Im2colS1(col, img, g.c, g.h, g.w, g.kh, g.kw, g.d, g.p, ow, oy0, nr) {
+		return
+	}
 	cols := nr * ow
 	y0, bh, wp := g.band(oy0, oy1)
 	buf := par.GetScratch(bh * wp)

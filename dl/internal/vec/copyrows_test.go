@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestCopyRows(t *testing.T) { bothPaths(t, checkCopyRows) }
+func TestCopyRows(t *testing.T) { eachKernelSet(t, checkCopyRows) }
 
 // checkCopyRows copies random row blocks, the widths around the 8-float blocks, and checks
 // every copied value and that nothing around the rows changed.

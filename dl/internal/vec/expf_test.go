@@ -51,7 +51,7 @@ func BenchmarkMathExp(b *testing.B) {
 	sink = float32(s)
 }
 
-func TestLogistic(t *testing.T) { bothPaths(t, checkLogistic) }
+func TestLogistic(t *testing.T) { eachKernelSet(t, checkLogistic) }
 
 func checkLogistic(t *testing.T) {
 	src := make([]float32, 203) // not a multiple of 8: exercises the tail
@@ -91,7 +91,7 @@ func BenchmarkLogistic(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*4096), "ns/elem")
 }
 
-func TestExpShift(t *testing.T) { bothPaths(t, checkExpShift) }
+func TestExpShift(t *testing.T) { eachKernelSet(t, checkExpShift) }
 
 func checkExpShift(t *testing.T) {
 	src := make([]float32, 101)

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestMaxPairs(t *testing.T) { bothPaths(t, checkMaxPairs) }
+func TestMaxPairs(t *testing.T) { eachKernelSet(t, checkMaxPairs) }
 
 func checkMaxPairs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -28,7 +28,7 @@ func checkMaxPairs(t *testing.T) {
 	}
 }
 
-func TestBiasLeaky(t *testing.T) { bothPaths(t, checkBiasLeaky) }
+func TestBiasLeaky(t *testing.T) { eachKernelSet(t, checkBiasLeaky) }
 
 func checkBiasLeaky(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -57,7 +57,7 @@ func checkBiasLeaky(t *testing.T) {
 	}
 }
 
-func TestMaxPairsArg(t *testing.T) { bothPaths(t, checkMaxPairsArg) }
+func TestMaxPairsArg(t *testing.T) { eachKernelSet(t, checkMaxPairsArg) }
 
 // checkMaxPairsArg compares MaxPairsArg with a plain scan on random rows and on rows with ties
 // (small integers), where the first maximum in row-major order must win.

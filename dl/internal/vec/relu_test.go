@@ -10,7 +10,7 @@ import (
 // negative or NaN, with the same bits on both paths and at every length (the vector body and
 // the tail).
 func TestReLUBack(t *testing.T) {
-	bothPaths(t, func(t *testing.T) {
+	eachKernelSet(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(3, 4))
 		special := []float32{0, float32(math.Copysign(0, -1)), 1e-45, -1e-45, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 3, -3}
 		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 64, 1000} {
@@ -40,7 +40,7 @@ func TestReLUBack(t *testing.T) {
 // TestReLU: ReLU gives Go's max(x, 0) bit for bit on both paths and at every length: +0 for
 // either zero, NaN for NaN.
 func TestReLU(t *testing.T) {
-	bothPaths(t, func(t *testing.T) {
+	eachKernelSet(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(5, 6))
 		special := []float32{0, float32(math.Copysign(0, -1)), 1e-45, -1e-45, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 3, -3}
 		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 64, 1000} {

@@ -7,7 +7,7 @@ import (
 )
 
 // TestAdamUpdate checks the vectorized Adam update against the plain loop, on both paths.
-func TestAdamUpdate(t *testing.T) { bothPaths(t, checkAdamUpdate) }
+func TestAdamUpdate(t *testing.T) { eachKernelSet(t, checkAdamUpdate) }
 
 func checkAdamUpdate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
@@ -37,7 +37,7 @@ func checkAdamUpdate(t *testing.T) {
 }
 
 // TestMomentumUpdate checks the vectorized momentum update against the plain loop, on both paths.
-func TestMomentumUpdate(t *testing.T) { bothPaths(t, checkMomentumUpdate) }
+func TestMomentumUpdate(t *testing.T) { eachKernelSet(t, checkMomentumUpdate) }
 
 func checkMomentumUpdate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))

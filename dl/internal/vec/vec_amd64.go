@@ -2,10 +2,48 @@
 
 package vec
 
-import "golang.org/x/sys/cpu"
+import (
+	"fmt"
+	"slices"
 
-// haveAVX2 selects the AVX2 kernels; tests turn it off to run the portable loops.
-var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	"golang.org/x/sys/cpu"
+)
+
+// cpuAVX2 and cpuAVX512 are what the CPU (and OS) run: AVX2 with FMA, and AVX-512 (F) on top.
+var (
+	cpuAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	cpuAVX512 = cpuAVX2 && cpu.X86.HasAVX512F
+)
+
+// haveAVX2 and haveAVX512 select the AVX2 and AVX-512 kernels; SetKernels turns them off to
+// run the portable loops or the AVX2 kernels alone.
+var haveAVX2, haveAVX512 = cpuAVX2, cpuAVX512
+
+// Kernels names the kernel sets this CPU runs, for SetKernels: "portable" (Go loops), then
+// "avx2" and "avx512" where the CPU has them. The last one is the default.
+func Kernels() []string {
+	ks := []string{"portable"}
+	if cpuAVX2 {
+		ks = append(ks, "avx2")
+	}
+	if cpuAVX512 {
+		ks = append(ks, "avx512")
+	}
+	return ks
+}
+
+// SetKernels makes the functions of vec use the kernel set named name, one of Kernels: "avx2"
+// leaves the AVX-512 kernels out, "portable" every assembly kernel. It is for tests and
+// benchmarks that compare the sets, and must not run while vec's functions do. restore goes
+// back to the set in use before; err names an unknown set.
+func SetKernels(name string) (restore func(), err error) {
+	if !slices.Contains(Kernels(), name) {
+		return nil, fmt.Errorf("vec: no kernel set %q on this CPU (have %v)", name, Kernels())
+	}
+	a, b := haveAVX2, haveAVX512
+	haveAVX2, haveAVX512 = name != "portable", name == "avx512"
+	return func() { haveAVX2, haveAVX512 = a, b }, nil
+}
 
 //go:noescape
 func axpyAVX2(dst, x *float32, n int, a float32)

@@ -2,8 +2,23 @@
 
 package vec
 
+import "fmt"
+
 // haveAVX2 is false: this build has no assembly kernels.
 var haveAVX2 = false
+
+// Kernels names the kernel sets this build runs, for SetKernels: "portable" (Go loops) alone.
+func Kernels() []string { return []string{"portable"} }
+
+// SetKernels makes the functions of vec use the kernel set named name, one of Kernels. It is
+// for tests and benchmarks that compare the sets, and must not run while vec's functions do.
+// restore goes back to the set in use before; err names an unknown set.
+func SetKernels(name string) (restore func(), err error) {
+	if name != "portable" {
+		return nil, fmt.Errorf("vec: no kernel set %q in this build (have [portable])", name)
+	}
+	return func() {}, nil
+}
 
 // Axpy sets dst[i] += a·x[i] for i < len(dst). It panics if x is shorter than dst.
 func Axpy(dst, x []float32, a float32) {

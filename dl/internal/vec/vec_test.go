@@ -6,20 +6,20 @@ import (
 	"testing"
 )
 
-// TestVec checks the kernels against plain loops over lengths around the 8-lane width, on the
-// portable path and on the one the CPU dispatches to (AVX2 where the CPU has it).
-func TestVec(t *testing.T) { bothPaths(t, checkVec) }
+// TestVec checks the kernels against plain loops over lengths around the 8-lane width, with
+// each kernel set the CPU runs.
+func TestVec(t *testing.T) { eachKernelSet(t, checkVec) }
 
-// bothPaths runs check on the portable path and on the one the CPU dispatches to.
-func bothPaths(t *testing.T, check func(*testing.T)) {
-	dispatched := haveAVX2
-	defer func() { haveAVX2 = dispatched }()
-	for _, tc := range []struct {
-		name string
-		avx2 bool
-	}{{"portable", false}, {"dispatched", dispatched}} {
-		t.Run(tc.name, func(t *testing.T) {
-			haveAVX2 = tc.avx2
+// eachKernelSet runs check on every kernel set the CPU runs (Kernels): the portable loops, AVX2
+// and AVX-512.
+func eachKernelSet(t *testing.T, check func(*testing.T)) {
+	for _, name := range Kernels() {
+		t.Run(name, func(t *testing.T) {
+			restore, err := SetKernels(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer restore()
 			check(t)
 		})
 	}

@@ -1,0 +1,110 @@
+//go:build amd64 && !purego
+
+package vec
+
+import "unsafe"
+
+//go:noescape
+func im2colS1AVX512(dst, src *float32, tab *uint32, c, hw, h, w, kh, kw, d, p, ytop, nr, ow, nb int)
+
+//go:noescape
+func im2colS1AVX2(dst, src *float32, tab *im2colBlock, c, hw, h, w, kh, kw, d, p, ytop, nr, ow, nb int)
+
+// im2colBlock is one block of 8 output columns of one tap column for im2colS1AVX2 (which
+// reads its fields at these offsets: 96 bytes).
+type im2colBlock struct {
+	idx  [8]int32 // edge: the lane of the loaded image columns that each lane takes (VPERMPS)
+	keep [8]int32 // edge: −1 for the lanes that read the image, 0 for those that are zero
+	src  int      // byte offset in the image row of the first image column loaded
+	dst  int      // byte offset in the output row of the block's first column
+	edge int      // 1 if some lane reads outside the image (then idx and keep apply), else 0
+	_    int
+}
+
+// The assembly's offsets: a compile error here if they change.
+var (
+	_ = [1]int{}[unsafe.Sizeof(im2colBlock{})-96]
+	_ = [1]int{}[unsafe.Offsetof(im2colBlock{}.keep)-32]
+	_ = [1]int{}[unsafe.Offsetof(im2colBlock{}.src)-64]
+	_ = [1]int{}[unsafe.Offsetof(im2colBlock{}.dst)-72]
+	_ = [1]int{}[unsafe.Offsetof(im2colBlock{}.edge)-80]
+)
+
+// Im2colS1 writes into col the im2col matrix of a stride-1 convolution for the nr output rows
+// from oy0: the image img, c planes of h×w, read through kh×kw taps with dilation d and
+// padding p at ow output columns. Row (ch·kh + u)·kw + v of col, nr·ow floats long (the rows
+// follow each other), holds at column i·ow + j the pixel img[ch, oy0 + i + u·d − p, j + v·d − p],
+// or 0 where that is outside the image. It copies straight from the image in one call for the
+// whole matrix: with AVX-512 each block of 16 columns as one masked load and store, with AVX2
+// in blocks of 8 with the image's edges moved into place. It reports false, writing nothing,
+// where it has no kernel for the shape (the portable set; AVX2 unless w ≥ 8 and 8 ≤ ow ≤ 16;
+// very wide rows for a wide kernel), and the caller builds the matrix itself. It panics if
+// col or img is too short.
+func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
+	if c <= 0 || kh <= 0 || kw <= 0 || nr <= 0 || ow <= 0 || h <= 0 || w <= 0 {
+		return false
+	}
+	switch {
+	case haveAVX512 && kw*((ow+15)/16) <= 128:
+		// The kernels read pixels of the image's c·h·w only (the masked loads may point
+		// before or after a row but load only the lanes inside it).
+		_ = col[c*kh*kw*nr*ow-1]
+		_ = img[c*h*w-1]
+		nb := (ow + 15) / 16
+		var tab [128]uint32
+		for v := range kw {
+			lo, hi := inside(v*d-p, w, ow)
+			for k := range nb {
+				j0 := 16 * k
+				load := laneMask(hi-j0) &^ laneMask(lo-j0)
+				tab[v*nb+k] = load | laneMask(ow-j0)<<16
+			}
+		}
+		im2colS1AVX512(&col[0], &img[0], &tab[0], c, h*w, h, w, kh, kw, d, p, oy0-p, nr, ow, nb)
+		return true
+	case haveAVX2 && w >= 8 && ow >= 8 && ow <= 16 && kw <= 16:
+		// Two blocks a row at most: on wider rows (the cnn's 28) the blocks went down the rows
+		// one after the other, and were slower than the caller's copy (BenchmarkIm2col, cnn1,
+		// AMD EPYC Zen 4: 1.7 against 1.3 µs).
+		_ = col[c*kh*kw*nr*ow-1]
+		_ = img[c*h*w-1]
+		nb := (ow + 7) / 8
+		var tab [32]im2colBlock
+		for v := range kw {
+			xoff := v*d - p
+			for k := range nb {
+				j0 := min(8*k, ow-8)
+				b := &tab[v*nb+k]
+				b.dst = 4 * j0
+				sc := xoff + j0 // the image column that the block's first lane reads
+				if sc >= 0 && sc+8 <= w {
+					b.src = 4 * sc
+					continue
+				}
+				so := min(max(sc, 0), w-8) // the 8 columns loaded: all in the row
+				b.src, b.edge = 4*so, 1
+				for l := range 8 {
+					b.idx[l] = int32((sc + l - so) & 7)
+					if x := sc + l; x >= 0 && x < w {
+						b.keep[l] = -1
+					}
+				}
+			}
+		}
+		im2colS1AVX2(&col[0], &img[0], &tab[0], c, h*w, h, w, kh, kw, d, p, oy0-p, nr, ow, nb)
+		return true
+	}
+	return false
+}
+
+// inside returns the output columns [lo, hi) of a stride-1 row of ow at which a tap at column
+// offset off reads a row of w pixels: 0 ≤ j + off < w. Empty, lo = hi, if none.
+func inside(off, w, ow int) (lo, hi int) {
+	lo = min(max(0, -off), ow)
+	return lo, max(lo, min(ow, w-off))
+}
+
+// laneMask returns the mask of the first n of 16 lanes, n clamped to [0, 16].
+func laneMask(n int) uint32 {
+	return 1<<min(max(n, 0), 16) - 1
+}

@@ -1,0 +1,326 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Both kernels write the im2col matrix of a stride-1 convolution (see Im2colS1) in one call:
+// for each channel, tap row u and tap column v, the tap's nr output rows of ow floats, one
+// after the other at dst. Output rows [a, b) of tap row u read image rows, the others are zero
+// (a and b depend on u alone); the columns of a row that read the image depend on v alone, so
+// the Go side lists, per tap column, each block of 16 (AVX-512) or 8 (AVX2) output columns:
+// which lanes load (AVX-512) or how to move the nearest image columns into place (AVX2). Each
+// block is then copied straight from the image down the rows [a, b), with no padded copy of
+// the image and no edge tests in the loops.
+//
+// Registers: DI dst, R8 the channel's plane, R13 w·4, R14 ow·4, R15 image row t + a, with
+// t = ytop + u·d the image row that output row 0 of tap row u reads; R12 (AVX-512) xoff =
+// v·d − p, the image column that output column 0 reads. Locals: 0(SP) tap rows left, 8(SP)
+// a·ow, 16(SP) (nr − b)·ow, 24(SP) b − a, 32(SP) tap columns left, 40(SP) the tap column's
+// blocks in tab, 48(SP) channels left, 56(SP) t, 64(SP) (b − a)·ow·4.
+
+// ROWSPAN sets the locals of tap row u from t = 56(SP), and R15.
+#define ROWSPAN \
+	MOVQ 56(SP), R10; \
+	MOVQ nr+96(FP), DX; \
+	XORL AX, AX; \
+	SUBQ R10, AX; \
+	XORL BX, BX; \
+	CMPQ AX, BX; \
+	CMOVQLT BX, AX; \
+	CMPQ AX, DX; \
+	CMOVQGT DX, AX; \
+	MOVQ h+40(FP), BX; \
+	SUBQ R10, BX; \
+	CMPQ BX, DX; \
+	CMOVQGT DX, BX; \
+	CMPQ BX, AX; \
+	CMOVQLT AX, BX; \
+	MOVQ ow+104(FP), R11; \
+	SUBQ BX, DX; \
+	IMULQ R11, DX; \
+	MOVQ DX, 16(SP); \
+	SUBQ AX, BX; \
+	MOVQ BX, 24(SP); \
+	IMULQ R14, BX; \
+	MOVQ BX, 64(SP); \
+	MOVQ AX, CX; \
+	IMULQ R11, CX; \
+	MOVQ CX, 8(SP); \
+	ADDQ R10, AX; \
+	IMULQ R13, AX; \
+	LEAQ (R8)(AX*1), R15
+
+// PROLOGUE loads the registers and locals that stay for the whole call.
+#define PROLOGUE \
+	MOVQ dst+0(FP), DI; \
+	MOVQ src+8(FP), R8; \
+	MOVQ w+48(FP), R13; \
+	SHLQ $2, R13; \
+	MOVQ ow+104(FP), R14; \
+	SHLQ $2, R14; \
+	MOVQ c+24(FP), AX; \
+	MOVQ AX, 48(SP)
+
+// NEXTCHANNEL starts a channel: t = ytop, all tap rows left.
+#define NEXTCHANNEL \
+	MOVQ ytop+88(FP), AX; \
+	MOVQ AX, 56(SP); \
+	MOVQ kh+56(FP), AX; \
+	MOVQ AX, 0(SP)
+
+// NEXTTAPROW starts the tap columns of a tap row.
+#define NEXTTAPROW \
+	MOVQ kw+64(FP), AX; \
+	MOVQ AX, 32(SP); \
+	MOVQ tab+16(FP), AX; \
+	MOVQ AX, 40(SP)
+
+// ENDTAPROW steps t and the plane: it jumps to u while tap rows are left, to c while channels are.
+#define ENDTAPROW(u, c) \
+	MOVQ d+72(FP), AX; \
+	ADDQ AX, 56(SP); \
+	DECQ 0(SP); \
+	JNZ u; \
+	MOVQ hw+32(FP), AX; \
+	LEAQ (R8)(AX*4), R8; \
+	DECQ 48(SP); \
+	JNZ c
+
+// func im2colS1AVX512(dst, src *float32, tab *uint32, c, hw, h, w, kh, kw, d, p, ytop, nr, ow, nb int)
+// c, kh, kw, nr, ow ≥ 1; nb = ⌈ow/16⌉ blocks per row. tab[v·nb + k] holds block k's load mask
+// for tap column v in its low 16 bits (the lanes that read the image) and its store mask in
+// its high 16 (the lanes inside the row).
+TEXT ·im2colS1AVX512(SB), NOSPLIT, $72-120
+	PROLOGUE
+	VPXORD Z7, Z7, Z7
+
+chan512:
+	NEXTCHANNEL
+
+u512:
+	ROWSPAN
+	NEXTTAPROW
+	MOVQ p+80(FP), R12
+	NEGQ R12
+
+v512:
+	// Rows [0, a): zeros.
+	MOVQ 8(SP), CX
+
+ztop512:
+	CMPQ CX, $16
+	JLT ztopt512
+	VMOVUPS Z7, (DI)
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP ztop512
+
+ztopt512:
+	TESTQ CX, CX
+	JZ ztopd512
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K3
+	VMOVUPS Z7, K3, (DI)
+	LEAQ (DI)(CX*4), DI
+
+ztopd512:
+	// Rows [a, b), block by block.
+	CMPQ 24(SP), $0
+	JEQ bot512
+	MOVQ 40(SP), DX
+	MOVQ nb+112(FP), R11
+	CMPQ R11, $2
+	JNE gen512
+	// Two blocks: row by row.
+	KMOVW (DX), K1
+	KMOVW 2(DX), K2
+	KMOVW 4(DX), K3
+	KMOVW 6(DX), K4
+	LEAQ (R15)(R12*4), SI
+	MOVQ DI, BX
+	MOVQ 24(SP), CX
+
+rows512x2:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K3, Z1
+	VMOVUPS Z0, K2, (BX)
+	VMOVUPS Z1, K4, 64(BX)
+	ADDQ R13, SI
+	ADDQ R14, BX
+	DECQ CX
+	JNZ rows512x2
+	ADDQ 64(SP), DI
+	JMP bot512
+
+gen512:
+	LEAQ (DX)(R11*4), R11
+	LEAQ (R15)(R12*4), R10
+	MOVQ DI, R9
+
+blk512:
+	KMOVW (DX), K1
+	KMOVW 2(DX), K2
+	MOVQ R10, SI
+	MOVQ R9, BX
+	MOVQ 24(SP), CX
+
+rows512:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS Z0, K2, (BX)
+	ADDQ R13, SI
+	ADDQ R14, BX
+	DECQ CX
+	JNZ rows512
+	ADDQ $64, R10
+	ADDQ $64, R9
+	ADDQ $4, DX
+	CMPQ DX, R11
+	JLT blk512
+	ADDQ 64(SP), DI
+
+bot512:
+	// Rows [b, nr): zeros.
+	MOVQ 16(SP), CX
+
+zbot512:
+	CMPQ CX, $16
+	JLT zbott512
+	VMOVUPS Z7, (DI)
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP zbot512
+
+zbott512:
+	TESTQ CX, CX
+	JZ zbotd512
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K3
+	VMOVUPS Z7, K3, (DI)
+	LEAQ (DI)(CX*4), DI
+
+zbotd512:
+	ADDQ d+72(FP), R12
+	MOVQ nb+112(FP), AX
+	SHLQ $2, AX
+	ADDQ AX, 40(SP)
+	DECQ 32(SP)
+	JNZ v512
+	ENDTAPROW(u512, chan512)
+	VZEROUPPER
+	RET
+
+// func im2colS1AVX2(dst, src *float32, tab *im2colBlock, c, hw, h, w, kh, kw, d, p, ytop, nr, ow, nb int)
+// c, kh, kw, nr ≥ 1; w, ow ≥ 8; nb = ⌈ow/8⌉ blocks per row, at columns 0, 8, … and, if ow is
+// not a multiple of 8, ow − 8 (overlapping the one before: the same values). tab[v·nb + k]
+// is block k of tap column v (see im2colBlock; 96 bytes): a plain copy, or the 8 image
+// columns nearest to the block moved into their lanes by VPERMPS, the lanes outside the
+// image zeroed.
+TEXT ·im2colS1AVX2(SB), NOSPLIT, $72-120
+	PROLOGUE
+	VXORPS Y7, Y7, Y7
+
+chan2:
+	NEXTCHANNEL
+
+u2:
+	ROWSPAN
+	NEXTTAPROW
+
+v2:
+	// Rows [0, a): a·ow zeros (none, or at least 8).
+	MOVQ 8(SP), CX
+	LEAQ (DI)(CX*4), SI
+
+ztop2:
+	CMPQ CX, $8
+	JLT ztopt2
+	VMOVUPS Y7, (DI)
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP ztop2
+
+ztopt2:
+	TESTQ CX, CX
+	JZ ztopd2
+	VMOVUPS Y7, -32(SI)
+
+ztopd2:
+	MOVQ SI, DI
+
+	// Rows [a, b), block by block.
+	CMPQ 24(SP), $0
+	JEQ bot2
+	MOVQ 40(SP), DX
+	MOVQ nb+112(FP), R11
+	IMULQ $96, R11
+	ADDQ DX, R11
+
+blk2:
+	MOVQ 64(DX), SI
+	ADDQ R15, SI
+	MOVQ 72(DX), BX
+	ADDQ DI, BX
+	MOVQ 24(SP), CX
+	CMPQ 80(DX), $0
+	JNE edge2
+
+rows2:
+	VMOVUPS (SI), Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R13, SI
+	ADDQ R14, BX
+	DECQ CX
+	JNZ rows2
+	JMP next2
+
+edge2:
+	VMOVDQU (DX), Y1
+	VMOVDQU 32(DX), Y3
+
+rowsE2:
+	VPERMPS (SI), Y1, Y0
+	VANDPS Y3, Y0, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R13, SI
+	ADDQ R14, BX
+	DECQ CX
+	JNZ rowsE2
+
+next2:
+	ADDQ $96, DX
+	CMPQ DX, R11
+	JLT blk2
+	ADDQ 64(SP), DI
+
+bot2:
+	// Rows [b, nr): zeros.
+	MOVQ 16(SP), CX
+	LEAQ (DI)(CX*4), SI
+
+zbot2:
+	CMPQ CX, $8
+	JLT zbott2
+	VMOVUPS Y7, (DI)
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP zbot2
+
+zbott2:
+	TESTQ CX, CX
+	JZ zbotd2
+	VMOVUPS Y7, -32(SI)
+
+zbotd2:
+	MOVQ SI, DI
+
+	MOVQ nb+112(FP), AX
+	IMULQ $96, AX
+	ADDQ AX, 40(SP)
+	DECQ 32(SP)
+	JNZ v2
+	ENDTAPROW(u2, chan2)
+	VZEROUPPER
+	RET
