@@ -9,10 +9,11 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// cpuAVX2 and cpuAVX512 are what the CPU (and OS) run: AVX2 with FMA, and AVX-512 (F) on top.
+// cpuAVX2 and cpuAVX512 are what the CPU (and OS) run: AVX2 with FMA, and AVX-512 (F and VL:
+// masked 256-bit moves) on top.
 var (
 	cpuAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-	cpuAVX512 = cpuAVX2 && cpu.X86.HasAVX512F
+	cpuAVX512 = cpuAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL
 )
 
 // haveAVX2 and haveAVX512 select the AVX2 and AVX-512 kernels; SetKernels turns them off to
