@@ -33,7 +33,8 @@ func naiveIm2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) {
 // random ones: widths around the 8- and 16-float blocks, padding from none to beyond the
 // kernel's reach, dilation, bands of rows from anywhere in the output. The image sits
 // inside a larger buffer whose other values must not leak in, and nothing past the matrix may
-// be written. Where the kernel set has no kernel for the shape, nothing may be written.
+// be written; col starts anywhere (each shape is run four times, at random alignments). Where
+// the kernel set has no kernel for the shape, nothing may be written.
 func checkIm2colS1(t *testing.T) {
 	type shape struct{ c, h, w, kh, kw, d, p, oy0, nr int }
 	shapes := []shape{
@@ -44,6 +45,13 @@ func checkIm2colS1(t *testing.T) {
 		{2, 3, 3, 3, 3, 1, 1, 0, 3},
 		{2, 9, 50, 3, 3, 1, 1, 2, 6}, // 4 blocks of 16 a row
 		{1, 6, 20, 3, 7, 2, 9, 1, 4}, // padding beyond the kernel's reach
+		// "Same" convolutions 14 and 28 wide with long taps (AVX-512's stream copies).
+		{2, 30, 28, 3, 3, 1, 1, 3, 20},
+		{1, 28, 28, 5, 5, 2, 4, 0, 28},
+		{3, 40, 14, 5, 5, 1, 2, 0, 40},
+		{2, 50, 14, 4, 3, 2, 2, 7, 38},
+		{1, 20, 28, 7, 7, 1, 3, 0, 20},
+		{1, 19, 28, 3, 1, 1, 0, 0, 19},
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
 	for range 300 {
@@ -58,7 +66,8 @@ func checkIm2colS1(t *testing.T) {
 		s.nr = 1 + rng.IntN(oh-s.oy0)
 		shapes = append(shapes, s)
 	}
-	for _, s := range shapes {
+	for i := range 4 * len(shapes) {
+		s := shapes[i%len(shapes)]
 		ow := s.w + 2*s.p - s.d*(s.kw-1)
 		name := fmt.Sprintf("%+v ow=%d", s, ow)
 		n := s.c * s.h * s.w
@@ -69,7 +78,7 @@ func checkIm2colS1(t *testing.T) {
 		img := buf[32 : 32+n]
 		size := s.c * s.kh * s.kw * s.nr * ow
 		want := make([]float32, size+20)
-		got := make([]float32, size+20)
+		got := make([]float32, size+36)[rng.IntN(16):][:size+20] // any alignment
 		for i := range got {
 			got[i], want[i] = -7, -7
 		}

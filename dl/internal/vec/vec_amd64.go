@@ -20,6 +20,9 @@ var (
 // run the portable loops or the AVX2 kernels alone.
 var haveAVX2, haveAVX512 = cpuAVX2, cpuAVX512
 
+// haveBMI2 is the CPU's BMI2 (SHRX), which one AVX-512 kernel also uses.
+var haveBMI2 = cpu.X86.HasBMI2
+
 // Kernels names the kernel sets this CPU runs, for SetKernels: "portable" (Go loops), then
 // "avx2" and "avx512" where the CPU has them. The last one is the default.
 func Kernels() []string {
