@@ -11,7 +11,7 @@ import (
 func im2colS1AVX512(dst, src *float32, tab *uint32, c, hw, h, w, kh, kw, d, p, ytop, nr, ow, nb int)
 
 //go:noescape
-func im2colS1RowsAVX512(dst, src, scr *float32, tab *uint64, c, hw, w, kh, kw, d, p, nr, cpSrc, cpDst, cpN int)
+func im2colS1RowsAVX2(dst, src, scr *float32, tab *uint64, c, hw, w, kh, kw, d, p, nr, cpSrc, cpDst, cpN, ctail int)
 
 //go:noescape
 func im2colS1AVX2(dst, src *float32, tab *im2colBlock, c, hw, h, w, kh, kw, d, p, ytop, nr, ow, nb int)
@@ -41,23 +41,24 @@ var (
 // padding p at ow output columns. Row (ch·kh + u)·kw + v of col, nr·ow floats long (the rows
 // follow each other), holds at column i·ow + j the pixel img[ch, oy0 + i + u·d − p, j + v·d − p],
 // or 0 where that is outside the image. It copies straight from the image in one call for the
-// whole matrix: with AVX-512 each block of 16 columns as one masked load and store (or, for
-// the cnn's 14- and 28-wide "same" convolutions with long taps, each tap as a stream of
-// aligned vectors), with AVX2 in blocks of 8 with the image's edges moved into place. It reports false, writing nothing,
-// where it has no kernel for the shape (the portable set; AVX2 unless w ≥ 8 and 8 ≤ ow ≤ 16;
-// very wide rows for a wide kernel), and the caller builds the matrix itself. It panics if
+// whole matrix: with AVX-512 each block of 16 columns as one masked load and store, with AVX2
+// in blocks of 8 with the image's edges moved into place; for the cnn's 14- and 28-wide
+// "same" convolutions with long taps, with either, each tap as a stream of aligned vectors. It reports false, writing nothing,
+// where it has no kernel for the shape (the portable set; AVX2 unless w ≥ 8 and 8 ≤ ow ≤ 16,
+// or a long stream; very wide rows for a wide kernel), and the caller builds the matrix itself. It panics if
 // col or img is too short.
 func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 	if c <= 0 || kh <= 0 || kw <= 0 || nr <= 0 || ow <= 0 || h <= 0 || w <= 0 {
 		return false
 	}
 	switch {
-	case haveAVX512 && haveBMI2 && ow == w && (w == 14 || w == 28) && nr*w >= 512 && nr*w < 1<<15 && kw <= 16:
+	case haveAVX2 && haveBMI2 && ow == w && (w == 14 || w == 28) && nr*w >= 512 && nr*w < 1<<15 && kw <= 16:
 		// The cnn's "same" convolutions with long taps: stream copies from a plane of the
-		// rows read, between zero rows (see im2colS1RowsAVX512). On short taps (cnn2's 196
-		// floats) the per-tap set-up and the split vectors at both ends cost more than the
-		// aligned stores saved (BenchmarkIm2col, Zen 4: cnn2 5.0 → 5.6 µs); on cnn1's 784,
-		// 1.03 → 0.90 µs.
+		// rows read, between zero rows (see im2colS1RowsAVX2), with AVX2 or AVX-512. On
+		// short taps (cnn2's 196 floats) the per-tap set-up and the vectors at both ends cost
+		// more than the aligned stores saved (BenchmarkIm2col, Zen 4, a version with masked
+		// AVX-512 loads and stores: cnn2 5.0 → 5.6 µs); on cnn1's 784 floats, AVX-512
+		// 1.03 → 0.90 µs, AVX2 1.3 (the caller's copy) → 0.90.
 		_ = col[c*kh*kw*nr*ow-1]
 		_ = img[c*h*w-1]
 		var tab [16]uint64
@@ -71,11 +72,12 @@ func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 		r0 := oy0 - p                    // the image row of the plane's first row
 		r1 := r0 + (kh-1)*d + nr         // and past its last
 		y0, y1 := max(0, r0), min(h, r1) // the image rows in it
+		slack := p + 16                  // AVX2's unmasked loads reach p floats beyond the plane
 		buf := planes.Get().(*[]float32)
-		if n := (r1-r0)*w + 16; cap(*buf) < n {
+		if n := (r1-r0)*w + 2*slack; cap(*buf) < n {
 			*buf = make([]float32, n)
 		}
-		scr := (*buf)[:(r1-r0)*w]
+		scr := (*buf)[slack : slack+(r1-r0)*w]
 		if y1 <= y0 {
 			clear(scr)
 			y1 = y0
@@ -83,7 +85,8 @@ func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 			clear(scr[:(y0-r0)*w])
 			clear(scr[(y1-r0)*w:])
 		}
-		im2colS1RowsAVX512(&col[0], &img[0], &scr[0], &tab[0], c, h*w, w, kh, kw, d, p, nr, y0*w, (y0-r0)*w, (y1-y0)*w)
+		ctail := (nr*w - 16) % w
+		im2colS1RowsAVX2(&col[0], &img[0], &scr[0], &tab[0], c, h*w, w, kh, kw, d, p, nr, y0*w, (y0-r0)*w, (y1-y0)*w, ctail)
 		planes.Put(buf)
 		return true
 	case haveAVX512 && kw*((ow+15)/16) <= 128:
@@ -138,7 +141,7 @@ func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 	return false
 }
 
-// planes holds the scratch planes of im2colS1RowsAVX512.
+// planes holds the scratch planes of im2colS1RowsAVX2.
 var planes = sync.Pool{New: func() any { return new([]float32) }}
 
 // inside returns the output columns [lo, hi) of a stride-1 row of ow at which a tap at column

@@ -2,16 +2,17 @@
 
 #include "textflag.h"
 
-// Both kernels write the im2col matrix of a stride-1 convolution (see Im2colS1) in one call:
+// The kernels write the im2col matrix of a stride-1 convolution (see Im2colS1) in one call:
 // for each channel, tap row u and tap column v, the tap's nr output rows of ow floats, one
-// after the other at dst. Output rows [a, b) of tap row u read image rows, the others are zero
-// (a and b depend on u alone); the columns of a row that read the image depend on v alone, so
-// the Go side lists, per tap column, each block of 16 (AVX-512) or 8 (AVX2) output columns:
-// which lanes load (AVX-512) or how to move the nearest image columns into place (AVX2). Each
-// block is then copied straight from the image down the rows [a, b), with no padded copy of
-// the image and no edge tests in the loops.
+// after the other at dst. The per-row kernels, im2colS1AVX512 and im2colS1AVX2: output rows
+// [a, b) of tap row u read image rows, the others are zero (a and b depend on u alone); the
+// columns of a row that read the image depend on v alone, so the Go side lists, per tap
+// column, each block of 16 (AVX-512) or 8 (AVX2) output columns: which lanes load (AVX-512) or
+// how to move the nearest image columns into place (AVX2). Each block is then copied straight
+// from the image down the rows [a, b), with no padded copy of the image and no edge tests in
+// the loops. The stream kernel, im2colS1RowsAVX2, is described at its TEXT.
 //
-// Registers: DI dst, R8 the channel's plane, R13 w·4, R14 ow·4, R15 image row t + a, with
+// Per-row kernels' registers: DI dst, R8 the channel's plane, R13 w·4, R14 ow·4, R15 image row t + a, with
 // t = ytop + u·d the image row that output row 0 of tap row u reads; R12 (AVX-512) xoff =
 // v·d − p, the image column that output column 0 reads. Locals: 0(SP) tap rows left, 8(SP)
 // a·ow, 16(SP) (nr − b)·ow, 24(SP) b − a, 32(SP) tap columns left, 40(SP) the tap column's
@@ -340,56 +341,51 @@ zbotd2:
 	VZEROUPPER
 	RET
 
-// SLOWV copies one vector of 16 floats at BX (64-byte aligned) of a tap that starts or ends
-// inside it: stream position s = R10 (the tap's float at BX, possibly negative), column
-// c = DX, the tap column's columns R11, the tap's floats N = 48(SP). It stores the lanes in
-// [max(0, −s), min(16, N − s)) and loads those of them whose columns read the image.
-#define SLOWV \
-	MOVQ 48(SP), CX; \
-	SUBQ R10, CX; \
-	MOVL $16, AX; \
-	CMPQ CX, AX; \
-	CMOVQGT AX, CX; \
-	MOVL $1, R15; \
-	SHLL CX, R15; \
-	DECL R15; \
-	MOVQ R10, CX; \
-	NEGQ CX; \
-	XORL AX, AX; \
-	CMPQ CX, AX; \
-	CMOVQLT AX, CX; \
-	MOVL $1, AX; \
-	SHLL CX, AX; \
-	DECL AX; \
-	NOTL AX; \
-	ANDL AX, R15; \
-	KMOVW R15, K3; \
-	SHRXQ DX, R11, AX; \
-	ANDL R15, AX; \
-	KMOVW AX, K1; \
-	SHRL $8, AX; \
-	KMOVW AX, K2; \
-	VMOVUPS.Z (SI), K1, Y0; \
-	VMOVUPS.Z 32(SI), K2, Y1; \
-	VINSERTF64X4 $1, Y1, Z0, Z0; \
-	VMOVUPS Z0, K3, (BX)
+DATA im2colBits<>+0(SB)/4, $1
+DATA im2colBits<>+4(SB)/4, $2
+DATA im2colBits<>+8(SB)/4, $4
+DATA im2colBits<>+12(SB)/4, $8
+DATA im2colBits<>+16(SB)/4, $16
+DATA im2colBits<>+20(SB)/4, $32
+DATA im2colBits<>+24(SB)/4, $64
+DATA im2colBits<>+28(SB)/4, $128
+GLOBL im2colBits<>(SB), RODATA|NOPTR, $32
 
-// func im2colS1RowsAVX512(dst, src, scr *float32, tab *uint64, c, hw, w, kh, kw, d, p, nr, cpSrc, cpDst, cpN int)
+// HALF2 writes the 16 floats of the stream at SI to BX, unaligned, with the columns whose
+// bits are set in AX (bits 0–15) and the others zero; it uses Y0–Y2.
+#define HALF2 \
+	VMOVD AX, X0; \
+	VPBROADCASTD X0, Y0; \
+	VPAND Y8, Y0, Y1; \
+	VPCMPEQD Y8, Y1, Y1; \
+	VPSRLD $8, Y0, Y0; \
+	VPAND Y8, Y0, Y2; \
+	VPCMPEQD Y8, Y2, Y2; \
+	VANDPS (SI), Y1, Y1; \
+	VANDPS 32(SI), Y2, Y2; \
+	VMOVUPS Y1, (BX); \
+	VMOVUPS Y2, 32(BX)
+
+// func im2colS1RowsAVX2(dst, src, scr *float32, tab *uint64, c, hw, w, kh, kw, d, p, nr, cpSrc, cpDst, cpN, ctail int)
 // For ow = w ∈ {14, 28} (the cnn's "same" convolutions; see Im2colS1): output row i of tap
 // (u, v) reads image row t + i shifted by xoff = v·d − p, so a tap's nr rows are the image's
 // rows one after the other, moved by xoff, with the columns outside the image zeroed: a
 // stream copy. Per channel the rows that the taps read are first copied into scr (cpN floats
-// from src + cpSrc to scr + cpDst), between zero rows (the caller zeroes those), so that the
-// whole stream reads scr. Each tap is then written as 64-byte aligned vectors of 16 floats
-// with full stores (the per-row kernel's stores split cache lines), each loaded as two
-// masked halves; the masks of the halves repeat every 7 halves (8·7 floats = 2·28 = 4·14),
-// so they stay in K1…K7 and the loop copies 7 vectors an iteration. A vector where the tap
-// starts or ends in the middle computes its own masks (SLOWV). tab[v] holds the columns that
-// tap column v reads, bits [lo, hi), repeated every w bits up to bit w + 15.
+// from src + cpSrc to scr + cpDst), between zero rows (the caller zeroes those, and leaves p
+// floats of slack before and after scr: the loads are not masked), so that the whole stream
+// reads scr. Each tap is written as 64-byte aligned vectors of 16 floats with full stores
+// (the per-row kernels' stores split cache lines), the columns outside the image zeroed by
+// ANDs with masks that repeat every 7 halves of 8 (8·7 floats = 2·28 = 4·14): they stay in
+// Y9…Y15, and the loop copies 7 vectors an iteration. A tap's first 16 and last 16 floats
+// (ctail: the column of the first of these) are written apart, unaligned, before and after
+// the aligned vectors that overlap them (the same values): no masked stores. tab[v] holds
+// the columns that tap column v reads, bits [lo, hi), repeated every w bits up to bit w + 15
+// (SHRX: BMI2). N = nr·w ≥ 16. It runs on AVX-512 CPUs too, as fast as a version with masked
+// loads and stores there (BenchmarkIm2col, cnn1, Zen 4: 0.90 µs both; the per-row kernels
+// 1.03, before them 1.3).
 // Locals: 0(SP) channels left, 8(SP) tap rows left, 16(SP) tap columns left, 24(SP) byte
-// offset in scr of tap row u, 32(SP) xoff, 40(SP) &tab[v], 48(SP) N = nr·w, 56…104(SP) the
-// columns of the 7 half phases.
-TEXT ·im2colS1RowsAVX512(SB), NOSPLIT, $120-120
+// offset in scr of tap row u, 32(SP) xoff, 40(SP) &tab[v], 48(SP) N.
+TEXT ·im2colS1RowsAVX2(SB), NOSPLIT, $56-128
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), R8
 	MOVQ scr+16(FP), R9
@@ -399,42 +395,41 @@ TEXT ·im2colS1RowsAVX512(SB), NOSPLIT, $120-120
 	MOVQ nr+88(FP), AX
 	IMULQ R14, AX
 	MOVQ AX, 48(SP)
+	VMOVDQU im2colBits<>(SB), Y8
 
-chanR:
+chanA:
 	MOVQ cpN+112(FP), CX
 	MOVQ cpSrc+96(FP), AX
 	LEAQ (R8)(AX*4), SI
 	MOVQ cpDst+104(FP), AX
 	LEAQ (R9)(AX*4), BX
 
-cpR:
-	CMPQ CX, $16
-	JLT cptR
+cpA:
+	CMPQ CX, $8
+	JLT cptA
 	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
 	VMOVUPS Y0, (BX)
-	VMOVUPS Y1, 32(BX)
-	ADDQ $64, SI
-	ADDQ $64, BX
-	SUBQ $16, CX
-	JMP cpR
+	ADDQ $32, SI
+	ADDQ $32, BX
+	SUBQ $8, CX
+	JMP cpA
 
-cptR:
-	MOVL $1, AX
-	SHLL CX, AX
-	DECL AX
-	KMOVW AX, K1
-	SHRL $8, AX
-	KMOVW AX, K2
-	VMOVUPS.Z (SI), K1, Y0
-	VMOVUPS.Z 32(SI), K2, Y1
-	VMOVUPS Y0, K1, (BX)
-	VMOVUPS Y1, K2, 32(BX)
+cptA:
+	TESTQ CX, CX
+	JZ cpdA
+	MOVL (SI), AX
+	MOVL AX, (BX)
+	ADDQ $4, SI
+	ADDQ $4, BX
+	DECQ CX
+	JMP cptA
+
+cpdA:
 	MOVQ kh+56(FP), AX
 	MOVQ AX, 8(SP)
 	MOVQ $0, 24(SP)
 
-uR:
+uA:
 	MOVQ kw+64(FP), AX
 	MOVQ AX, 16(SP)
 	MOVQ p+80(FP), AX
@@ -443,221 +438,198 @@ uR:
 	MOVQ tab+24(FP), AX
 	MOVQ AX, 40(SP)
 
-vR:
+vA:
 	MOVQ 40(SP), AX
 	MOVQ (AX), R11
-	// R10 = s: the tap's float at the 64-byte boundary at or before DI, −15 … 0.
-	MOVQ DI, R10
-	ANDQ $63, R10
-	SHRQ $2, R10
-	NEGQ R10
-	MOVQ DI, BX
-	ANDQ $~63, BX
+	// SI = the tap's stream at position 0: scr + u·d·w·4 + xoff·4.
 	MOVQ 32(SP), AX
-	ADDQ R10, AX
 	SHLQ $2, AX
 	ADDQ 24(SP), AX
 	LEAQ (R9)(AX*1), SI
-	// R13 = the vectors, ⌈(N − s)/16⌉; DX = s mod w.
-	MOVQ 48(SP), R13
-	SUBQ R10, R13
-	ADDQ $15, R13
-	SHRQ $4, R13
+	MOVQ SI, R13
+	// The first 16 floats (columns 0…15).
+	MOVQ DI, BX
+	MOVQ R11, AX
+	HALF2
+	// R10 = s: the first 64-byte boundary at or after DI, as a stream position (0 … 15);
+	// DX = its column.
+	MOVQ DI, R10
+	NEGQ R10
+	ANDQ $63, R10
+	SHRQ $2, R10
+	LEAQ (R13)(R10*4), SI
+	LEAQ (DI)(R10*4), BX
 	MOVQ R10, DX
 	MOVQ DX, AX
-	ADDQ R14, AX
-	TESTQ DX, DX
-	CMOVQLT AX, DX
-	MOVQ DX, AX
-	ADDQ R14, AX
-	TESTQ DX, DX
-	CMOVQLT AX, DX
-	TESTQ R10, R10
-	JEQ bodyR
-	// The tap starts inside the first vector.
-	SLOWV
-	ADDQ $64, SI
-	ADDQ $64, BX
-	ADDQ $16, R10
-	ADDQ $16, DX
-	MOVQ DX, AX
 	SUBQ R14, AX
 	CMOVQGE AX, DX
-	MOVQ DX, AX
-	SUBQ R14, AX
-	CMOVQGE AX, DX
-	DECQ R13
-	JZ nextR
-
-bodyR:
-	// R12 = 1 if the tap ends inside its last vector; R13 = the whole vectors before it.
-	MOVQ 48(SP), AX
-	SUBQ R10, AX
-	XORL R12, R12
-	TESTQ $15, AX
-	SETNE R12
-	SUBQ R12, R13
-	// The columns of the 7 half phases, and their masks in K1…K7.
-	MOVQ DX, 56(SP)
+	// R12 = the aligned vectors that fit: ⌊(N − s)/16⌋.
+	MOVQ 48(SP), R12
+	SUBQ R10, R12
+	SHRQ $4, R12
 	SHRXQ DX, R11, AX
-	KMOVW AX, K1
+	VMOVD AX, X0
+	VPBROADCASTD X0, Y0
+	VPAND Y8, Y0, Y0
+	VPCMPEQD Y8, Y0, Y9
 	ADDQ $8, DX
 	MOVQ DX, AX
 	SUBQ R14, AX
 	CMOVQGE AX, DX
-	MOVQ DX, 64(SP)
 	SHRXQ DX, R11, AX
-	KMOVW AX, K2
+	VMOVD AX, X0
+	VPBROADCASTD X0, Y0
+	VPAND Y8, Y0, Y0
+	VPCMPEQD Y8, Y0, Y10
 	ADDQ $8, DX
 	MOVQ DX, AX
 	SUBQ R14, AX
 	CMOVQGE AX, DX
-	MOVQ DX, 72(SP)
 	SHRXQ DX, R11, AX
-	KMOVW AX, K3
+	VMOVD AX, X0
+	VPBROADCASTD X0, Y0
+	VPAND Y8, Y0, Y0
+	VPCMPEQD Y8, Y0, Y11
 	ADDQ $8, DX
 	MOVQ DX, AX
 	SUBQ R14, AX
 	CMOVQGE AX, DX
-	MOVQ DX, 80(SP)
 	SHRXQ DX, R11, AX
-	KMOVW AX, K4
+	VMOVD AX, X0
+	VPBROADCASTD X0, Y0
+	VPAND Y8, Y0, Y0
+	VPCMPEQD Y8, Y0, Y12
 	ADDQ $8, DX
 	MOVQ DX, AX
 	SUBQ R14, AX
 	CMOVQGE AX, DX
-	MOVQ DX, 88(SP)
 	SHRXQ DX, R11, AX
-	KMOVW AX, K5
+	VMOVD AX, X0
+	VPBROADCASTD X0, Y0
+	VPAND Y8, Y0, Y0
+	VPCMPEQD Y8, Y0, Y13
 	ADDQ $8, DX
 	MOVQ DX, AX
 	SUBQ R14, AX
 	CMOVQGE AX, DX
-	MOVQ DX, 96(SP)
 	SHRXQ DX, R11, AX
-	KMOVW AX, K6
+	VMOVD AX, X0
+	VPBROADCASTD X0, Y0
+	VPAND Y8, Y0, Y0
+	VPCMPEQD Y8, Y0, Y14
 	ADDQ $8, DX
 	MOVQ DX, AX
 	SUBQ R14, AX
 	CMOVQGE AX, DX
-	MOVQ DX, 104(SP)
 	SHRXQ DX, R11, AX
-	KMOVW AX, K7
-	// CX = R13 / 7 iterations of 7 vectors, DX = R13 mod 7 vectors after them.
-	MOVQ R13, CX
+	VMOVD AX, X0
+	VPBROADCASTD X0, Y0
+	VPAND Y8, Y0, Y0
+	VPCMPEQD Y8, Y0, Y15
+	MOVQ R12, CX
 	IMULQ $37450, CX
 	SHRQ $18, CX
 	MOVQ CX, AX
 	IMULQ $7, AX
-	MOVQ R13, DX
+	MOVQ R12, DX
 	SUBQ AX, DX
-	SHLQ $4, R13
-	ADDQ R13, R10 // s of the vector after them
 	TESTQ CX, CX
-	JZ bodyrem
+	JZ bodyrema
 
-body7:
-	VMOVUPS.Z 0(SI), K1, Y0
-	VMOVUPS.Z 32(SI), K2, Y8
-	VINSERTF64X4 $1, Y8, Z0, Z0
-	VMOVUPS Z0, 0(BX)
-	VMOVUPS.Z 64(SI), K3, Y1
-	VMOVUPS.Z 96(SI), K4, Y9
-	VINSERTF64X4 $1, Y9, Z1, Z1
-	VMOVUPS Z1, 64(BX)
-	VMOVUPS.Z 128(SI), K5, Y2
-	VMOVUPS.Z 160(SI), K6, Y10
-	VINSERTF64X4 $1, Y10, Z2, Z2
-	VMOVUPS Z2, 128(BX)
-	VMOVUPS.Z 192(SI), K7, Y3
-	VMOVUPS.Z 224(SI), K1, Y11
-	VINSERTF64X4 $1, Y11, Z3, Z3
-	VMOVUPS Z3, 192(BX)
-	VMOVUPS.Z 256(SI), K2, Y4
-	VMOVUPS.Z 288(SI), K3, Y12
-	VINSERTF64X4 $1, Y12, Z4, Z4
-	VMOVUPS Z4, 256(BX)
-	VMOVUPS.Z 320(SI), K4, Y5
-	VMOVUPS.Z 352(SI), K5, Y13
-	VINSERTF64X4 $1, Y13, Z5, Z5
-	VMOVUPS Z5, 320(BX)
-	VMOVUPS.Z 384(SI), K6, Y6
-	VMOVUPS.Z 416(SI), K7, Y14
-	VINSERTF64X4 $1, Y14, Z6, Z6
-	VMOVUPS Z6, 384(BX)
+body7a:
+	VANDPS 0(SI), Y9, Y0
+	VANDPS 32(SI), Y10, Y1
+	VMOVUPS Y0, 0(BX)
+	VMOVUPS Y1, 32(BX)
+	VANDPS 64(SI), Y11, Y0
+	VANDPS 96(SI), Y12, Y1
+	VMOVUPS Y0, 64(BX)
+	VMOVUPS Y1, 96(BX)
+	VANDPS 128(SI), Y13, Y0
+	VANDPS 160(SI), Y14, Y1
+	VMOVUPS Y0, 128(BX)
+	VMOVUPS Y1, 160(BX)
+	VANDPS 192(SI), Y15, Y0
+	VANDPS 224(SI), Y9, Y1
+	VMOVUPS Y0, 192(BX)
+	VMOVUPS Y1, 224(BX)
+	VANDPS 256(SI), Y10, Y0
+	VANDPS 288(SI), Y11, Y1
+	VMOVUPS Y0, 256(BX)
+	VMOVUPS Y1, 288(BX)
+	VANDPS 320(SI), Y12, Y0
+	VANDPS 352(SI), Y13, Y1
+	VMOVUPS Y0, 320(BX)
+	VMOVUPS Y1, 352(BX)
+	VANDPS 384(SI), Y14, Y0
+	VANDPS 416(SI), Y15, Y1
+	VMOVUPS Y0, 384(BX)
+	VMOVUPS Y1, 416(BX)
 	ADDQ $448, SI
 	ADDQ $448, BX
 	DECQ CX
-	JNZ body7
-bodyrem:
+	JNZ body7a
+bodyrema:
 	CMPQ DX, $1
-	JLT bodydone
-	VMOVUPS.Z 0(SI), K1, Y0
-	VMOVUPS.Z 32(SI), K2, Y8
-	VINSERTF64X4 $1, Y8, Z0, Z0
-	VMOVUPS Z0, 0(BX)
+	JLT bodydonea
+	VANDPS 0(SI), Y9, Y0
+	VANDPS 32(SI), Y10, Y1
+	VMOVUPS Y0, 0(BX)
+	VMOVUPS Y1, 32(BX)
 	CMPQ DX, $2
-	JLT bodydone
-	VMOVUPS.Z 64(SI), K3, Y1
-	VMOVUPS.Z 96(SI), K4, Y9
-	VINSERTF64X4 $1, Y9, Z1, Z1
-	VMOVUPS Z1, 64(BX)
+	JLT bodydonea
+	VANDPS 64(SI), Y11, Y0
+	VANDPS 96(SI), Y12, Y1
+	VMOVUPS Y0, 64(BX)
+	VMOVUPS Y1, 96(BX)
 	CMPQ DX, $3
-	JLT bodydone
-	VMOVUPS.Z 128(SI), K5, Y2
-	VMOVUPS.Z 160(SI), K6, Y10
-	VINSERTF64X4 $1, Y10, Z2, Z2
-	VMOVUPS Z2, 128(BX)
+	JLT bodydonea
+	VANDPS 128(SI), Y13, Y0
+	VANDPS 160(SI), Y14, Y1
+	VMOVUPS Y0, 128(BX)
+	VMOVUPS Y1, 160(BX)
 	CMPQ DX, $4
-	JLT bodydone
-	VMOVUPS.Z 192(SI), K7, Y3
-	VMOVUPS.Z 224(SI), K1, Y11
-	VINSERTF64X4 $1, Y11, Z3, Z3
-	VMOVUPS Z3, 192(BX)
+	JLT bodydonea
+	VANDPS 192(SI), Y15, Y0
+	VANDPS 224(SI), Y9, Y1
+	VMOVUPS Y0, 192(BX)
+	VMOVUPS Y1, 224(BX)
 	CMPQ DX, $5
-	JLT bodydone
-	VMOVUPS.Z 256(SI), K2, Y4
-	VMOVUPS.Z 288(SI), K3, Y12
-	VINSERTF64X4 $1, Y12, Z4, Z4
-	VMOVUPS Z4, 256(BX)
+	JLT bodydonea
+	VANDPS 256(SI), Y10, Y0
+	VANDPS 288(SI), Y11, Y1
+	VMOVUPS Y0, 256(BX)
+	VMOVUPS Y1, 288(BX)
 	CMPQ DX, $6
-	JLT bodydone
-	VMOVUPS.Z 320(SI), K4, Y5
-	VMOVUPS.Z 352(SI), K5, Y13
-	VINSERTF64X4 $1, Y13, Z5, Z5
-	VMOVUPS Z5, 320(BX)
-bodydone:
-	MOVQ DX, AX
-	SHLQ $6, AX
-	ADDQ AX, SI
-	ADDQ AX, BX
-	TESTQ R12, R12
-	JZ nextR
-	// The tap ends inside this vector: its column is that of half phase 2·DX mod 7.
-	SHLQ $1, DX
-	MOVQ DX, AX
-	SUBQ $7, AX
-	CMOVQGE AX, DX
-	MOVQ 56(SP)(DX*8), DX
-	SLOWV
-
-nextR:
+	JLT bodydonea
+	VANDPS 320(SI), Y12, Y0
+	VANDPS 352(SI), Y13, Y1
+	VMOVUPS Y0, 320(BX)
+	VMOVUPS Y1, 352(BX)
+bodydonea:
+	// The last 16 floats, at column ctail.
+	MOVQ 48(SP), AX
+	LEAQ -64(DI)(AX*4), BX
+	LEAQ -64(R13)(AX*4), SI
+	MOVQ ctail+120(FP), CX
+	SHRXQ CX, R11, AX
+	HALF2
 	MOVQ 48(SP), AX
 	LEAQ (DI)(AX*4), DI
 	MOVQ d+72(FP), AX
 	ADDQ AX, 32(SP)
 	ADDQ $8, 40(SP)
 	DECQ 16(SP)
-	JNZ vR
+	JNZ vA
 	MOVQ d+72(FP), AX
 	IMULQ R14, AX
 	SHLQ $2, AX
 	ADDQ AX, 24(SP)
 	DECQ 8(SP)
-	JNZ uR
+	JNZ uA
 	MOVQ hw+40(FP), AX
 	LEAQ (R8)(AX*4), R8
 	DECQ 0(SP)
-	JNZ chanR
+	JNZ chanA
 	VZEROUPPER
 	RET

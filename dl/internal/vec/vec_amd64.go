@@ -20,7 +20,7 @@ var (
 // run the portable loops or the AVX2 kernels alone.
 var haveAVX2, haveAVX512 = cpuAVX2, cpuAVX512
 
-// haveBMI2 is the CPU's BMI2 (SHRX), which one AVX-512 kernel also uses.
+// haveBMI2 is the CPU's BMI2 (SHRX), which one AVX2 kernel also uses.
 var haveBMI2 = cpu.X86.HasBMI2
 
 // Kernels names the kernel sets this CPU runs, for SetKernels: "portable" (Go loops), then
