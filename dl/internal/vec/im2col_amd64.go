@@ -19,11 +19,11 @@ func im2colS1AVX2(dst, src *float32, tab *im2colBlock, c, hw, h, w, kh, kw, d, p
 // im2colBlock is one block of 8 output columns of one tap column for im2colS1AVX2 (which
 // reads its fields at these offsets: 96 bytes).
 type im2colBlock struct {
-	idx  [8]int32 // edge: the lane of the loaded image columns that each lane takes (VPERMPS)
-	keep [8]int32 // edge: −1 for the lanes that read the image, 0 for those that are zero
+	idx  [8]int32 // the lane of the loaded image columns that each lane takes (VPERMPS)
+	keep [8]int32 // −1 for the lanes that read the image, 0 for those that are zero
 	src  int      // byte offset in the image row of the first image column loaded
 	dst  int      // byte offset in the output row of the block's first column
-	edge int      // 1 if some lane reads outside the image (then idx and keep apply), else 0
+	edge int      // 1 if some lane reads outside the image, else 0 (idx is the identity)
 	_    int
 }
 
@@ -123,6 +123,9 @@ func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 				sc := xoff + j0 // the image column that the block's first lane reads
 				if sc >= 0 && sc+8 <= w {
 					b.src = 4 * sc
+					for l := range 8 { // for the two-block rows, which permute every block
+						b.idx[l], b.keep[l] = int32(l), -1
+					}
 					continue
 				}
 				so := min(max(sc, 0), w-8) // the 8 columns loaded: all in the row

@@ -233,7 +233,9 @@ zbotd512:
 // not a multiple of 8, ow − 8 (overlapping the one before: the same values). tab[v·nb + k]
 // is block k of tap column v (see im2colBlock; 96 bytes): a plain copy, or the 8 image
 // columns nearest to the block moved into their lanes by VPERMPS, the lanes outside the
-// image zeroed.
+// image zeroed. With two blocks a row (9 to 16 columns: the Go side takes no more) the rows
+// go one by one, both blocks through VPERMPS, rather than block by block down the rows
+// (BenchmarkIm2col, Zen 4, AVX2: cnn2 6.8 → 5.6 µs, cnn2dx 13.4 → 11.5).
 TEXT ·im2colS1AVX2(SB), NOSPLIT, $72-120
 	PROLOGUE
 	VXORPS Y7, Y7, Y7
@@ -266,11 +268,42 @@ ztopt2:
 ztopd2:
 	MOVQ SI, DI
 
-	// Rows [a, b), block by block.
+	// Rows [a, b).
 	CMPQ 24(SP), $0
 	JEQ bot2
 	MOVQ 40(SP), DX
 	MOVQ nb+112(FP), R11
+	CMPQ R11, $2
+	JNE blocks2
+	// Two blocks (9 to 16 columns): row by row, both through VPERMPS (a plain block has
+	// the identity and keeps every lane).
+	VMOVDQU (DX), Y1
+	VMOVDQU 32(DX), Y3
+	VMOVDQU 96(DX), Y4
+	VMOVDQU 128(DX), Y5
+	MOVQ 64(DX), SI
+	ADDQ R15, SI
+	MOVQ 160(DX), R10
+	SUBQ 64(DX), R10
+	MOVQ 168(DX), R11
+	MOVQ DI, BX
+	MOVQ 24(SP), CX
+
+rowsP2:
+	VPERMPS (SI), Y1, Y0
+	VPERMPS (SI)(R10*1), Y4, Y2
+	VANDPS Y3, Y0, Y0
+	VANDPS Y5, Y2, Y2
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y2, (BX)(R11*1)
+	ADDQ R13, SI
+	ADDQ R14, BX
+	DECQ CX
+	JNZ rowsP2
+	ADDQ 64(SP), DI
+	JMP bot2
+
+blocks2:
 	IMULQ $96, R11
 	ADDQ DX, R11
 
