@@ -150,6 +150,7 @@ ztopd512:
 	MOVQ DI, BX
 	MOVQ 24(SP), CX
 
+	PCALIGN $32
 rows512x2:
 	VMOVUPS.Z (SI), K1, Y0
 	VMOVUPS.Z 32(SI), K5, Y2
@@ -179,6 +180,7 @@ blk512:
 	MOVQ R9, BX
 	MOVQ 24(SP), CX
 
+	PCALIGN $32
 rows512:
 	VMOVUPS.Z (SI), K1, Y0
 	VMOVUPS.Z 32(SI), K5, Y1
@@ -289,6 +291,7 @@ ztopd2:
 	MOVQ DI, BX
 	MOVQ 24(SP), CX
 
+	PCALIGN $32
 rowsP2:
 	VPERMPS (SI), Y1, Y0
 	VPERMPS (SI)(R10*1), Y4, Y2
@@ -316,6 +319,7 @@ blk2:
 	CMPQ 80(DX), $0
 	JNE edge2
 
+	PCALIGN $32
 rows2:
 	VMOVUPS (SI), Y0
 	VMOVUPS Y0, (BX)
@@ -329,6 +333,7 @@ edge2:
 	VMOVDQU (DX), Y1
 	VMOVDQU 32(DX), Y3
 
+	PCALIGN $32
 rowsE2:
 	VPERMPS (SI), Y1, Y0
 	VANDPS Y3, Y0, Y0
@@ -569,6 +574,7 @@ vA:
 	TESTQ CX, CX
 	JZ bodyrema
 
+	PCALIGN $32
 body7a:
 	VANDPS 0(SI), Y9, Y0
 	VANDPS 32(SI), Y10, Y1
