@@ -189,7 +189,8 @@ func BenchmarkMaxPool2D(b *testing.B) {
 
 // im2colCases are the stride-1 im2col calls of the cnn workload, one per image: conv1's forward
 // (25 rows of 784 columns), conv2's forward and its rebuild for dw (400 × 196), and the im2col
-// of dy for conv2's dx by correlation (800 × 196).
+// of dy for conv2's dx by correlation (800 × 196); then, for comparison, the style workload's
+// third conv (rows of 64) and Tiny YOLO's 13×13 maps.
 var im2colCases = []struct {
 	name string
 	g    convGeom
@@ -197,10 +198,12 @@ var im2colCases = []struct {
 	{"cnn1", convGeom{c: 1, h: 28, w: 28, kh: 5, kw: 5, s: 1, p: 2, d: 1, oh: 28, ow: 28}},
 	{"cnn2", convGeom{c: 16, h: 14, w: 14, kh: 5, kw: 5, s: 1, p: 2, d: 1, oh: 14, ow: 14}},
 	{"cnn2dx", convGeom{c: 32, h: 14, w: 14, kh: 5, kw: 5, s: 1, p: 2, d: 1, oh: 14, ow: 14}},
+	{"style3", convGeom{c: 32, h: 64, w: 64, kh: 3, kw: 3, s: 1, p: 1, d: 1, oh: 64, ow: 64}},
+	{"yolo13", convGeom{c: 256, h: 13, w: 13, kh: 3, kw: 3, s: 1, p: 1, d: 1, oh: 13, ow: 13}},
 }
 
-// BenchmarkIm2col times convGeom.im2col on the cnn workload's shapes: per op, the first band of
-// a batch of 64 (bands(64): the whole image for all three), as forward and backward build it,
+// BenchmarkIm2col times convGeom.im2col on im2colCases: per op, the first band of a batch of
+// 64 (bands(64): the whole image for the cnn's three), as forward and backward build it,
 // with each of vec's kernel sets that the CPU runs (the last is the default).
 func BenchmarkIm2col(b *testing.B) {
 	for _, c := range im2colCases {

@@ -31,12 +31,14 @@ func naiveIm2col(g *convGeom, img, col []float32, oy0, oy1 int) {
 }
 
 // TestIm2colMatchesNaive compares convGeom.im2col, band by band as Conv2D splits the output
-// rows, with the naive matrix on the cnn workload's shapes and on random geometries (stride,
+// rows, with the naive matrix on the benchmarks' shapes and on random geometries (stride,
 // dilation, padding from none to half the kernel and beyond, odd sizes, the second group of
 // a grouped convolution), with each of vec's kernel sets: the bits must be the same.
 func TestIm2colMatchesNaive(t *testing.T) {
-	geoms := []convGeom{im2colCases[0].g, im2colCases[1].g, im2colCases[2].g,
-		{c: 3, h: 70, w: 64, kh: 3, kw: 3, s: 1, p: 1, d: 1, oh: 70, ow: 64}}
+	geoms := []convGeom{{c: 3, h: 70, w: 64, kh: 3, kw: 3, s: 1, p: 1, d: 1, oh: 70, ow: 64}}
+	for _, c := range im2colCases {
+		geoms = append(geoms, c.g)
+	}
 	rng := rand.New(rand.NewPCG(9, 9))
 	for len(geoms) < 120 {
 		g := convGeom{c: 1 + rng.IntN(5), h: 1 + rng.IntN(40), w: 1 + rng.IntN(40), kh: 1 + rng.IntN(6), kw: 1 + rng.IntN(6), s: 1, d: 1}
