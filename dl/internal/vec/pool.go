@@ -51,3 +51,38 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// maxPool2x2ArgRows is MaxPool2x2Arg a row at a time through MaxPairsArg.
+func maxPool2x2ArgRows(out []float32, arg []int32, in []float32, H, W, OH, OW int) {
+	HW, P := H*W, OH*OW
+	for pl := range len(out) / P {
+		x, o, a := in[pl*HW:(pl+1)*HW], out[pl*P:(pl+1)*P], arg[pl*P:(pl+1)*P]
+		for i := range OH {
+			MaxPairsArg(o[i*OW:(i+1)*OW], a[i*OW:(i+1)*OW], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW], int32(2*i*W), int32(W))
+		}
+	}
+}
+
+// maxPool2x2BackGeneric is MaxPool2x2Back as a scatter: g[arg[o]] += d[o].
+func maxPool2x2BackGeneric(g, d []float32, arg []int32, H, W, OH, OW int) {
+	HW, P := H*W, OH*OW
+	for pl := range len(d) / P {
+		gp, dp := g[pl*HW:(pl+1)*HW], d[pl*P:(pl+1)*P]
+		for i, ai := range arg[pl*P : (pl+1)*P] {
+			gp[ai] += dp[i]
+		}
+	}
+}
+
+// poolPlanes checks the arguments of MaxPool2x2Arg and MaxPool2x2Back and returns the number of
+// planes.
+func poolPlanes(nIn, nOut, nArg, H, W, OH, OW int) int {
+	if OH < 1 || OW < 1 || 2*OH > H || 2*OW > W {
+		panic("vec: bad 2×2 pooling geometry")
+	}
+	n := nOut / (OH * OW)
+	if nOut != n*OH*OW || nArg != nOut || nIn != n*H*W {
+		panic("vec: 2×2 pooling buffers do not match the geometry")
+	}
+	return n
+}

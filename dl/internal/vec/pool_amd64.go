@@ -76,3 +76,61 @@ func MaxPairsArg(dst []float32, arg []int32, r0, r1 []float32, base, w int32) {
 		copy(arg[n:], a[:r])
 	}
 }
+
+//go:noescape
+func maxPool2x2ArgAVX2(out *float32, arg *int32, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
+
+//go:noescape
+func maxPool2x2BackAVX2(gr, d *float32, arg *int32, planes, rows, w, ow, nloop, r, inStride, outStride int)
+
+// MaxPool2x2Arg pools consecutive planes of H×W (in) into planes of OH×OW (out), 2×2 windows
+// with stride 2, 2·OH ≤ H and 2·OW ≤ W: for each plane, out's row i is MaxPairsArg of input
+// rows 2i and 2i+1 with base 2i·W, so arg holds the index of each window's first maximum in
+// its input plane. The results are MaxPairsArg's, bit for bit. It panics if the lengths do not
+// match the geometry (len(in) = n·H·W, len(out) = len(arg) = n·OH·OW).
+func MaxPool2x2Arg(out []float32, arg []int32, in []float32, H, W, OH, OW int) {
+	n := poolPlanes(len(in), len(out), len(arg), H, W, OH, OW)
+	if !haveAVX2 || OW < 4 || n == 0 {
+		maxPool2x2ArgRows(out, arg, in, H, W, OH, OW)
+		return
+	}
+	HW, P := H*W, OH*OW
+	nfull, tail := OW/8, -1
+	if OW%8 != 0 {
+		tail = max(OW-8, 0)
+	}
+	if OW >= 8 {
+		maxPool2x2ArgAVX2(&out[0], &arg[0], &in[0], n, OH, W, OW, nfull, tail, HW, P)
+		return
+	}
+	// Rows narrower than eight: each row's block of eight reads past the row's end and writes
+	// past it into the next row (at most four outputs, OW ≥ 4), which is computed after it. The
+	// last row of all has no next row: it goes through MaxPairsArg, padded.
+	if n > 1 {
+		maxPool2x2ArgAVX2(&out[0], &arg[0], &in[0], n-1, OH, W, OW, nfull, tail, HW, P)
+	}
+	last := (n - 1) * P
+	if OH > 1 {
+		maxPool2x2ArgAVX2(&out[last], &arg[last], &in[(n-1)*HW], 1, OH-1, W, OW, nfull, tail, HW, P)
+	}
+	i, x := OH-1, in[(n-1)*HW:]
+	MaxPairsArg(out[last+i*OW:last+P], arg[last+i*OW:last+P], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW], int32(2*i*W), int32(W))
+}
+
+// MaxPool2x2Back is the backward pass of MaxPool2x2Arg: for each plane, g[arg[o]] += d[o] (g
+// planes H×W, d and arg planes OH×OW, arg as MaxPool2x2Arg wrote it: each index inside its own
+// window). Elements of g that no arg names keep their bits (−0 stays −0). It panics if the
+// lengths do not match the geometry.
+func MaxPool2x2Back(g, d []float32, arg []int32, H, W, OH, OW int) {
+	n := poolPlanes(len(g), len(d), len(arg), H, W, OH, OW)
+	if !haveAVX2 || OW < 4 || n == 0 {
+		maxPool2x2BackGeneric(g, d, arg, H, W, OH, OW)
+		return
+	}
+	r := OW % 4
+	nloop := OW / 4
+	if r != 0 {
+		nloop-- // the row's last full block goes with the tail
+	}
+	maxPool2x2BackAVX2(&g[0], &d[0], &arg[0], n, OH, W, OW, nloop, r, H*W, OH*OW)
+}

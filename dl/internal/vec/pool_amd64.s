@@ -123,3 +123,248 @@ mpaloop:
 mpadone:
 	VZEROUPPER
 	RET
+
+// FWDBLOCK is eight outputs of maxPairsArgAVX2's loop: SI the top input row (the bottom one DX
+// bytes further), DI the outputs, R8 the argmaxes, Y10 the plane index of each output's window
+// (its top-left element), Y11 the row length w, Y12 ones.
+#define FWDBLOCK \
+	VMOVUPS (SI), Y0; \
+	VMOVUPS 32(SI), Y1; \
+	VMOVUPS (SI)(DX*1), Y2; \
+	VMOVUPS 32(SI)(DX*1), Y3; \
+	VSHUFPS $0x88, Y1, Y0, Y4; \
+	VSHUFPS $0xDD, Y1, Y0, Y5; \
+	VSHUFPS $0x88, Y3, Y2, Y6; \
+	VSHUFPS $0xDD, Y3, Y2, Y7; \
+	VPERMPD $0xD8, Y4, Y4; \
+	VPERMPD $0xD8, Y5, Y5; \
+	VPERMPD $0xD8, Y6, Y6; \
+	VPERMPD $0xD8, Y7, Y7; \
+	VCMPPS $0x1E, Y4, Y5, Y8; \
+	VBLENDVPS Y8, Y5, Y4, Y4; \
+	VCMPPS $0x1E, Y6, Y7, Y9; \
+	VBLENDVPS Y9, Y7, Y6, Y6; \
+	VCMPPS $0x1E, Y4, Y6, Y0; \
+	VBLENDVPS Y0, Y6, Y4, Y4; \
+	VBLENDVPS Y0, Y9, Y8, Y8; \
+	VPAND Y12, Y8, Y8; \
+	VPAND Y11, Y0, Y0; \
+	VPADDD Y10, Y8, Y8; \
+	VPADDD Y0, Y8, Y8; \
+	VMOVUPS Y4, (DI); \
+	VMOVDQU Y8, (R8)
+
+// func maxPool2x2ArgAVX2(out *float32, arg *int32, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
+// MaxPool2x2Arg for rows output rows of each of planes planes (input planes inStride apart,
+// output planes outStride apart): per row nfull blocks of eight outputs, then, if tail ≥ 0, one
+// more block of eight starting at output tail (overlapping the last full block, or, for rows
+// narrower than eight, running past the row into the next one, which the caller computes later).
+TEXT ·maxPool2x2ArgAVX2(SB), NOSPLIT, $0-88
+	MOVQ out+0(FP), BX
+	MOVQ arg+8(FP), R9
+	MOVQ in+16(FP), AX
+	MOVQ planes+24(FP), R10
+	MOVQ w+40(FP), DX
+	MOVQ DX, X11
+	VPBROADCASTD X11, Y11           // w
+	SHLQ $2, DX                     // w in bytes: top row to bottom row
+	MOVL $1, CX
+	MOVQ CX, X12
+	VPBROADCASTD X12, Y12           // 1
+	MOVL $16, CX
+	MOVQ CX, X13
+	VPBROADCASTD X13, Y13           // 16: the index step per block
+	TESTQ R10, R10
+	JZ fdone
+fplane:
+	MOVQ rows+32(FP), R11
+	XORQ R12, R12                   // 2iw: plane index of the row pair's first element
+	XORQ R13, R13                   // i·ow·4: byte offset of the output row
+	TESTQ R11, R11
+	JZ fnextplane
+frow:
+	LEAQ (AX)(R12*4), SI
+	LEAQ (BX)(R13*1), DI
+	LEAQ (R9)(R13*1), R8
+	MOVQ R12, X10
+	VPBROADCASTD X10, Y10
+	VPADDD pairIdx<>(SB), Y10, Y10
+	MOVQ nfull+56(FP), CX
+	TESTQ CX, CX
+	JZ ftail
+ffull:
+	FWDBLOCK
+	ADDQ $64, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	VPADDD Y13, Y10, Y10
+	DECQ CX
+	JNZ ffull
+ftail:
+	MOVQ tail+64(FP), CX
+	TESTQ CX, CX
+	JS frowdone
+	LEAQ (AX)(R12*4), SI
+	LEAQ (SI)(CX*8), SI
+	LEAQ (BX)(R13*1), DI
+	LEAQ (DI)(CX*4), DI
+	LEAQ (R9)(R13*1), R8
+	LEAQ (R8)(CX*4), R8
+	LEAQ (R12)(CX*2), CX
+	MOVQ CX, X10
+	VPBROADCASTD X10, Y10
+	VPADDD pairIdx<>(SB), Y10, Y10
+	FWDBLOCK
+frowdone:
+	MOVQ w+40(FP), CX
+	LEAQ (R12)(CX*2), R12
+	MOVQ ow+48(FP), CX
+	LEAQ (R13)(CX*4), R13
+	DECQ R11
+	JNZ frow
+fnextplane:
+	MOVQ inStride+72(FP), CX
+	LEAQ (AX)(CX*4), AX
+	MOVQ outStride+80(FP), CX
+	LEAQ (BX)(CX*4), BX
+	LEAQ (R9)(CX*4), R9
+	DECQ R10
+	JNZ fplane
+fdone:
+	VZEROUPPER
+	RET
+
+DATA iota8<>+0(SB)/4, $0
+DATA iota8<>+4(SB)/4, $1
+DATA iota8<>+8(SB)/4, $2
+DATA iota8<>+12(SB)/4, $3
+DATA iota8<>+16(SB)/4, $4
+DATA iota8<>+20(SB)/4, $5
+DATA iota8<>+24(SB)/4, $6
+DATA iota8<>+28(SB)/4, $7
+GLOBL iota8<>(SB), RODATA|NOPTR, $32
+
+// lastLanes: eight zero words, then eight all-ones words; the eight words at byte offset 8r
+// select the last 2r lanes (the last r outputs of a block of four).
+DATA lastLanes<>+0(SB)/8, $0
+DATA lastLanes<>+8(SB)/8, $0
+DATA lastLanes<>+16(SB)/8, $0
+DATA lastLanes<>+24(SB)/8, $0
+DATA lastLanes<>+32(SB)/8, $-1
+DATA lastLanes<>+40(SB)/8, $-1
+DATA lastLanes<>+48(SB)/8, $-1
+DATA lastLanes<>+56(SB)/8, $-1
+GLOBL lastLanes<>(SB), RODATA|NOPTR, $64
+
+// BACKBLOCK computes four gradients' additions into their 2×2 windows' argmax elements: DI the
+// gradients, R8 the argmaxes, SI the windows' top row of the input gradient (the bottom one DX
+// bytes further), POS the plane index of each top-row element, Y11 the row length w. It leaves
+// the new top and bottom rows in TOP and BOT: the argmax elements with the gradient added,
+// every other element with its bits (a blend, not an added zero, so −0 stays −0). MASK may
+// clear lanes of the hit masks Y2 (top) and Y3 (bottom). Uses Y0–Y3, Y5 and Y7 besides.
+#define BACKBLOCK(POS, MASK, TOP, BOT) \
+	VPMOVZXDQ (DI), Y0; \
+	VMOVSLDUP Y0, Y0; \
+	VPMOVZXDQ (R8), Y1; \
+	VMOVSLDUP Y1, Y1; \
+	VPCMPEQD POS, Y1, Y2; \
+	VPADDD Y11, POS, Y3; \
+	VPCMPEQD Y3, Y1, Y3; \
+	MASK; \
+	VMOVUPS (SI), TOP; \
+	VADDPS Y0, TOP, Y5; \
+	VBLENDVPS Y2, Y5, TOP, TOP; \
+	VMOVUPS (SI)(DX*1), BOT; \
+	VADDPS Y0, BOT, Y7; \
+	VBLENDVPS Y3, Y7, BOT, BOT
+
+#define NOMASK
+#define TAILMASK VPAND Y14, Y2, Y2; VPAND Y14, Y3, Y3
+
+// func maxPool2x2BackAVX2(gr, d *float32, arg *int32, planes, rows, w, ow, nloop, r, inStride, outStride int)
+// MaxPool2x2Back for rows output rows of each of planes planes, in blocks of four outputs: per
+// row nloop blocks, then, if r > 0, the row's last full block together with the block of the
+// row's last four outputs, of which only the last r are new (the lanes lastLanes+8r selects).
+// The two blocks overlap: both are loaded before either is stored, the last block first, so
+// that no load waits for an overlapping store.
+TEXT ·maxPool2x2BackAVX2(SB), NOSPLIT, $0-88
+	MOVQ gr+0(FP), AX
+	MOVQ d+8(FP), BX
+	MOVQ arg+16(FP), R9
+	MOVQ planes+24(FP), R10
+	MOVQ w+40(FP), DX
+	MOVQ DX, X11
+	VPBROADCASTD X11, Y11           // w
+	SHLQ $2, DX                     // w in bytes
+	MOVL $8, CX
+	MOVQ CX, X12
+	VPBROADCASTD X12, Y12           // 8: the index step per block
+	VMOVDQU iota8<>(SB), Y13
+	MOVQ r+64(FP), CX
+	LEAQ lastLanes<>(SB), SI
+	VMOVDQU (SI)(CX*8), Y14         // the tail block's new lanes
+	ADDQ CX, CX
+	MOVQ CX, X15
+	VPBROADCASTD X15, Y15           // 2r: index offset of the tail block
+	TESTQ R10, R10
+	JZ bdone
+bplane:
+	MOVQ rows+32(FP), R11
+	XORQ R12, R12                   // 2iw
+	XORQ R13, R13                   // i·ow·4
+	TESTQ R11, R11
+	JZ bnextplane
+brow:
+	LEAQ (AX)(R12*4), SI
+	LEAQ (BX)(R13*1), DI
+	LEAQ (R9)(R13*1), R8
+	MOVQ R12, X10
+	VPBROADCASTD X10, Y10
+	VPADDD Y13, Y10, Y10
+	MOVQ nloop+56(FP), CX
+	TESTQ CX, CX
+	JZ btail
+bloop:
+	BACKBLOCK(Y10, NOMASK, Y4, Y6)
+	VMOVUPS Y4, (SI)
+	VMOVUPS Y6, (SI)(DX*1)
+	ADDQ $32, SI
+	ADDQ $16, DI
+	ADDQ $16, R8
+	VPADDD Y12, Y10, Y10
+	DECQ CX
+	JNZ bloop
+btail:
+	MOVQ r+64(FP), CX
+	TESTQ CX, CX
+	JZ browdone
+	BACKBLOCK(Y10, NOMASK, Y4, Y6)
+	LEAQ (SI)(CX*8), SI
+	LEAQ (DI)(CX*4), DI
+	LEAQ (R8)(CX*4), R8
+	VPADDD Y15, Y10, Y10
+	BACKBLOCK(Y10, TAILMASK, Y8, Y9)
+	VMOVUPS Y8, (SI)
+	VMOVUPS Y9, (SI)(DX*1)
+	NEGQ CX
+	LEAQ (SI)(CX*8), SI
+	VMOVUPS Y4, (SI)
+	VMOVUPS Y6, (SI)(DX*1)
+browdone:
+	MOVQ w+40(FP), CX
+	LEAQ (R12)(CX*2), R12
+	MOVQ ow+48(FP), CX
+	LEAQ (R13)(CX*4), R13
+	DECQ R11
+	JNZ brow
+bnextplane:
+	MOVQ inStride+72(FP), CX
+	LEAQ (AX)(CX*4), AX
+	MOVQ outStride+80(FP), CX
+	LEAQ (BX)(CX*4), BX
+	LEAQ (R9)(CX*4), R9
+	DECQ R10
+	JNZ bplane
+bdone:
+	VZEROUPPER
+	RET
