@@ -186,8 +186,9 @@ func BenchmarkMaxPool2D(b *testing.B) {
 }
 
 // BenchmarkMaxPool2DParts times the two halves of the cnn workload's 2×2 max poolings apart:
-// "fwd" the forward pass that records the argmax (a graph is recorded), "bwd" the backward pass
-// alone, adding into an existing gradient (no allocation, no zeroing).
+// "fwd" the forward pass that records the argmax (a graph is recorded), "eval" the forward pass
+// without a graph (no argmax), "bwd" the backward pass alone, adding into an existing gradient
+// (no allocation, no zeroing).
 func BenchmarkMaxPool2DParts(b *testing.B) {
 	for _, c := range []struct {
 		name string
@@ -197,6 +198,9 @@ func BenchmarkMaxPool2DParts(b *testing.B) {
 		x := RandN(rng, c.x...).SetRequiresGrad(true)
 		b.Run(c.name+"/fwd", func(b *testing.B) {
 			loop(b, func() { MaxPool2D(x, 2, 2, 0) })
+		})
+		b.Run(c.name+"/eval", func(b *testing.B) {
+			loop(b, func() { MaxPool2D(x.NoGrad(), 2, 2, 0) })
 		})
 		b.Run(c.name+"/bwd", func(b *testing.B) {
 			y := MaxPool2D(x, 2, 2, 0)

@@ -52,10 +52,14 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 	}
 	xd := x.data
 	par.For(N*C, max(1, 8192/max(1, P*k*k)), func(lo, hi int) {
-		if k == 2 && s == 2 && pad == 0 && arg != nil {
+		if k == 2 && s == 2 && pad == 0 {
 			// All the chunk's planes in one call, eight outputs at a time with AVX2, ties
 			// keeping the earlier element.
-			vec.MaxPool2x2Arg(out[lo*P:hi*P], arg[lo*P:hi*P], xd[lo*HW:hi*HW], H, W, OH, OW)
+			if arg == nil {
+				vec.MaxPool2x2(out[lo*P:hi*P], xd[lo*HW:hi*HW], H, W, OH, OW)
+			} else {
+				vec.MaxPool2x2Arg(out[lo*P:hi*P], arg[lo*P:hi*P], xd[lo*HW:hi*HW], H, W, OH, OW)
+			}
 			return
 		}
 		for pl := lo; pl < hi; pl++ {
@@ -64,12 +68,6 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 			var a []int32
 			if arg != nil {
 				a = arg[pl*P : (pl+1)*P]
-			}
-			if k == 2 && s == 2 && pad == 0 {
-				for i := range OH {
-					vec.MaxPairs(o[i*OW:(i+1)*OW], in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW])
-				}
-				continue
 			}
 			for i := range OH {
 				y0 := i*s - pad

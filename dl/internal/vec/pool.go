@@ -52,6 +52,17 @@ func b2i(b bool) int {
 	return 0
 }
 
+// maxPool2x2Rows is MaxPool2x2 a row at a time through MaxPairs.
+func maxPool2x2Rows(out, in []float32, H, W, OH, OW int) {
+	HW, P := H*W, OH*OW
+	for pl := range len(out) / P {
+		x, o := in[pl*HW:(pl+1)*HW], out[pl*P:(pl+1)*P]
+		for i := range OH {
+			MaxPairs(o[i*OW:(i+1)*OW], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW])
+		}
+	}
+}
+
 // maxPool2x2ArgRows is MaxPool2x2Arg a row at a time through MaxPairsArg.
 func maxPool2x2ArgRows(out []float32, arg []int32, in []float32, H, W, OH, OW int) {
 	HW, P := H*W, OH*OW
@@ -74,7 +85,7 @@ func maxPool2x2BackGeneric(g, d []float32, arg []int32, H, W, OH, OW int) {
 	}
 }
 
-// poolPlanes checks the arguments of MaxPool2x2Arg and MaxPool2x2Back and returns the number of
+// poolPlanes checks the arguments of MaxPool2x2, MaxPool2x2Arg and MaxPool2x2Back and returns the number of
 // planes.
 func poolPlanes(nIn, nOut, nArg, H, W, OH, OW int) int {
 	if OH < 1 || OW < 1 || 2*OH > H || 2*OW > W {

@@ -78,6 +78,40 @@ func MaxPairsArg(dst []float32, arg []int32, r0, r1 []float32, base, w int32) {
 }
 
 //go:noescape
+func maxPool2x2AVX2(out, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
+
+// MaxPool2x2 pools consecutive planes of H×W (in) into planes of OH×OW (out), 2×2 windows
+// with stride 2, 2·OH ≤ H and 2·OW ≤ W: for each plane, out's row i is MaxPairs of input rows
+// 2i and 2i+1, bit for bit. It panics if the lengths do not match the geometry (len(in) =
+// n·H·W, len(out) = n·OH·OW).
+func MaxPool2x2(out, in []float32, H, W, OH, OW int) {
+	n := poolPlanes(len(in), len(out), len(out), H, W, OH, OW)
+	if !haveAVX2 || OW < 4 || n == 0 {
+		maxPool2x2Rows(out, in, H, W, OH, OW)
+		return
+	}
+	HW, P := H*W, OH*OW
+	nfull, tail := OW/8, -1
+	if OW%8 != 0 {
+		tail = max(OW-8, 0)
+	}
+	if OW >= 8 {
+		maxPool2x2AVX2(&out[0], &in[0], n, OH, W, OW, nfull, tail, HW, P)
+		return
+	}
+	// Rows narrower than eight run past their end, as in MaxPool2x2Arg.
+	if n > 1 {
+		maxPool2x2AVX2(&out[0], &in[0], n-1, OH, W, OW, nfull, tail, HW, P)
+	}
+	last := (n - 1) * P
+	if OH > 1 {
+		maxPool2x2AVX2(&out[last], &in[(n-1)*HW], 1, OH-1, W, OW, nfull, tail, HW, P)
+	}
+	i, x := OH-1, in[(n-1)*HW:]
+	MaxPairs(out[last+i*OW:last+P], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW])
+}
+
+//go:noescape
 func maxPool2x2ArgAVX2(out *float32, arg *int32, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
 
 //go:noescape

@@ -368,3 +368,71 @@ bnextplane:
 bdone:
 	VZEROUPPER
 	RET
+
+// MAXBLOCK is eight outputs of maxPairsAVX2's loop: SI the top input row (the bottom one DX
+// bytes further), DI the outputs.
+#define MAXBLOCK \
+	VMOVUPS (SI), Y0; \
+	VMOVUPS 32(SI), Y1; \
+	VMAXPS (SI)(DX*1), Y0, Y0; \
+	VMAXPS 32(SI)(DX*1), Y1, Y1; \
+	VSHUFPS $0x88, Y1, Y0, Y2; \
+	VSHUFPS $0xDD, Y1, Y0, Y3; \
+	VMAXPS Y3, Y2, Y2; \
+	VPERMPD $0xD8, Y2, Y2; \
+	VMOVUPS Y2, (DI)
+
+// func maxPool2x2AVX2(out, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
+// MaxPool2x2 for rows output rows of each of planes planes, blocks as in maxPool2x2ArgAVX2.
+TEXT ·maxPool2x2AVX2(SB), NOSPLIT, $0-80
+	MOVQ out+0(FP), BX
+	MOVQ in+8(FP), AX
+	MOVQ planes+16(FP), R10
+	MOVQ w+32(FP), DX
+	SHLQ $2, DX                     // w in bytes
+	TESTQ R10, R10
+	JZ mdone
+mplane:
+	MOVQ rows+24(FP), R11
+	XORQ R12, R12                   // 2iw
+	XORQ R13, R13                   // i·ow·4
+	TESTQ R11, R11
+	JZ mnextplane
+mrow:
+	LEAQ (AX)(R12*4), SI
+	LEAQ (BX)(R13*1), DI
+	MOVQ nfull+48(FP), CX
+	TESTQ CX, CX
+	JZ mtail
+mfull:
+	MAXBLOCK
+	ADDQ $64, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ mfull
+mtail:
+	MOVQ tail+56(FP), CX
+	TESTQ CX, CX
+	JS mrowdone
+	LEAQ (AX)(R12*4), SI
+	LEAQ (SI)(CX*8), SI
+	LEAQ (BX)(R13*1), DI
+	LEAQ (DI)(CX*4), DI
+	MAXBLOCK
+mrowdone:
+	MOVQ w+32(FP), CX
+	LEAQ (R12)(CX*2), R12
+	MOVQ ow+40(FP), CX
+	LEAQ (R13)(CX*4), R13
+	DECQ R11
+	JNZ mrow
+mnextplane:
+	MOVQ inStride+64(FP), CX
+	LEAQ (AX)(CX*4), AX
+	MOVQ outStride+72(FP), CX
+	LEAQ (BX)(CX*4), BX
+	DECQ R10
+	JNZ mplane
+mdone:
+	VZEROUPPER
+	RET

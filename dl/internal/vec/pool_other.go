@@ -38,3 +38,12 @@ func MaxPool2x2Back(g, d []float32, arg []int32, H, W, OH, OW int) {
 	poolPlanes(len(g), len(d), len(arg), H, W, OH, OW)
 	maxPool2x2BackGeneric(g, d, arg, H, W, OH, OW)
 }
+
+// MaxPool2x2 pools consecutive planes of H×W (in) into planes of OH×OW (out), 2×2 windows
+// with stride 2, 2·OH ≤ H and 2·OW ≤ W: for each plane, out's row i is MaxPairs of input rows
+// 2i and 2i+1, bit for bit. It panics if the lengths do not match the geometry (len(in) =
+// n·H·W, len(out) = n·OH·OW).
+func MaxPool2x2(out, in []float32, H, W, OH, OW int) {
+	poolPlanes(len(in), len(out), len(out), H, W, OH, OW)
+	maxPool2x2Rows(out, in, H, W, OH, OW)
+}

@@ -256,3 +256,36 @@ func TestMaxPool2x2Panics(t *testing.T) {
 		}()
 	}
 }
+
+func TestMaxPool2x2(t *testing.T) { bothPaths(t, checkMaxPool2x2) }
+
+// checkMaxPool2x2 compares MaxPool2x2 with MaxPairs a row at a time, bit for bit.
+func checkMaxPool2x2(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, hw := range poolShapes {
+		H, W := hw[0], hw[1]
+		OH, OW := H/2, W/2
+		for _, planes := range []int{1, 2, 5} {
+			for kind := range 4 {
+				in := make([]float32, planes*H*W)
+				poolInput(rng, in, kind)
+				ob, out := padded[float32](planes * OH * OW)
+				MaxPool2x2(out, in, H, W, OH, OW)
+				name := fmt.Sprintf("%d×%d×%d kind %d", planes, H, W, kind)
+				untouched(t, name+" out", ob)
+				want := make([]float32, OW)
+				for p := range planes {
+					x := in[p*H*W : (p+1)*H*W]
+					for i := range OH {
+						MaxPairs(want, x[2*i*W:], x[(2*i+1)*W:])
+						for j := range OW {
+							if o := p*OH*OW + i*OW + j; math.Float32bits(out[o]) != math.Float32bits(want[j]) {
+								t.Fatalf("%s: output (%d,%d,%d) = %v, MaxPairs %v", name, p, i, j, out[o], want[j])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
