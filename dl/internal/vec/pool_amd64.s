@@ -124,9 +124,11 @@ mpadone:
 	VZEROUPPER
 	RET
 
-// FWDBLOCK is eight outputs of maxPairsArgAVX2's loop: SI the top input row (the bottom one DX
-// bytes further), DI the outputs, R8 the argmaxes, Y10 the plane index of each output's window
-// (its top-left element), Y11 the row length w, Y12 ones.
+// FWDBLOCK is eight outputs of maxPairsArgAVX2's loop, with the same comparisons and blends,
+// but the lanes left in VSHUFPS's order (outputs 0 1 4 5 2 3 6 7) until the results, which
+// then take one VPERMPD each instead of one for each of the four inputs: SI the top input row
+// (the bottom one DX bytes further), DI the outputs, R8 the argmaxes, Y10 the plane index of
+// each output's window (its top-left element) in that order, Y11 the row length w.
 #define FWDBLOCK \
 	VMOVUPS (SI), Y0; \
 	VMOVUPS 32(SI), Y1; \
@@ -136,10 +138,6 @@ mpadone:
 	VSHUFPS $0xDD, Y1, Y0, Y5; \
 	VSHUFPS $0x88, Y3, Y2, Y6; \
 	VSHUFPS $0xDD, Y3, Y2, Y7; \
-	VPERMPD $0xD8, Y4, Y4; \
-	VPERMPD $0xD8, Y5, Y5; \
-	VPERMPD $0xD8, Y6, Y6; \
-	VPERMPD $0xD8, Y7, Y7; \
 	VCMPPS $0x1E, Y4, Y5, Y8; \
 	VBLENDVPS Y8, Y5, Y4, Y4; \
 	VCMPPS $0x1E, Y6, Y7, Y9; \
@@ -147,12 +145,24 @@ mpadone:
 	VCMPPS $0x1E, Y4, Y6, Y0; \
 	VBLENDVPS Y0, Y6, Y4, Y4; \
 	VBLENDVPS Y0, Y9, Y8, Y8; \
-	VPAND Y12, Y8, Y8; \
 	VPAND Y11, Y0, Y0; \
-	VPADDD Y10, Y8, Y8; \
+	VPSUBD Y8, Y10, Y8; \
 	VPADDD Y0, Y8, Y8; \
+	VPERMPD $0xD8, Y4, Y4; \
+	VPERMPD $0xD8, Y8, Y8; \
 	VMOVUPS Y4, (DI); \
 	VMOVDQU Y8, (R8)
+
+// pairIdxShuf is 2j for the outputs j of a block in VSHUFPS's lane order.
+DATA pairIdxShuf<>+0(SB)/4, $0
+DATA pairIdxShuf<>+4(SB)/4, $2
+DATA pairIdxShuf<>+8(SB)/4, $8
+DATA pairIdxShuf<>+12(SB)/4, $10
+DATA pairIdxShuf<>+16(SB)/4, $4
+DATA pairIdxShuf<>+20(SB)/4, $6
+DATA pairIdxShuf<>+24(SB)/4, $12
+DATA pairIdxShuf<>+28(SB)/4, $14
+GLOBL pairIdxShuf<>(SB), RODATA|NOPTR, $32
 
 // func maxPool2x2ArgAVX2(out *float32, arg *int32, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
 // MaxPool2x2Arg for rows output rows of each of planes planes (input planes inStride apart,
@@ -168,9 +178,6 @@ TEXT ·maxPool2x2ArgAVX2(SB), NOSPLIT, $0-88
 	MOVQ DX, X11
 	VPBROADCASTD X11, Y11           // w
 	SHLQ $2, DX                     // w in bytes: top row to bottom row
-	MOVL $1, CX
-	MOVQ CX, X12
-	VPBROADCASTD X12, Y12           // 1
 	MOVL $16, CX
 	MOVQ CX, X13
 	VPBROADCASTD X13, Y13           // 16: the index step per block
@@ -188,7 +195,7 @@ frow:
 	LEAQ (R9)(R13*1), R8
 	MOVQ R12, X10
 	VPBROADCASTD X10, Y10
-	VPADDD pairIdx<>(SB), Y10, Y10
+	VPADDD pairIdxShuf<>(SB), Y10, Y10
 	MOVQ nfull+56(FP), CX
 	TESTQ CX, CX
 	JZ ftail
@@ -213,7 +220,7 @@ ftail:
 	LEAQ (R12)(CX*2), CX
 	MOVQ CX, X10
 	VPBROADCASTD X10, Y10
-	VPADDD pairIdx<>(SB), Y10, Y10
+	VPADDD pairIdxShuf<>(SB), Y10, Y10
 	FWDBLOCK
 frowdone:
 	MOVQ w+40(FP), CX
