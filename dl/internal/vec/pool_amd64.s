@@ -169,36 +169,56 @@ GLOBL pairIdxShuf<>(SB), RODATA|NOPTR, $32
 // output planes outStride apart): per row nfull blocks of eight outputs, then, if tail ≥ 0, one
 // more block of eight starting at output tail (overlapping the last full block, or, for rows
 // narrower than eight, running past the row into the next one, which the caller computes later).
-TEXT ·maxPool2x2ArgAVX2(SB), NOSPLIT, $0-88
-	MOVQ out+0(FP), BX
-	MOVQ arg+8(FP), R9
-	MOVQ in+16(FP), AX
+// The row pointers and the row's index vector advance from row to row.
+TEXT ·maxPool2x2ArgAVX2(SB), NOSPLIT, $16-88
+	MOVQ out+0(FP), BX              // output row
+	MOVQ arg+8(FP), R9              // argmax row
+	MOVQ in+16(FP), AX              // top input row
 	MOVQ planes+24(FP), R10
 	MOVQ w+40(FP), DX
 	MOVQ DX, X11
 	VPBROADCASTD X11, Y11           // w
+	VPADDD Y11, Y11, Y15            // 2w: the index step per row
 	SHLQ $2, DX                     // w in bytes: top row to bottom row
 	MOVL $16, CX
 	MOVQ CX, X13
 	VPBROADCASTD X13, Y13           // 16: the index step per block
+	MOVQ tail+64(FP), CX
+	LEAQ (CX)(CX*1), R12
+	MOVQ R12, X14
+	VPBROADCASTD X14, Y14           // 2·tail: the index offset of the tail block
+	LEAQ (CX*8), R12                // tail in input bytes
+	LEAQ (CX*4), R13                // tail in output bytes (negative: no tail)
+	// From the end of a plane's rows to the next plane: (inStride − rows·2w)·4 bytes of input,
+	// (outStride − rows·ow)·4 of output.
+	MOVQ rows+32(FP), CX
+	IMULQ DX, CX
+	SHLQ $1, CX
+	MOVQ inStride+72(FP), SI
+	SHLQ $2, SI
+	SUBQ CX, SI
+	MOVQ SI, inSkip-8(SP)
+	MOVQ rows+32(FP), CX
+	IMULQ ow+48(FP), CX
+	MOVQ outStride+80(FP), SI
+	SUBQ CX, SI
+	SHLQ $2, SI
+	MOVQ SI, outSkip-16(SP)
 	TESTQ R10, R10
 	JZ fdone
 fplane:
+	VMOVDQU pairIdxShuf<>(SB), Y12  // the row's index vector: 2iw + 2j
 	MOVQ rows+32(FP), R11
-	XORQ R12, R12                   // 2iw: plane index of the row pair's first element
-	XORQ R13, R13                   // i·ow·4: byte offset of the output row
 	TESTQ R11, R11
 	JZ fnextplane
 frow:
-	LEAQ (AX)(R12*4), SI
-	LEAQ (BX)(R13*1), DI
-	LEAQ (R9)(R13*1), R8
-	MOVQ R12, X10
-	VPBROADCASTD X10, Y10
-	VPADDD pairIdxShuf<>(SB), Y10, Y10
 	MOVQ nfull+56(FP), CX
 	TESTQ CX, CX
 	JZ ftail
+	MOVQ AX, SI
+	MOVQ BX, DI
+	MOVQ R9, R8
+	VMOVDQA Y12, Y10
 ffull:
 	FWDBLOCK
 	ADDQ $64, SI
@@ -208,33 +228,26 @@ ffull:
 	DECQ CX
 	JNZ ffull
 ftail:
-	MOVQ tail+64(FP), CX
-	TESTQ CX, CX
+	TESTQ R13, R13
 	JS frowdone
-	LEAQ (AX)(R12*4), SI
-	LEAQ (SI)(CX*8), SI
+	LEAQ (AX)(R12*1), SI
 	LEAQ (BX)(R13*1), DI
-	LEAQ (DI)(CX*4), DI
 	LEAQ (R9)(R13*1), R8
-	LEAQ (R8)(CX*4), R8
-	LEAQ (R12)(CX*2), CX
-	MOVQ CX, X10
-	VPBROADCASTD X10, Y10
-	VPADDD pairIdxShuf<>(SB), Y10, Y10
+	VPADDD Y14, Y12, Y10
 	FWDBLOCK
 frowdone:
-	MOVQ w+40(FP), CX
-	LEAQ (R12)(CX*2), R12
+	LEAQ (AX)(DX*2), AX
 	MOVQ ow+48(FP), CX
-	LEAQ (R13)(CX*4), R13
+	LEAQ (BX)(CX*4), BX
+	LEAQ (R9)(CX*4), R9
+	VPADDD Y15, Y12, Y12
 	DECQ R11
 	JNZ frow
 fnextplane:
-	MOVQ inStride+72(FP), CX
-	LEAQ (AX)(CX*4), AX
-	MOVQ outStride+80(FP), CX
-	LEAQ (BX)(CX*4), BX
-	LEAQ (R9)(CX*4), R9
+	ADDQ inSkip-8(SP), AX
+	MOVQ outSkip-16(SP), CX
+	ADDQ CX, BX
+	ADDQ CX, R9
 	DECQ R10
 	JNZ fplane
 fdone:
