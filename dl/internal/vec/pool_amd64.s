@@ -301,46 +301,67 @@ GLOBL lastLanes<>(SB), RODATA|NOPTR, $64
 #define NOMASK
 #define TAILMASK VPAND Y14, Y2, Y2; VPAND Y14, Y3, Y3
 
+DATA eight<>+0(SB)/4, $8
+DATA eight<>+4(SB)/4, $8
+DATA eight<>+8(SB)/4, $8
+DATA eight<>+12(SB)/4, $8
+DATA eight<>+16(SB)/4, $8
+DATA eight<>+20(SB)/4, $8
+DATA eight<>+24(SB)/4, $8
+DATA eight<>+28(SB)/4, $8
+GLOBL eight<>(SB), RODATA|NOPTR, $32
+
 // func maxPool2x2BackAVX2(gr, d *float32, arg *int32, planes, rows, w, ow, nloop, r, inStride, outStride int)
 // MaxPool2x2Back for rows output rows of each of planes planes, in blocks of four outputs: per
 // row nloop blocks, then, if r > 0, the row's last full block together with the block of the
 // row's last four outputs, of which only the last r are new (the lanes lastLanes+8r selects).
 // The two blocks overlap: both are loaded before either is stored, the last block first, so
-// that no load waits for an overlapping store.
-TEXT ·maxPool2x2BackAVX2(SB), NOSPLIT, $0-88
-	MOVQ gr+0(FP), AX
-	MOVQ d+8(FP), BX
-	MOVQ arg+16(FP), R9
+// that no load waits for an overlapping store. The row pointers and the row's index vector
+// advance from row to row.
+TEXT ·maxPool2x2BackAVX2(SB), NOSPLIT, $16-88
+	MOVQ gr+0(FP), AX               // top row of the input gradient
+	MOVQ d+8(FP), BX                // gradient row
+	MOVQ arg+16(FP), R9             // argmax row
 	MOVQ planes+24(FP), R10
 	MOVQ w+40(FP), DX
 	MOVQ DX, X11
 	VPBROADCASTD X11, Y11           // w
+	VPADDD Y11, Y11, Y13            // 2w: the index step per row
 	SHLQ $2, DX                     // w in bytes
-	MOVL $8, CX
-	MOVQ CX, X12
-	VPBROADCASTD X12, Y12           // 8: the index step per block
-	VMOVDQU iota8<>(SB), Y13
 	MOVQ r+64(FP), CX
 	LEAQ lastLanes<>(SB), SI
 	VMOVDQU (SI)(CX*8), Y14         // the tail block's new lanes
+	LEAQ (CX*8), R12                // r in input-gradient bytes
+	LEAQ (CX*4), R13                // r in gradient bytes
 	ADDQ CX, CX
 	MOVQ CX, X15
 	VPBROADCASTD X15, Y15           // 2r: index offset of the tail block
+	// From the end of a plane's rows to the next plane, as in maxPool2x2ArgAVX2.
+	MOVQ rows+32(FP), CX
+	IMULQ DX, CX
+	SHLQ $1, CX
+	MOVQ inStride+72(FP), SI
+	SHLQ $2, SI
+	SUBQ CX, SI
+	MOVQ SI, inSkip-8(SP)
+	MOVQ rows+32(FP), CX
+	IMULQ ow+48(FP), CX
+	MOVQ outStride+80(FP), SI
+	SUBQ CX, SI
+	SHLQ $2, SI
+	MOVQ SI, outSkip-16(SP)
 	TESTQ R10, R10
 	JZ bdone
 bplane:
+	VMOVDQU iota8<>(SB), Y12        // the row's index vector: 2iw + lane
 	MOVQ rows+32(FP), R11
-	XORQ R12, R12                   // 2iw
-	XORQ R13, R13                   // i·ow·4
 	TESTQ R11, R11
 	JZ bnextplane
 brow:
-	LEAQ (AX)(R12*4), SI
-	LEAQ (BX)(R13*1), DI
-	LEAQ (R9)(R13*1), R8
-	MOVQ R12, X10
-	VPBROADCASTD X10, Y10
-	VPADDD Y13, Y10, Y10
+	MOVQ AX, SI
+	MOVQ BX, DI
+	MOVQ R9, R8
+	VMOVDQA Y12, Y10
 	MOVQ nloop+56(FP), CX
 	TESTQ CX, CX
 	JZ btail
@@ -351,38 +372,36 @@ bloop:
 	ADDQ $32, SI
 	ADDQ $16, DI
 	ADDQ $16, R8
-	VPADDD Y12, Y10, Y10
+	VPADDD eight<>(SB), Y10, Y10
 	DECQ CX
 	JNZ bloop
 btail:
-	MOVQ r+64(FP), CX
-	TESTQ CX, CX
+	TESTQ R12, R12
 	JZ browdone
 	BACKBLOCK(Y10, NOMASK, Y4, Y6)
-	LEAQ (SI)(CX*8), SI
-	LEAQ (DI)(CX*4), DI
-	LEAQ (R8)(CX*4), R8
+	ADDQ R12, SI
+	ADDQ R13, DI
+	ADDQ R13, R8
 	VPADDD Y15, Y10, Y10
 	BACKBLOCK(Y10, TAILMASK, Y8, Y9)
 	VMOVUPS Y8, (SI)
 	VMOVUPS Y9, (SI)(DX*1)
-	NEGQ CX
-	LEAQ (SI)(CX*8), SI
+	SUBQ R12, SI
 	VMOVUPS Y4, (SI)
 	VMOVUPS Y6, (SI)(DX*1)
 browdone:
-	MOVQ w+40(FP), CX
-	LEAQ (R12)(CX*2), R12
+	LEAQ (AX)(DX*2), AX
 	MOVQ ow+48(FP), CX
-	LEAQ (R13)(CX*4), R13
+	LEAQ (BX)(CX*4), BX
+	LEAQ (R9)(CX*4), R9
+	VPADDD Y13, Y12, Y12
 	DECQ R11
 	JNZ brow
 bnextplane:
-	MOVQ inStride+72(FP), CX
-	LEAQ (AX)(CX*4), AX
-	MOVQ outStride+80(FP), CX
-	LEAQ (BX)(CX*4), BX
-	LEAQ (R9)(CX*4), R9
+	ADDQ inSkip-8(SP), AX
+	MOVQ outSkip-16(SP), CX
+	ADDQ CX, BX
+	ADDQ CX, R9
 	DECQ R10
 	JNZ bplane
 bdone:
