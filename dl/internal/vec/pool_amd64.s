@@ -422,27 +422,42 @@ bdone:
 	VMOVUPS Y2, (DI)
 
 // func maxPool2x2AVX2(out, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
-// MaxPool2x2 for rows output rows of each of planes planes, blocks as in maxPool2x2ArgAVX2.
-TEXT ·maxPool2x2AVX2(SB), NOSPLIT, $0-80
-	MOVQ out+0(FP), BX
-	MOVQ in+8(FP), AX
+// MaxPool2x2 for rows output rows of each of planes planes, blocks and rows as in
+// maxPool2x2ArgAVX2.
+TEXT ·maxPool2x2AVX2(SB), NOSPLIT, $16-80
+	MOVQ out+0(FP), BX              // output row
+	MOVQ in+8(FP), AX               // top input row
 	MOVQ planes+16(FP), R10
 	MOVQ w+32(FP), DX
 	SHLQ $2, DX                     // w in bytes
+	MOVQ tail+56(FP), CX
+	LEAQ (CX*8), R12                // tail in input bytes
+	LEAQ (CX*4), R13                // tail in output bytes (negative: no tail)
+	MOVQ rows+24(FP), CX
+	IMULQ DX, CX
+	SHLQ $1, CX
+	MOVQ inStride+64(FP), SI
+	SHLQ $2, SI
+	SUBQ CX, SI
+	MOVQ SI, inSkip-8(SP)
+	MOVQ rows+24(FP), CX
+	IMULQ ow+40(FP), CX
+	MOVQ outStride+72(FP), SI
+	SUBQ CX, SI
+	SHLQ $2, SI
+	MOVQ SI, outSkip-16(SP)
 	TESTQ R10, R10
 	JZ mdone
 mplane:
 	MOVQ rows+24(FP), R11
-	XORQ R12, R12                   // 2iw
-	XORQ R13, R13                   // i·ow·4
 	TESTQ R11, R11
 	JZ mnextplane
 mrow:
-	LEAQ (AX)(R12*4), SI
-	LEAQ (BX)(R13*1), DI
 	MOVQ nfull+48(FP), CX
 	TESTQ CX, CX
 	JZ mtail
+	MOVQ AX, SI
+	MOVQ BX, DI
 mfull:
 	MAXBLOCK
 	ADDQ $64, SI
@@ -450,26 +465,20 @@ mfull:
 	DECQ CX
 	JNZ mfull
 mtail:
-	MOVQ tail+56(FP), CX
-	TESTQ CX, CX
+	TESTQ R13, R13
 	JS mrowdone
-	LEAQ (AX)(R12*4), SI
-	LEAQ (SI)(CX*8), SI
+	LEAQ (AX)(R12*1), SI
 	LEAQ (BX)(R13*1), DI
-	LEAQ (DI)(CX*4), DI
 	MAXBLOCK
 mrowdone:
-	MOVQ w+32(FP), CX
-	LEAQ (R12)(CX*2), R12
+	LEAQ (AX)(DX*2), AX
 	MOVQ ow+40(FP), CX
-	LEAQ (R13)(CX*4), R13
+	LEAQ (BX)(CX*4), BX
 	DECQ R11
 	JNZ mrow
 mnextplane:
-	MOVQ inStride+64(FP), CX
-	LEAQ (AX)(CX*4), AX
-	MOVQ outStride+72(FP), CX
-	LEAQ (BX)(CX*4), BX
+	ADDQ inSkip-8(SP), AX
+	ADDQ outSkip-16(SP), BX
 	DECQ R10
 	JNZ mplane
 mdone:
