@@ -44,21 +44,29 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 	N, C, H, W := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
 	HW, P := H*W, OH*OW
 	out := make([]float32, N*C*P)
-	// The index of each maximum within its input plane, for the backward pass only: without a
-	// graph to record (inference, evaluation) it is neither kept nor computed.
+	// Where each maximum is, for the backward pass only: without a graph to record (inference,
+	// evaluation) it is neither kept nor computed. For 2×2 windows with stride 2 and no
+	// padding, the position in the window (a byte, col + 2·row); otherwise the index in the
+	// input plane.
+	fast := k == 2 && s == 2 && pad == 0
 	var arg []int32
+	var code []uint8
 	if x.requiresGrad && !x.noGrad {
-		arg = make([]int32, N*C*P)
+		if fast {
+			code = make([]uint8, N*C*P)
+		} else {
+			arg = make([]int32, N*C*P)
+		}
 	}
 	xd := x.data
 	par.For(N*C, max(1, 8192/max(1, P*k*k)), func(lo, hi int) {
-		if k == 2 && s == 2 && pad == 0 {
+		if fast {
 			// All the chunk's planes in one call, eight outputs at a time with AVX2, ties
 			// keeping the earlier element.
-			if arg == nil {
+			if code == nil {
 				vec.MaxPool2x2(out[lo*P:hi*P], xd[lo*HW:hi*HW], H, W, OH, OW)
 			} else {
-				vec.MaxPool2x2Arg(out[lo*P:hi*P], arg[lo*P:hi*P], xd[lo*HW:hi*HW], H, W, OH, OW)
+				vec.MaxPool2x2Arg(out[lo*P:hi*P], code[lo*P:hi*P], xd[lo*HW:hi*HW], H, W, OH, OW)
 			}
 			return
 		}
@@ -95,10 +103,10 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 	backward := func(o *Tensor) {
 		dy, dx := o.grad.data, x.gradData()
 		par.For(N*C, max(1, 16384/max(1, P)), func(lo, hi int) {
-			if k == 2 && s == 2 && pad == 0 {
-				// Walks the input gradient a block at a time, adding where arg points and
+			if fast {
+				// Walks the input gradient a block at a time, adding where code points and
 				// keeping the other elements' bits: no scatter.
-				vec.MaxPool2x2Back(dx[lo*HW:hi*HW], dy[lo*P:hi*P], arg[lo*P:hi*P], H, W, OH, OW)
+				vec.MaxPool2x2Back(dx[lo*HW:hi*HW], dy[lo*P:hi*P], code[lo*P:hi*P], H, W, OH, OW)
 				return
 			}
 			for pl := lo; pl < hi; pl++ {

@@ -63,24 +63,44 @@ func maxPool2x2Rows(out, in []float32, H, W, OH, OW int) {
 	}
 }
 
-// maxPool2x2ArgRows is MaxPool2x2Arg a row at a time through MaxPairsArg.
-func maxPool2x2ArgRows(out []float32, arg []int32, in []float32, H, W, OH, OW int) {
+// maxPairsCodeGeneric is maxPairsArgGeneric (the same comparisons, the same values) writing
+// each maximum's position in its window, col + 2·row, instead of its plane index.
+func maxPairsCodeGeneric(dst []float32, code []uint8, r0, r1 []float32) {
+	code = code[:len(dst)]
+	r0, r1 = r0[:2*len(dst)], r1[:2*len(dst)]
+	for j := range dst {
+		p, q := r0[2*j:2*j+2:2*j+2], r1[2*j:2*j+2:2*j+2]
+		i0 := b2i(p[1] > p[0])
+		i1 := b2i(q[1] > q[0])
+		m0, m1 := max(p[0], p[1]), max(q[0], q[1])
+		row := b2i(m1 > m0)
+		col := i0 + row*(i1-i0)
+		dst[j] = max(m0, m1)
+		code[j] = uint8(col + 2*row)
+	}
+}
+
+// maxPool2x2ArgGeneric is MaxPool2x2Arg a row at a time through maxPairsCodeGeneric.
+func maxPool2x2ArgGeneric(out []float32, code []uint8, in []float32, H, W, OH, OW int) {
 	HW, P := H*W, OH*OW
 	for pl := range len(out) / P {
-		x, o, a := in[pl*HW:(pl+1)*HW], out[pl*P:(pl+1)*P], arg[pl*P:(pl+1)*P]
+		x, o, c := in[pl*HW:(pl+1)*HW], out[pl*P:(pl+1)*P], code[pl*P:(pl+1)*P]
 		for i := range OH {
-			MaxPairsArg(o[i*OW:(i+1)*OW], a[i*OW:(i+1)*OW], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW], int32(2*i*W), int32(W))
+			maxPairsCodeGeneric(o[i*OW:(i+1)*OW], c[i*OW:(i+1)*OW], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW])
 		}
 	}
 }
 
-// maxPool2x2BackGeneric is MaxPool2x2Back as a scatter: g[arg[o]] += d[o].
-func maxPool2x2BackGeneric(g, d []float32, arg []int32, H, W, OH, OW int) {
+// maxPool2x2BackGeneric is MaxPool2x2Back as a scatter: g[window element code[o]] += d[o].
+func maxPool2x2BackGeneric(g, d []float32, code []uint8, H, W, OH, OW int) {
 	HW, P := H*W, OH*OW
 	for pl := range len(d) / P {
-		gp, dp := g[pl*HW:(pl+1)*HW], d[pl*P:(pl+1)*P]
-		for i, ai := range arg[pl*P : (pl+1)*P] {
-			gp[ai] += dp[i]
+		gp, dp, cp := g[pl*HW:(pl+1)*HW], d[pl*P:(pl+1)*P], code[pl*P:(pl+1)*P]
+		for i := range OH {
+			for j := range OW {
+				c := int(cp[i*OW+j])
+				gp[(2*i+c>>1)*W+2*j+c&1] += dp[i*OW+j]
+			}
 		}
 	}
 }

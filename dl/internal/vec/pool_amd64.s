@@ -125,10 +125,9 @@ mpadone:
 	RET
 
 // FWDBLOCK is eight outputs of maxPairsArgAVX2's loop, with the same comparisons and blends,
-// but the lanes left in VSHUFPS's order (outputs 0 1 4 5 2 3 6 7) until the results, which
-// then take one VPERMPD each instead of one for each of the four inputs: SI the top input row
-// (the bottom one DX bytes further), DI the outputs, R8 the argmaxes, Y10 the plane index of
-// each output's window (its top-left element) in that order, Y11 the row length w.
+// but the lanes left in VSHUFPS's order (outputs 0 1 4 5 2 3 6 7): one VPERMPD puts the values
+// in order, VPSHUFB (Y12) the window positions, col + 2·row, as bytes. SI the top input row (the
+// bottom one DX bytes further), DI the outputs, R8 the positions, Y11 twos.
 #define FWDBLOCK \
 	VMOVUPS (SI), Y0; \
 	VMOVUPS 32(SI), Y1; \
@@ -146,51 +145,44 @@ mpadone:
 	VBLENDVPS Y0, Y6, Y4, Y4; \
 	VBLENDVPS Y0, Y9, Y8, Y8; \
 	VPAND Y11, Y0, Y0; \
-	VPSUBD Y8, Y10, Y8; \
-	VPADDD Y0, Y8, Y8; \
+	VPSUBD Y8, Y0, Y8; \
 	VPERMPD $0xD8, Y4, Y4; \
-	VPERMPD $0xD8, Y8, Y8; \
+	VPSHUFB Y12, Y8, Y8; \
+	VEXTRACTI128 $1, Y8, X9; \
+	VPOR X9, X8, X8; \
 	VMOVUPS Y4, (DI); \
-	VMOVDQU Y8, (R8)
+	VMOVQ X8, (R8)
 
-// pairIdxShuf is 2j for the outputs j of a block in VSHUFPS's lane order.
-DATA pairIdxShuf<>+0(SB)/4, $0
-DATA pairIdxShuf<>+4(SB)/4, $2
-DATA pairIdxShuf<>+8(SB)/4, $8
-DATA pairIdxShuf<>+12(SB)/4, $10
-DATA pairIdxShuf<>+16(SB)/4, $4
-DATA pairIdxShuf<>+20(SB)/4, $6
-DATA pairIdxShuf<>+24(SB)/4, $12
-DATA pairIdxShuf<>+28(SB)/4, $14
-GLOBL pairIdxShuf<>(SB), RODATA|NOPTR, $32
+// codeBytes gathers byte 0 of each word of FWDBLOCK's positions into bytes 0–7 in output order:
+// the low lane holds outputs 0 1 4 5, the high lane 2 3 6 7 (VPOR merges the two).
+DATA codeBytes<>+0(SB)/8, $0x80800C0880800400
+DATA codeBytes<>+8(SB)/8, $0x8080808080808080
+DATA codeBytes<>+16(SB)/8, $0x0C08808004008080
+DATA codeBytes<>+24(SB)/8, $0x8080808080808080
+GLOBL codeBytes<>(SB), RODATA|NOPTR, $32
 
-// func maxPool2x2ArgAVX2(out *float32, arg *int32, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
+// func maxPool2x2ArgAVX2(out *float32, code *uint8, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
 // MaxPool2x2Arg for rows output rows of each of planes planes (input planes inStride apart,
 // output planes outStride apart): per row nfull blocks of eight outputs, then, if tail ≥ 0, one
 // more block of eight starting at output tail (overlapping the last full block, or, for rows
 // narrower than eight, running past the row into the next one, which the caller computes later).
-// The row pointers and the row's index vector advance from row to row.
+// The row pointers advance from row to row.
 TEXT ·maxPool2x2ArgAVX2(SB), NOSPLIT, $16-88
 	MOVQ out+0(FP), BX              // output row
-	MOVQ arg+8(FP), R9              // argmax row
+	MOVQ code+8(FP), R9             // position row
 	MOVQ in+16(FP), AX              // top input row
 	MOVQ planes+24(FP), R10
 	MOVQ w+40(FP), DX
-	MOVQ DX, X11
-	VPBROADCASTD X11, Y11           // w
-	VPADDD Y11, Y11, Y15            // 2w: the index step per row
 	SHLQ $2, DX                     // w in bytes: top row to bottom row
-	MOVL $16, CX
-	MOVQ CX, X13
-	VPBROADCASTD X13, Y13           // 16: the index step per block
+	MOVL $2, CX
+	MOVQ CX, X11
+	VPBROADCASTD X11, Y11           // 2
+	VMOVDQU codeBytes<>(SB), Y12
 	MOVQ tail+64(FP), CX
-	LEAQ (CX)(CX*1), R12
-	MOVQ R12, X14
-	VPBROADCASTD X14, Y14           // 2·tail: the index offset of the tail block
 	LEAQ (CX*8), R12                // tail in input bytes
 	LEAQ (CX*4), R13                // tail in output bytes (negative: no tail)
 	// From the end of a plane's rows to the next plane: (inStride − rows·2w)·4 bytes of input,
-	// (outStride − rows·ow)·4 of output.
+	// (outStride − rows·ow) outputs.
 	MOVQ rows+32(FP), CX
 	IMULQ DX, CX
 	SHLQ $1, CX
@@ -202,12 +194,10 @@ TEXT ·maxPool2x2ArgAVX2(SB), NOSPLIT, $16-88
 	IMULQ ow+48(FP), CX
 	MOVQ outStride+80(FP), SI
 	SUBQ CX, SI
-	SHLQ $2, SI
 	MOVQ SI, outSkip-16(SP)
 	TESTQ R10, R10
 	JZ fdone
 fplane:
-	VMOVDQU pairIdxShuf<>(SB), Y12  // the row's index vector: 2iw + 2j
 	MOVQ rows+32(FP), R11
 	TESTQ R11, R11
 	JZ fnextplane
@@ -218,13 +208,11 @@ frow:
 	MOVQ AX, SI
 	MOVQ BX, DI
 	MOVQ R9, R8
-	VMOVDQA Y12, Y10
 ffull:
 	FWDBLOCK
 	ADDQ $64, SI
 	ADDQ $32, DI
-	ADDQ $32, R8
-	VPADDD Y13, Y10, Y10
+	ADDQ $8, R8
 	DECQ CX
 	JNZ ffull
 ftail:
@@ -232,37 +220,27 @@ ftail:
 	JS frowdone
 	LEAQ (AX)(R12*1), SI
 	LEAQ (BX)(R13*1), DI
-	LEAQ (R9)(R13*1), R8
-	VPADDD Y14, Y12, Y10
+	MOVQ R13, CX
+	SHRQ $2, CX
+	LEAQ (R9)(CX*1), R8
 	FWDBLOCK
 frowdone:
 	LEAQ (AX)(DX*2), AX
 	MOVQ ow+48(FP), CX
 	LEAQ (BX)(CX*4), BX
-	LEAQ (R9)(CX*4), R9
-	VPADDD Y15, Y12, Y12
+	ADDQ CX, R9
 	DECQ R11
 	JNZ frow
 fnextplane:
 	ADDQ inSkip-8(SP), AX
 	MOVQ outSkip-16(SP), CX
-	ADDQ CX, BX
+	LEAQ (BX)(CX*4), BX
 	ADDQ CX, R9
 	DECQ R10
 	JNZ fplane
 fdone:
 	VZEROUPPER
 	RET
-
-DATA iota8<>+0(SB)/4, $0
-DATA iota8<>+4(SB)/4, $1
-DATA iota8<>+8(SB)/4, $2
-DATA iota8<>+12(SB)/4, $3
-DATA iota8<>+16(SB)/4, $4
-DATA iota8<>+20(SB)/4, $5
-DATA iota8<>+24(SB)/4, $6
-DATA iota8<>+28(SB)/4, $7
-GLOBL iota8<>(SB), RODATA|NOPTR, $32
 
 // lastLanes: eight zero words, then eight all-ones words; the eight words at byte offset 8r
 // select the last 2r lanes (the last r outputs of a block of four).
@@ -276,20 +254,20 @@ DATA lastLanes<>+48(SB)/8, $-1
 DATA lastLanes<>+56(SB)/8, $-1
 GLOBL lastLanes<>(SB), RODATA|NOPTR, $64
 
-// BACKBLOCK computes four gradients' additions into their 2×2 windows' argmax elements: DI the
-// gradients, R8 the argmaxes, SI the windows' top row of the input gradient (the bottom one DX
-// bytes further), POS the plane index of each top-row element, Y11 the row length w. It leaves
-// the new top and bottom rows in TOP and BOT: the argmax elements with the gradient added,
-// every other element with its bits (a blend, not an added zero, so −0 stays −0). MASK may
-// clear lanes of the hit masks Y2 (top) and Y3 (bottom). Uses Y0–Y3, Y5 and Y7 besides.
-#define BACKBLOCK(POS, MASK, TOP, BOT) \
+// BACKBLOCK computes four gradients' additions into their 2×2 windows' maximum elements: DI
+// the gradients, R8 the window positions (bytes, col + 2·row), SI the windows' top row of the
+// input gradient (the bottom one DX bytes further), Y10 and Y12 each top-row and bottom-row
+// lane's position (0 1 0 1 …, 2 3 2 3 …). It leaves the new top and bottom rows in TOP and BOT:
+// the maximum elements with the gradient added, every other element with its bits (a blend,
+// not an added zero, so −0 stays −0). MASK may clear lanes of the hit masks Y2 (top) and Y3
+// (bottom). Uses Y0–Y3, Y5 and Y7 besides.
+#define BACKBLOCK(MASK, TOP, BOT) \
 	VPMOVZXDQ (DI), Y0; \
 	VMOVSLDUP Y0, Y0; \
-	VPMOVZXDQ (R8), Y1; \
+	VPMOVZXBQ (R8), Y1; \
 	VMOVSLDUP Y1, Y1; \
-	VPCMPEQD POS, Y1, Y2; \
-	VPADDD Y11, POS, Y3; \
-	VPCMPEQD Y3, Y1, Y3; \
+	VPCMPEQD Y10, Y1, Y2; \
+	VPCMPEQD Y12, Y1, Y3; \
 	MASK; \
 	VMOVUPS (SI), TOP; \
 	VADDPS Y0, TOP, Y5; \
@@ -301,41 +279,38 @@ GLOBL lastLanes<>(SB), RODATA|NOPTR, $64
 #define NOMASK
 #define TAILMASK VPAND Y14, Y2, Y2; VPAND Y14, Y3, Y3
 
-DATA eight<>+0(SB)/4, $8
-DATA eight<>+4(SB)/4, $8
-DATA eight<>+8(SB)/4, $8
-DATA eight<>+12(SB)/4, $8
-DATA eight<>+16(SB)/4, $8
-DATA eight<>+20(SB)/4, $8
-DATA eight<>+24(SB)/4, $8
-DATA eight<>+28(SB)/4, $8
-GLOBL eight<>(SB), RODATA|NOPTR, $32
+// topPos and botPos: the window position of each lane of a block's top and bottom rows.
+DATA topPos<>+0(SB)/8, $0x0000000100000000
+DATA topPos<>+8(SB)/8, $0x0000000100000000
+DATA topPos<>+16(SB)/8, $0x0000000100000000
+DATA topPos<>+24(SB)/8, $0x0000000100000000
+GLOBL topPos<>(SB), RODATA|NOPTR, $32
+DATA botPos<>+0(SB)/8, $0x0000000300000002
+DATA botPos<>+8(SB)/8, $0x0000000300000002
+DATA botPos<>+16(SB)/8, $0x0000000300000002
+DATA botPos<>+24(SB)/8, $0x0000000300000002
+GLOBL botPos<>(SB), RODATA|NOPTR, $32
 
-// func maxPool2x2BackAVX2(gr, d *float32, arg *int32, planes, rows, w, ow, nloop, r, inStride, outStride int)
+// func maxPool2x2BackAVX2(gr, d *float32, code *uint8, planes, rows, w, ow, nloop, r, inStride, outStride int)
 // MaxPool2x2Back for rows output rows of each of planes planes, in blocks of four outputs: per
 // row nloop blocks, then, if r > 0, the row's last full block together with the block of the
 // row's last four outputs, of which only the last r are new (the lanes lastLanes+8r selects).
 // The two blocks overlap: both are loaded before either is stored, the last block first, so
-// that no load waits for an overlapping store. The row pointers and the row's index vector
-// advance from row to row.
+// that no load waits for an overlapping store. The row pointers advance from row to row.
 TEXT ·maxPool2x2BackAVX2(SB), NOSPLIT, $16-88
 	MOVQ gr+0(FP), AX               // top row of the input gradient
 	MOVQ d+8(FP), BX                // gradient row
-	MOVQ arg+16(FP), R9             // argmax row
+	MOVQ code+16(FP), R9            // position row
 	MOVQ planes+24(FP), R10
 	MOVQ w+40(FP), DX
-	MOVQ DX, X11
-	VPBROADCASTD X11, Y11           // w
-	VPADDD Y11, Y11, Y13            // 2w: the index step per row
 	SHLQ $2, DX                     // w in bytes
+	VMOVDQU topPos<>(SB), Y10
+	VMOVDQU botPos<>(SB), Y12
 	MOVQ r+64(FP), CX
 	LEAQ lastLanes<>(SB), SI
 	VMOVDQU (SI)(CX*8), Y14         // the tail block's new lanes
 	LEAQ (CX*8), R12                // r in input-gradient bytes
-	LEAQ (CX*4), R13                // r in gradient bytes
-	ADDQ CX, CX
-	MOVQ CX, X15
-	VPBROADCASTD X15, Y15           // 2r: index offset of the tail block
+	MOVQ CX, R13                    // r in positions (bytes)
 	// From the end of a plane's rows to the next plane, as in maxPool2x2ArgAVX2.
 	MOVQ rows+32(FP), CX
 	IMULQ DX, CX
@@ -348,12 +323,10 @@ TEXT ·maxPool2x2BackAVX2(SB), NOSPLIT, $16-88
 	IMULQ ow+48(FP), CX
 	MOVQ outStride+80(FP), SI
 	SUBQ CX, SI
-	SHLQ $2, SI
 	MOVQ SI, outSkip-16(SP)
 	TESTQ R10, R10
 	JZ bdone
 bplane:
-	VMOVDQU iota8<>(SB), Y12        // the row's index vector: 2iw + lane
 	MOVQ rows+32(FP), R11
 	TESTQ R11, R11
 	JZ bnextplane
@@ -361,29 +334,26 @@ brow:
 	MOVQ AX, SI
 	MOVQ BX, DI
 	MOVQ R9, R8
-	VMOVDQA Y12, Y10
 	MOVQ nloop+56(FP), CX
 	TESTQ CX, CX
 	JZ btail
 bloop:
-	BACKBLOCK(Y10, NOMASK, Y4, Y6)
+	BACKBLOCK(NOMASK, Y4, Y6)
 	VMOVUPS Y4, (SI)
 	VMOVUPS Y6, (SI)(DX*1)
 	ADDQ $32, SI
 	ADDQ $16, DI
-	ADDQ $16, R8
-	VPADDD eight<>(SB), Y10, Y10
+	ADDQ $4, R8
 	DECQ CX
 	JNZ bloop
 btail:
-	TESTQ R12, R12
+	TESTQ R13, R13
 	JZ browdone
-	BACKBLOCK(Y10, NOMASK, Y4, Y6)
+	BACKBLOCK(NOMASK, Y4, Y6)
 	ADDQ R12, SI
-	ADDQ R13, DI
+	LEAQ (DI)(R13*4), DI
 	ADDQ R13, R8
-	VPADDD Y15, Y10, Y10
-	BACKBLOCK(Y10, TAILMASK, Y8, Y9)
+	BACKBLOCK(TAILMASK, Y8, Y9)
 	VMOVUPS Y8, (SI)
 	VMOVUPS Y9, (SI)(DX*1)
 	SUBQ R12, SI
@@ -393,14 +363,13 @@ browdone:
 	LEAQ (AX)(DX*2), AX
 	MOVQ ow+48(FP), CX
 	LEAQ (BX)(CX*4), BX
-	LEAQ (R9)(CX*4), R9
-	VPADDD Y13, Y12, Y12
+	ADDQ CX, R9
 	DECQ R11
 	JNZ brow
 bnextplane:
 	ADDQ inSkip-8(SP), AX
 	MOVQ outSkip-16(SP), CX
-	ADDQ CX, BX
+	LEAQ (BX)(CX*4), BX
 	ADDQ CX, R9
 	DECQ R10
 	JNZ bplane

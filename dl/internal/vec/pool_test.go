@@ -133,7 +133,7 @@ var poolShapes = func() (s [][2]int) {
 const sentinel = 42
 
 // padded returns a slice of n elements inside a buffer with sentinels on either side.
-func padded[T float32 | int32](n int) (buf, s []T) {
+func padded[T float32 | int32 | uint8](n int) (buf, s []T) {
 	buf = make([]T, n+32)
 	for i := range buf {
 		buf[i] = sentinel
@@ -141,7 +141,7 @@ func padded[T float32 | int32](n int) (buf, s []T) {
 	return buf, buf[16 : 16+n]
 }
 
-func untouched[T float32 | int32](t *testing.T, what string, buf []T) {
+func untouched[T float32 | int32 | uint8](t *testing.T, what string, buf []T) {
 	t.Helper()
 	n := len(buf) - 32
 	for i, v := range append(buf[:16:16], buf[16+n:]...) {
@@ -153,9 +153,10 @@ func untouched[T float32 | int32](t *testing.T, what string, buf []T) {
 
 func TestMaxPool2x2Arg(t *testing.T) { bothPaths(t, checkMaxPool2x2Arg) }
 
-// checkMaxPool2x2Arg compares MaxPool2x2Arg with MaxPairsArg a row at a time (bit for bit, NaN
-// and −0 included) and, without NaNs, with a plain scan for the first maximum in row-major order
-// (by value: the portable path may return +0 for a window whose first maximum is −0).
+// checkMaxPool2x2Arg compares MaxPool2x2Arg with MaxPairsArg a row at a time (values bit for
+// bit, NaN and −0 included; window positions against MaxPairsArg's plane indices) and, without
+// NaNs, with a plain scan for the first maximum in row-major order (by value: the portable path
+// may return +0 for a window whose first maximum is −0).
 func checkMaxPool2x2Arg(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, hw := range poolShapes {
@@ -166,11 +167,11 @@ func checkMaxPool2x2Arg(t *testing.T) {
 				in := make([]float32, planes*H*W)
 				poolInput(rng, in, kind)
 				ob, out := padded[float32](planes * OH * OW)
-				ab, arg := padded[int32](planes * OH * OW)
-				MaxPool2x2Arg(out, arg, in, H, W, OH, OW)
+				ab, code := padded[uint8](planes * OH * OW)
+				MaxPool2x2Arg(out, code, in, H, W, OH, OW)
 				name := fmt.Sprintf("%d×%d×%d kind %d", planes, H, W, kind)
 				untouched(t, name+" out", ob)
-				untouched(t, name+" arg", ab)
+				untouched(t, name+" code", ab)
 				wantO, wantA := make([]float32, OW), make([]int32, OW)
 				for p := range planes {
 					x := in[p*H*W : (p+1)*H*W]
@@ -178,8 +179,13 @@ func checkMaxPool2x2Arg(t *testing.T) {
 						MaxPairsArg(wantO, wantA, x[2*i*W:], x[(2*i+1)*W:], int32(2*i*W), int32(W))
 						for j := range OW {
 							o := p*OH*OW + i*OW + j
-							if math.Float32bits(out[o]) != math.Float32bits(wantO[j]) || arg[o] != wantA[j] {
-								t.Fatalf("%s: output (%d,%d,%d) = (%v, %d), MaxPairsArg (%v, %d)", name, p, i, j, out[o], arg[o], wantO[j], wantA[j])
+							c := int32(code[o])
+							if code[o] > 3 {
+								t.Fatalf("%s: output (%d,%d,%d): position %d", name, p, i, j, c)
+							}
+							at := int32(2*i*W+2*j) + c&1 + c>>1*int32(W)
+							if math.Float32bits(out[o]) != math.Float32bits(wantO[j]) || at != wantA[j] {
+								t.Fatalf("%s: output (%d,%d,%d) = (%v, %d), MaxPairsArg (%v, %d)", name, p, i, j, out[o], at, wantO[j], wantA[j])
 							}
 							if kind == 2 {
 								continue
@@ -190,8 +196,8 @@ func checkMaxPool2x2Arg(t *testing.T) {
 									best = e
 								}
 							}
-							if arg[o] != int32(best) || out[o] != x[best] {
-								t.Fatalf("%s: output (%d,%d,%d) = (%v, %d), want (%v, %d)", name, p, i, j, out[o], arg[o], x[best], best)
+							if at != int32(best) || out[o] != x[best] {
+								t.Fatalf("%s: output (%d,%d,%d) = (%v, %d), want (%v, %d)", name, p, i, j, out[o], at, x[best], best)
 							}
 						}
 					}
@@ -203,8 +209,9 @@ func checkMaxPool2x2Arg(t *testing.T) {
 
 func TestMaxPool2x2Back(t *testing.T) { bothPaths(t, checkMaxPool2x2Back) }
 
-// checkMaxPool2x2Back compares MaxPool2x2Back with the scatter g[arg[o]] += d[o], bit for bit,
-// on gradients that hold −0 (which must stay −0 where nothing is added), NaN and ±∞.
+// checkMaxPool2x2Back compares MaxPool2x2Back with the scatter of d into each window's element
+// at its position code, bit for bit, on gradients that hold −0 (which must stay −0 where nothing
+// is added), NaN and ±∞.
 func checkMaxPool2x2Back(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, hw := range poolShapes {
@@ -214,8 +221,8 @@ func checkMaxPool2x2Back(t *testing.T) {
 			for kind := range 4 {
 				in := make([]float32, planes*H*W)
 				poolInput(rng, in, kind)
-				out, arg := make([]float32, planes*OH*OW), make([]int32, planes*OH*OW)
-				MaxPool2x2Arg(out, arg, in, H, W, OH, OW)
+				out, code := make([]float32, planes*OH*OW), make([]uint8, planes*OH*OW)
+				MaxPool2x2Arg(out, code, in, H, W, OH, OW)
 				d := make([]float32, len(out))
 				poolInput(rng, d, []int{0, 3, 2, 0}[kind])
 				gb, g := padded[float32](len(in))
@@ -223,11 +230,12 @@ func checkMaxPool2x2Back(t *testing.T) {
 				want := append([]float32(nil), g...)
 				for p := range planes {
 					wp := want[p*H*W : (p+1)*H*W]
-					for o, a := range arg[p*OH*OW : (p+1)*OH*OW] {
-						wp[a] += d[p*OH*OW+o]
+					for o, c := range code[p*OH*OW : (p+1)*OH*OW] {
+						i, j := o/OW, o%OW
+						wp[(2*i+int(c>>1))*W+2*j+int(c&1)] += d[p*OH*OW+o]
 					}
 				}
-				MaxPool2x2Back(g, d, arg, H, W, OH, OW)
+				MaxPool2x2Back(g, d, code, H, W, OH, OW)
 				name := fmt.Sprintf("%d×%d×%d kind %d", planes, H, W, kind)
 				untouched(t, name+" g", gb)
 				for i := range g {
@@ -242,9 +250,9 @@ func checkMaxPool2x2Back(t *testing.T) {
 
 func TestMaxPool2x2Panics(t *testing.T) {
 	for i, f := range []func(){
-		func() { MaxPool2x2Arg(make([]float32, 4), make([]int32, 4), make([]float32, 16), 4, 4, 2, 3) },
-		func() { MaxPool2x2Arg(make([]float32, 4), make([]int32, 3), make([]float32, 16), 4, 4, 2, 2) },
-		func() { MaxPool2x2Back(make([]float32, 15), make([]float32, 4), make([]int32, 4), 4, 4, 2, 2) },
+		func() { MaxPool2x2Arg(make([]float32, 4), make([]uint8, 4), make([]float32, 16), 4, 4, 2, 3) },
+		func() { MaxPool2x2Arg(make([]float32, 4), make([]uint8, 3), make([]float32, 16), 4, 4, 2, 2) },
+		func() { MaxPool2x2Back(make([]float32, 15), make([]float32, 4), make([]uint8, 4), 4, 4, 2, 2) },
 	} {
 		func() {
 			defer func() {
