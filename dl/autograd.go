@@ -41,24 +41,8 @@ func (t *Tensor) Op() string { return t.op }
 func (t *Tensor) gradData() []float32 {
 	if t.grad == nil {
 		t.grad = Zeros(t.shape...)
-		touchPages(t.grad.data)
 	}
 	return t.grad.data
-}
-
-// touchPages writes a zero into every 4 KiB page of the zeroed buffer z. A large allocation
-// may come from pages the process has never touched, and backward functions read their
-// gradient before they write it (they add into it): the first read of such a page maps the
-// kernel's shared zero page, and the write that follows faults a second time, to copy it,
-// and makes the kernel flush the other cores' TLBs — two faults and an interrupt to every core
-// per page, most of the page-fault time of an MLP epoch (two faults on each of 17,934 pages
-// of gradients, 35,868 of the epoch's 45,695 faults, about a tenth of its time). A write
-// first costs one fault, and nothing on pages already in use.
-func touchPages(z []float32) {
-	const page = 4096 / 4
-	for i := 0; i < len(z); i += page {
-		z[i] = 0
-	}
 }
 
 // noGradOp reports whether an op on inputs records nothing and passes the no-grad mark on: an

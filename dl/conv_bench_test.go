@@ -230,3 +230,30 @@ func BenchmarkIm2col(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMaxPool2DParts times the two halves of the cnn workload's 2×2 max poolings apart:
+// "fwd" the forward pass that records the argmax (a graph is recorded), "eval" the forward pass
+// without a graph (no argmax), "bwd" the backward pass alone, adding into an existing gradient
+// (no allocation, no zeroing).
+func BenchmarkMaxPool2DParts(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		x    []int
+	}{{"cnn1", []int{64, 16, 28, 28}}, {"cnn2", []int{64, 32, 14, 14}}} {
+		rng := rand.New(rand.NewPCG(1, 1))
+		x := RandN(rng, c.x...).SetRequiresGrad(true)
+		b.Run(c.name+"/fwd", func(b *testing.B) {
+			loop(b, func() { MaxPool2D(x, 2, 2, 0) })
+		})
+		b.Run(c.name+"/eval", func(b *testing.B) {
+			loop(b, func() { MaxPool2D(x.NoGrad(), 2, 2, 0) })
+		})
+		b.Run(c.name+"/bwd", func(b *testing.B) {
+			y := MaxPool2D(x, 2, 2, 0)
+			y.grad = RandN(rng, y.shape...)
+			x.gradData()
+			loop(b, func() { y.backward(y) })
+			x.ZeroGrad()
+		})
+	}
+}

@@ -44,30 +44,38 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 	N, C, H, W := x.shape[0], x.shape[1], x.shape[2], x.shape[3]
 	HW, P := H*W, OH*OW
 	out := make([]float32, N*C*P)
-	// The index of each maximum within its input plane, for the backward pass only: without a
-	// graph to record (inference, evaluation) it is neither kept nor computed.
+	// Where each maximum is, for the backward pass only: without a graph to record (inference,
+	// evaluation) it is neither kept nor computed. For 2×2 windows with stride 2 and no
+	// padding, the position in the window (a byte, col + 2·row); otherwise the index in the
+	// input plane.
+	fast := k == 2 && s == 2 && pad == 0
 	var arg []int32
+	var code []uint8
 	if x.requiresGrad && !x.noGrad {
-		arg = make([]int32, N*C*P)
+		if fast {
+			code = make([]uint8, N*C*P)
+		} else {
+			arg = make([]int32, N*C*P)
+		}
 	}
 	xd := x.data
 	par.For(N*C, max(1, 8192/max(1, P*k*k)), func(lo, hi int) {
+		if fast {
+			// All the chunk's planes in one call, eight outputs at a time with AVX2, ties
+			// keeping the earlier element.
+			if code == nil {
+				vec.MaxPool2x2(out[lo*P:hi*P], xd[lo*HW:hi*HW], H, W, OH, OW)
+			} else {
+				vec.MaxPool2x2Arg(out[lo*P:hi*P], code[lo*P:hi*P], xd[lo*HW:hi*HW], H, W, OH, OW)
+			}
+			return
+		}
 		for pl := lo; pl < hi; pl++ {
 			in := xd[pl*HW : (pl+1)*HW]
 			o := out[pl*P : (pl+1)*P]
 			var a []int32
 			if arg != nil {
 				a = arg[pl*P : (pl+1)*P]
-			}
-			if k == 2 && s == 2 && pad == 0 {
-				if a == nil {
-					for i := range OH {
-						vec.MaxPairs(o[i*OW:(i+1)*OW], in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW])
-					}
-					continue
-				}
-				maxPool2x2(in, o, a, W, OH, OW)
-				continue
 			}
 			for i := range OH {
 				y0 := i*s - pad
@@ -95,6 +103,12 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 	backward := func(o *Tensor) {
 		dy, dx := o.grad.data, x.gradData()
 		par.For(N*C, max(1, 16384/max(1, P)), func(lo, hi int) {
+			if fast {
+				// Walks the input gradient a block at a time, adding where code points and
+				// keeping the other elements' bits: no scatter.
+				vec.MaxPool2x2Back(dx[lo*HW:hi*HW], dy[lo*P:hi*P], code[lo*P:hi*P], H, W, OH, OW)
+				return
+			}
 			for pl := lo; pl < hi; pl++ {
 				g := dx[pl*HW : (pl+1)*HW]
 				d := dy[pl*P : (pl+1)*P]
@@ -105,15 +119,6 @@ func MaxPool2D(x *Tensor, k, stride, pad int) *Tensor {
 		})
 	}
 	return newOp("MaxPool2D", out, []int{N, C, OH, OW}, backward, x)
-}
-
-// maxPool2x2 is MaxPool2D's inner loop for 2×2 windows with stride 2 and no padding: a row of
-// outputs at a time, eight at once with AVX2 (vec.MaxPairsArg), ties keeping the earlier
-// element.
-func maxPool2x2(in, o []float32, a []int32, W, OH, OW int) {
-	for i := range OH {
-		vec.MaxPairsArg(o[i*OW:(i+1)*OW], a[i*OW:(i+1)*OW], in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW], int32(2*i*W), int32(W))
-	}
 }
 
 // AvgPool2D returns the mean of each k×k window of x [N, C, H, W], windows placed every stride

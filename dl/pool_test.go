@@ -175,3 +175,50 @@ func TestMaxPool2DNoGrad(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPool2x2Ragged checks the 2×2, stride-2 path (whole planes at a time, with AVX2 rows
+// narrower than eight running past their end) against the naive oracle on ragged shapes, with
+// ties (small integers: the gradient goes to the first maximum in row-major order) and with a
+// gradient that accumulates over two backward passes.
+func TestMaxPool2x2Ragged(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, h := range []int{2, 3, 5, 14, 15} {
+		for _, w := range []int{2, 3, 4, 6, 7, 9, 14, 16, 17, 28, 30, 31} {
+			for _, ties := range []bool{false, true} {
+				N, C := 3, 5
+				x := dl.RandN(rng, N, C, h, w)
+				if ties {
+					for i := range x.Data() {
+						x.Data()[i] = float32(rng.IntN(3))
+					}
+				}
+				x.SetRequiresGrad(true)
+				name := fmt.Sprintf("%d×%d ties %v", h, w, ties)
+				y := dl.MaxPool2D(x, 2, 2, 0)
+				numtest.Close(t, name, y.Data(), naivePool(x, 2, 2, 0, false), numtest.Exact, 0)
+				d1, d2 := dl.RandN(rng, y.Shape()...), dl.RandN(rng, y.Shape()...)
+				y.BackwardWith(d1)
+				dl.MaxPool2D(x, 2, 2, 0).BackwardWith(d2)
+				OH, OW := h/2, w/2
+				want := make([]float32, x.Len())
+				for p := range N * C {
+					xp, wp := x.Data()[p*h*w:], want[p*h*w:]
+					for i := range OH {
+						for j := range OW {
+							best := 2*i*w + 2*j
+							for _, e := range []int{best + 1, best + w, best + w + 1} {
+								if xp[e] > xp[best] {
+									best = e
+								}
+							}
+							o := p*OH*OW + i*OW + j
+							wp[best] += d1.Data()[o]
+							wp[best] += d2.Data()[o]
+						}
+					}
+				}
+				numtest.Close(t, name+" grad", x.Grad().Data(), want, numtest.Exact, 0)
+			}
+		}
+	}
+}

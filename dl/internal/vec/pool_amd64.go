@@ -76,3 +76,117 @@ func MaxPairsArg(dst []float32, arg []int32, r0, r1 []float32, base, w int32) {
 		copy(arg[n:], a[:r])
 	}
 }
+
+//go:noescape
+func maxPool2x2AVX2(out, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
+
+// MaxPool2x2 pools consecutive planes of H×W (in) into planes of OH×OW (out), 2×2 windows
+// with stride 2, 2·OH ≤ H and 2·OW ≤ W: for each plane, out's row i is MaxPairs of input rows
+// 2i and 2i+1, bit for bit. It panics if the lengths do not match the geometry (len(in) =
+// n·H·W, len(out) = n·OH·OW).
+func MaxPool2x2(out, in []float32, H, W, OH, OW int) {
+	n := poolPlanes(len(in), len(out), len(out), H, W, OH, OW)
+	if !haveAVX2 || OW < 4 || n == 0 {
+		maxPool2x2Rows(out, in, H, W, OH, OW)
+		return
+	}
+	HW, P := H*W, OH*OW
+	nfull, tail := OW/8, -1
+	if OW%8 != 0 {
+		tail = max(OW-8, 0)
+	}
+	if OW >= 8 {
+		maxPool2x2AVX2(&out[0], &in[0], n, OH, W, OW, nfull, tail, HW, P)
+		return
+	}
+	// Rows narrower than eight run past their end, as in MaxPool2x2Arg.
+	if n > 1 {
+		maxPool2x2AVX2(&out[0], &in[0], n-1, OH, W, OW, nfull, tail, HW, P)
+	}
+	last := (n - 1) * P
+	if OH > 1 {
+		maxPool2x2AVX2(&out[last], &in[(n-1)*HW], 1, OH-1, W, OW, nfull, tail, HW, P)
+	}
+	i, x := OH-1, in[(n-1)*HW:]
+	MaxPairs(out[last+i*OW:last+P], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW])
+}
+
+//go:noescape
+func maxPool2x2ArgAVX2(out *float32, code *uint8, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
+
+//go:noescape
+func maxPool2x2BackAVX2(gr, d *float32, code *uint8, planes, rows, w, ow, nloop, r, inStride, outStride int)
+
+// MaxPool2x2Arg is MaxPool2x2 that also records where each maximum is: code[o] = col + 2·row,
+// the position in its 2×2 window of the window's first maximum in row-major order (out's row i
+// has the values MaxPairsArg gives for input rows 2i and 2i+1, bit for bit). It panics if the
+// lengths do not match the geometry (len(in) = n·H·W, len(out) = len(code) = n·OH·OW).
+func MaxPool2x2Arg(out []float32, code []uint8, in []float32, H, W, OH, OW int) {
+	n := poolPlanes(len(in), len(out), len(code), H, W, OH, OW)
+	if !haveAVX2 || n == 0 {
+		maxPool2x2ArgGeneric(out, code, in, H, W, OH, OW)
+		return
+	}
+	HW, P := H*W, OH*OW
+	if OW < 4 {
+		for pl := range n {
+			x := in[pl*HW:]
+			for i := range OH {
+				o := pl*P + i*OW
+				maxPairsCodePadded(out[o:o+OW], code[o:o+OW], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW])
+			}
+		}
+		return
+	}
+	nfull, tail := OW/8, -1
+	if OW%8 != 0 {
+		tail = max(OW-8, 0)
+	}
+	if OW >= 8 {
+		maxPool2x2ArgAVX2(&out[0], &code[0], &in[0], n, OH, W, OW, nfull, tail, HW, P)
+		return
+	}
+	// Rows narrower than eight: each row's block of eight reads past the row's end and writes
+	// past it into the next row (at most four outputs, OW ≥ 4), which is computed after it. The
+	// last row of all has no next row: it goes through the kernel padded.
+	if n > 1 {
+		maxPool2x2ArgAVX2(&out[0], &code[0], &in[0], n-1, OH, W, OW, nfull, tail, HW, P)
+	}
+	last := (n - 1) * P
+	if OH > 1 {
+		maxPool2x2ArgAVX2(&out[last], &code[last], &in[(n-1)*HW], 1, OH-1, W, OW, nfull, tail, HW, P)
+	}
+	i, x := OH-1, in[(n-1)*HW:]
+	maxPairsCodePadded(out[last+i*OW:last+P], code[last+i*OW:last+P], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW])
+}
+
+// maxPairsCodePadded is one row of MaxPool2x2Arg narrower than eight outputs through the
+// kernel, its input rows copied into a padded pair of rows.
+func maxPairsCodePadded(dst []float32, code []uint8, r0, r1 []float32) {
+	var p [32]float32
+	var d [8]float32
+	var c [8]uint8
+	copy(p[:16], r0)
+	copy(p[16:], r1)
+	maxPool2x2ArgAVX2(&d[0], &c[0], &p[0], 1, 1, 16, 8, 1, -1, 32, 8)
+	copy(dst, d[:])
+	copy(code, c[:])
+}
+
+// MaxPool2x2Back is the backward pass of MaxPool2x2Arg: for each plane, adds d[o] into the
+// element of g (planes H×W) at position code[o] of output o's window (d and code planes OH×OW).
+// Elements of g that get nothing keep their bits (−0 stays −0). It panics if the lengths do not
+// match the geometry.
+func MaxPool2x2Back(g, d []float32, code []uint8, H, W, OH, OW int) {
+	n := poolPlanes(len(g), len(d), len(code), H, W, OH, OW)
+	if !haveAVX2 || OW < 4 || n == 0 {
+		maxPool2x2BackGeneric(g, d, code, H, W, OH, OW)
+		return
+	}
+	r := OW % 4
+	nloop := OW / 4
+	if r != 0 {
+		nloop-- // the row's last full block goes with the tail
+	}
+	maxPool2x2BackAVX2(&g[0], &d[0], &code[0], n, OH, W, OW, nloop, r, H*W, OH*OW)
+}
