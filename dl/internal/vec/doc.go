@@ -9,7 +9,7 @@
 //   - the optimizers' per-parameter updates: AdamUpdate, MomentumUpdate;
 //   - ExpReduced, the exp polynomial that Expf and dl's expInto share;
 //   - the convolutional layers' inference epilogue and pooling: BiasLeaky (bias and leaky
-//     ReLU, ReLU or none), MaxPairs and MaxPairsArg (a row of 2×2 max pooling), MaxPool2x2
+//     ReLU, ReLU or none), MaxPairs (a row of 2×2 max pooling), MaxPool2x2
 //     and MaxPool2x2Arg (whole planes of it, with or without the argmax), MaxPool2x2Back (its
 //     backward pass);
 //   - im2col's copies: Im2colS1 (a stride-1 im2col matrix in one call), CopyRows.

@@ -27,24 +27,6 @@ func biasLeakyGeneric(x []float32, b, slope float32) {
 	}
 }
 
-// maxPairsArgGeneric is branch-free (the position of the maximum in random data defeats branch
-// prediction): the pairs in each row are reduced first, then the two rows, ties keeping the
-// earlier element.
-func maxPairsArgGeneric(dst []float32, arg []int32, r0, r1 []float32, base, w int32) {
-	arg = arg[:len(dst)]
-	r0, r1 = r0[:2*len(dst)], r1[:2*len(dst)]
-	for j := range dst {
-		p, q := r0[2*j:2*j+2:2*j+2], r1[2*j:2*j+2:2*j+2]
-		i0 := b2i(p[1] > p[0])
-		i1 := b2i(q[1] > q[0])
-		m0, m1 := max(p[0], p[1]), max(q[0], q[1])
-		row := b2i(m1 > m0)
-		col := i0 + row*(i1-i0)
-		dst[j] = max(m0, m1)
-		arg[j] = base + int32(2*j+col) + int32(row)*w
-	}
-}
-
 func b2i(b bool) int {
 	if b {
 		return 1
@@ -63,8 +45,11 @@ func maxPool2x2Rows(out, in []float32, H, W, OH, OW int) {
 	}
 }
 
-// maxPairsCodeGeneric is maxPairsArgGeneric (the same comparisons, the same values) writing
-// each maximum's position in its window, col + 2·row, instead of its plane index.
+// maxPairsCodeGeneric is one row of MaxPool2x2Arg: dst[j] is the maximum of window j (r0[2j],
+// r0[2j+1], r1[2j], r1[2j+1]) and code[j] = col + 2·row the position of its first maximum in
+// row-major order. It is branch-free (the position of the maximum in random data defeats branch
+// prediction): the pairs in each row are reduced first, then the two rows, ties keeping the
+// earlier element.
 func maxPairsCodeGeneric(dst []float32, code []uint8, r0, r1 []float32) {
 	code = code[:len(dst)]
 	r0, r1 = r0[:2*len(dst)], r1[:2*len(dst)]

@@ -46,38 +46,6 @@ func BiasLeaky(x []float32, b, slope float32) {
 }
 
 //go:noescape
-func maxPairsArgAVX2(dst *float32, arg *int32, r0, r1 *float32, n int, base, w int32)
-
-// MaxPairsArg is MaxPairs that also records where each maximum is: arg[j] = base + 2j + col +
-// row·w for the window's first maximum in row-major order (r0[2j], r0[2j+1], r1[2j],
-// r1[2j+1]), with (row, col) its position in the window; with r0 and r1 rows y and y+1 of a
-// plane w wide, base = y·w makes arg the index in the plane. It panics if arg is shorter than
-// dst or r0 or r1 shorter than 2·len(dst).
-func MaxPairsArg(dst []float32, arg []int32, r0, r1 []float32, base, w int32) {
-	arg = arg[:len(dst)]
-	r0, r1 = r0[:2*len(dst)], r1[:2*len(dst)]
-	if !haveAVX2 {
-		maxPairsArgGeneric(dst, arg, r0, r1, base, w)
-		return
-	}
-	n := len(dst) &^ 7
-	if n > 0 {
-		maxPairsArgAVX2(&dst[0], &arg[0], &r0[0], &r1[0], n, base, w)
-	}
-	if r := len(dst) - n; r > 0 {
-		// The tail through the same kernel, padded to eight, as in MaxPairs.
-		var d [8]float32
-		var a [8]int32
-		var p0, p1 [16]float32
-		copy(p0[:], r0[2*n:])
-		copy(p1[:], r1[2*n:])
-		maxPairsArgAVX2(&d[0], &a[0], &p0[0], &p1[0], 8, base+2*int32(n), w)
-		copy(dst[n:], d[:r])
-		copy(arg[n:], a[:r])
-	}
-}
-
-//go:noescape
 func maxPool2x2AVX2(out, in *float32, planes, rows, w, ow, nfull, tail, inStride, outStride int)
 
 // MaxPool2x2 pools consecutive planes of H×W (in) into planes of OH×OW (out), 2×2 windows
@@ -119,7 +87,7 @@ func maxPool2x2BackAVX2(gr, d *float32, code *uint8, planes, rows, w, ow, nloop,
 
 // MaxPool2x2Arg is MaxPool2x2 that also records where each maximum is: code[o] = col + 2·row,
 // the position in its 2×2 window of the window's first maximum in row-major order (out's row i
-// has the values MaxPairsArg gives for input rows 2i and 2i+1, bit for bit). It panics if the
+// has the values MaxPairs gives for input rows 2i and 2i+1, bit for bit). It panics if the
 // lengths do not match the geometry (len(in) = n·H·W, len(out) = len(code) = n·OH·OW).
 func MaxPool2x2Arg(out []float32, code []uint8, in []float32, H, W, OH, OW int) {
 	n := poolPlanes(len(in), len(out), len(code), H, W, OH, OW)

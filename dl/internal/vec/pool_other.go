@@ -11,18 +11,9 @@ func MaxPairs(dst, r0, r1 []float32) { maxPairsGeneric(dst, r0[:2*len(dst)], r1[
 // leaky ReLU for 0 < slope < 1, the ReLU for slope = 0, no activation for slope = 1.
 func BiasLeaky(x []float32, b, slope float32) { biasLeakyGeneric(x, b, slope) }
 
-// MaxPairsArg is MaxPairs that also records where each maximum is: arg[j] = base + 2j + col +
-// row·w for the window's first maximum in row-major order (r0[2j], r0[2j+1], r1[2j],
-// r1[2j+1]), with (row, col) its position in the window; with r0 and r1 rows y and y+1 of a
-// plane w wide, base = y·w makes arg the index in the plane. It panics if arg is shorter than
-// dst or r0 or r1 shorter than 2·len(dst).
-func MaxPairsArg(dst []float32, arg []int32, r0, r1 []float32, base, w int32) {
-	maxPairsArgGeneric(dst, arg[:len(dst)], r0[:2*len(dst)], r1[:2*len(dst)], base, w)
-}
-
 // MaxPool2x2Arg is MaxPool2x2 that also records where each maximum is: code[o] = col + 2·row,
 // the position in its 2×2 window of the window's first maximum in row-major order (out's row i
-// has the values MaxPairsArg gives for input rows 2i and 2i+1, bit for bit). It panics if the
+// has the values MaxPairs gives for input rows 2i and 2i+1, bit for bit). It panics if the
 // lengths do not match the geometry (len(in) = n·H·W, len(out) = len(code) = n·OH·OW).
 func MaxPool2x2Arg(out []float32, code []uint8, in []float32, H, W, OH, OW int) {
 	poolPlanes(len(in), len(out), len(code), H, W, OH, OW)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -54,46 +55,6 @@ func checkBiasLeaky(t *testing.T) {
 			}
 			if x[n] != orig[n] {
 				t.Fatalf("slope %v n=%d: wrote past x", slope, n)
-			}
-		}
-	}
-}
-
-func TestMaxPairsArg(t *testing.T) { eachKernelSet(t, checkMaxPairsArg) }
-
-// checkMaxPairsArg compares MaxPairsArg with a plain scan on random rows and on rows with ties
-// (small integers), where the first maximum in row-major order must win.
-func checkMaxPairsArg(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	for _, ties := range []bool{false, true} {
-		for _, n := range []int{0, 1, 7, 8, 9, 16, 31, 64, 100} {
-			const w = 1000
-			r0, r1 := make([]float32, 2*n+1), make([]float32, 2*n+1)
-			for i := range r0 {
-				if ties {
-					r0[i], r1[i] = float32(rng.IntN(3)), float32(rng.IntN(3))
-				} else {
-					r0[i], r1[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
-				}
-			}
-			dst, arg := make([]float32, n+1), make([]int32, n+1)
-			dst[n], arg[n] = 42, 42
-			MaxPairsArg(dst[:n], arg[:n], r0, r1, 5*w, w)
-			for j := range n {
-				win := [4]float32{r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1]}
-				best := 0
-				for k := 1; k < 4; k++ {
-					if win[k] > win[best] {
-						best = k
-					}
-				}
-				want := int32(5*w + 2*j + best%2 + best/2*w)
-				if dst[j] != win[best] || arg[j] != want {
-					t.Fatalf("ties %v n=%d j=%d: got (%v, %d), want (%v, %d)", ties, n, j, dst[j], arg[j], win[best], want)
-				}
-			}
-			if dst[n] != 42 || arg[n] != 42 {
-				t.Fatalf("n=%d: wrote past dst or arg", n)
 			}
 		}
 	}
@@ -153,10 +114,11 @@ func untouched[T float32 | int32 | uint8](t *testing.T, what string, buf []T) {
 
 func TestMaxPool2x2Arg(t *testing.T) { eachKernelSet(t, checkMaxPool2x2Arg) }
 
-// checkMaxPool2x2Arg compares MaxPool2x2Arg with MaxPairsArg a row at a time (values bit for
-// bit, NaN and −0 included; window positions against MaxPairsArg's plane indices) and, without
-// NaNs, with a plain scan for the first maximum in row-major order (by value: the portable path
-// may return +0 for a window whose first maximum is −0).
+// checkMaxPool2x2Arg compares MaxPool2x2Arg, without NaNs, with MaxPairs a row at a time
+// (values; the two may differ in the sign of a zero), with maxPairsCodeGeneric (the portable path's window
+// positions) and with a plain scan for the first maximum in row-major order (by value: the
+// portable path may return +0 for a window whose first maximum is −0); with NaNs, each output is
+// one of its window's values.
 func checkMaxPool2x2Arg(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, hw := range poolShapes {
@@ -172,11 +134,13 @@ func checkMaxPool2x2Arg(t *testing.T) {
 				name := fmt.Sprintf("%d×%d×%d kind %d", planes, H, W, kind)
 				untouched(t, name+" out", ob)
 				untouched(t, name+" code", ab)
-				wantO, wantA := make([]float32, OW), make([]int32, OW)
+				wantO, gotO, wantC := make([]float32, OW), make([]float32, OW), make([]uint8, OW)
 				for p := range planes {
 					x := in[p*H*W : (p+1)*H*W]
 					for i := range OH {
-						MaxPairsArg(wantO, wantA, x[2*i*W:], x[(2*i+1)*W:], int32(2*i*W), int32(W))
+						r0, r1 := x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW]
+						MaxPairs(wantO, r0, r1)
+						maxPairsCodeGeneric(gotO, wantC, r0, r1)
 						for j := range OW {
 							o := p*OH*OW + i*OW + j
 							c := int32(code[o])
@@ -184,11 +148,19 @@ func checkMaxPool2x2Arg(t *testing.T) {
 								t.Fatalf("%s: output (%d,%d,%d): position %d", name, p, i, j, c)
 							}
 							at := int32(2*i*W+2*j) + c&1 + c>>1*int32(W)
-							if math.Float32bits(out[o]) != math.Float32bits(wantO[j]) || at != wantA[j] {
-								t.Fatalf("%s: output (%d,%d,%d) = (%v, %d), MaxPairsArg (%v, %d)", name, p, i, j, out[o], at, wantO[j], wantA[j])
-							}
 							if kind == 2 {
+								// With NaNs: one of the window's four values (as MaxPairs).
+								win := []float32{r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1]}
+								if !slices.ContainsFunc(win, func(v float32) bool { return math.Float32bits(v) == math.Float32bits(out[o]) }) {
+									t.Fatalf("%s: output (%d,%d,%d) = %v, not in its window %v", name, p, i, j, out[o], win)
+								}
 								continue
+							}
+							if out[o] != wantO[j] {
+								t.Fatalf("%s: output (%d,%d,%d) = %v, MaxPairs %v", name, p, i, j, out[o], wantO[j])
+							}
+							if code[o] != wantC[j] {
+								t.Fatalf("%s: output (%d,%d,%d): position %d, portable path %d", name, p, i, j, code[o], wantC[j])
 							}
 							best := 2*i*W + 2*j
 							for _, e := range []int{best + 1, best + W, best + W + 1} {
