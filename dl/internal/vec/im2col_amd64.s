@@ -389,6 +389,14 @@ DATA im2colBits<>+24(SB)/4, $64
 DATA im2colBits<>+28(SB)/4, $128
 GLOBL im2colBits<>(SB), RODATA|NOPTR, $32
 
+// ANDSTORE2 copies the 16 floats at off0(SI) and off1(SI) to off0(BX) and off1(BX) through
+// the masks m0 and m1 (zeroing the lanes outside the image).
+#define ANDSTORE2(off0, off1, m0, m1) \
+	VANDPS off0(SI), m0, Y0; \
+	VANDPS off1(SI), m1, Y1; \
+	VMOVUPS Y0, off0(BX); \
+	VMOVUPS Y1, off1(BX)
+
 // HALF2 writes the 16 floats of the stream at SI to BX, unaligned, with the columns whose
 // bits are set in AX (bits 0–15) and the others zero; it uses Y0–Y2.
 #define HALF2 \
@@ -576,34 +584,13 @@ vA:
 
 	PCALIGN $32
 body7a:
-	VANDPS 0(SI), Y9, Y0
-	VANDPS 32(SI), Y10, Y1
-	VMOVUPS Y0, 0(BX)
-	VMOVUPS Y1, 32(BX)
-	VANDPS 64(SI), Y11, Y0
-	VANDPS 96(SI), Y12, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
-	VANDPS 128(SI), Y13, Y0
-	VANDPS 160(SI), Y14, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
-	VANDPS 192(SI), Y15, Y0
-	VANDPS 224(SI), Y9, Y1
-	VMOVUPS Y0, 192(BX)
-	VMOVUPS Y1, 224(BX)
-	VANDPS 256(SI), Y10, Y0
-	VANDPS 288(SI), Y11, Y1
-	VMOVUPS Y0, 256(BX)
-	VMOVUPS Y1, 288(BX)
-	VANDPS 320(SI), Y12, Y0
-	VANDPS 352(SI), Y13, Y1
-	VMOVUPS Y0, 320(BX)
-	VMOVUPS Y1, 352(BX)
-	VANDPS 384(SI), Y14, Y0
-	VANDPS 416(SI), Y15, Y1
-	VMOVUPS Y0, 384(BX)
-	VMOVUPS Y1, 416(BX)
+	ANDSTORE2(0, 32, Y9, Y10)
+	ANDSTORE2(64, 96, Y11, Y12)
+	ANDSTORE2(128, 160, Y13, Y14)
+	ANDSTORE2(192, 224, Y15, Y9)
+	ANDSTORE2(256, 288, Y10, Y11)
+	ANDSTORE2(320, 352, Y12, Y13)
+	ANDSTORE2(384, 416, Y14, Y15)
 	ADDQ $448, SI
 	ADDQ $448, BX
 	DECQ CX
@@ -611,40 +598,22 @@ body7a:
 bodyrema:
 	CMPQ DX, $1
 	JLT bodydonea
-	VANDPS 0(SI), Y9, Y0
-	VANDPS 32(SI), Y10, Y1
-	VMOVUPS Y0, 0(BX)
-	VMOVUPS Y1, 32(BX)
+	ANDSTORE2(0, 32, Y9, Y10)
 	CMPQ DX, $2
 	JLT bodydonea
-	VANDPS 64(SI), Y11, Y0
-	VANDPS 96(SI), Y12, Y1
-	VMOVUPS Y0, 64(BX)
-	VMOVUPS Y1, 96(BX)
+	ANDSTORE2(64, 96, Y11, Y12)
 	CMPQ DX, $3
 	JLT bodydonea
-	VANDPS 128(SI), Y13, Y0
-	VANDPS 160(SI), Y14, Y1
-	VMOVUPS Y0, 128(BX)
-	VMOVUPS Y1, 160(BX)
+	ANDSTORE2(128, 160, Y13, Y14)
 	CMPQ DX, $4
 	JLT bodydonea
-	VANDPS 192(SI), Y15, Y0
-	VANDPS 224(SI), Y9, Y1
-	VMOVUPS Y0, 192(BX)
-	VMOVUPS Y1, 224(BX)
+	ANDSTORE2(192, 224, Y15, Y9)
 	CMPQ DX, $5
 	JLT bodydonea
-	VANDPS 256(SI), Y10, Y0
-	VANDPS 288(SI), Y11, Y1
-	VMOVUPS Y0, 256(BX)
-	VMOVUPS Y1, 288(BX)
+	ANDSTORE2(256, 288, Y10, Y11)
 	CMPQ DX, $6
 	JLT bodydonea
-	VANDPS 320(SI), Y12, Y0
-	VANDPS 352(SI), Y13, Y1
-	VMOVUPS Y0, 320(BX)
-	VMOVUPS Y1, 352(BX)
+	ANDSTORE2(320, 352, Y12, Y13)
 bodydonea:
 	// The last 16 floats, at column ctail.
 	MOVQ 48(SP), AX

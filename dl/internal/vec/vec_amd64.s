@@ -23,6 +23,15 @@ axpydone:
 	VZEROUPPER
 	RET
 
+// HSUM_Y0 adds the eight lanes of Y0 into X0's lowest (using X1).
+#define HSUM_Y0 \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPS X1, X0, X0; \
+	VMOVHLPS X0, X1, X1; \
+	VADDPS X1, X0, X0; \
+	VMOVSHDUP X0, X1; \
+	VADDSS X1, X0, X0
+
 // func dotAVX2(x, y *float32, n int) float32
 // Σ x[i]·y[i] for i < n, n a multiple of 8.
 TEXT ·dotAVX2(SB), NOSPLIT, $0-28
@@ -40,12 +49,7 @@ dotloop:
 	DECQ CX
 	JNZ dotloop
 dotdone:
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VMOVHLPS X0, X1, X1
-	VADDPS X1, X0, X0
-	VMOVSHDUP X0, X1
-	VADDSS X1, X0, X0
+	HSUM_Y0
 	MOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -180,12 +184,7 @@ sumdone:
 	VADDPS Y1, Y0, Y0
 	VADDPS Y3, Y2, Y2
 	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VMOVHLPS X0, X1, X1
-	VADDPS X1, X0, X0
-	VMOVSHDUP X0, X1
-	VADDSS X1, X0, X0
+	HSUM_Y0
 	MOVSS X0, ret+16(FP)
 	VZEROUPPER
 	RET
