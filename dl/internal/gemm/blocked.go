@@ -101,9 +101,17 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 	if m*n*k >= parWork {
 		w = maxw
 	}
-	// When op(B) is packed (it is not read in place, see blocked), the goroutines split C's
-	// rows and share the packing of op(B), instead of each packing all of it.
-	if w > 1 && (transB || m > min(ks.mc, directBRows)) && m >= 2*ks.mr {
+	// When op(B) is stored transposed, the goroutines split C's rows and share the transposing
+	// of op(B) into packed panels, instead of each transposing all of it. A row-major B they
+	// do not share: each goroutine packs the panels it reads itself (or reads B in place, see
+	// blocked). Sharing costs two barriers per kc×nc block, at which a goroutine that was
+	// held up (by the operating system, on a busy machine) holds up the other, block after
+	// block; packing a row-major B is a copy, and a goroutine's copy of it costs one float per
+	// m/w of its multiply-adds. Two goroutines on a Zen 4 (2 vCPUs, other jobs running),
+	// wall GFLOP/s, best of 8 alternations, team → own packing: AVX2 n = 256 178 → 212, 384
+	// 197 → 210, 1024 211 → 214, 256×676×1152 186 → 203, 425×169×1024 179 → 194; AVX-512
+	// n = 256 193 → 223, 512 210 → 216, 512×169×2304 188 → 200.
+	if w > 1 && transB && m >= 2*ks.mr {
 		teamGemm(ks, min(w, (m+ks.mr-1)/ks.mr), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
