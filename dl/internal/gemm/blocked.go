@@ -115,7 +115,15 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 		teamGemm(ks, min(w, (m+ks.mr-1)/ks.mr), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	splitM := m >= n
+	// Split C's rows also when C is wider than tall, where the goroutines then read B in place
+	// (see loopNest): each reads all of B (k·n values) instead of half of it, but packs only
+	// its rows of A, instead of all of A (m·k values, a transpose) for its columns. That pays
+	// while n is at most 4m, unless B's rows alias in L1 (see spreadsInL1). Two goroutines on
+	// a Zen 4, wall GFLOP/s, best of 10–12 alternations, columns → rows: 160×400×800 AVX2
+	// 183 → 196, AVX-512 196 → 207; 256×676×1152 177 → 192, 182 → 181. 128×2704×576 was slower
+	// split by rows (n = 21m), 256×512×512 20% slower with AVX2 (B's rows 2 KiB apart).
+	rows := (m + w - 1) / w
+	splitM := m >= n || !transB && n <= 4*m && rows <= min(ks.mc, directBRows) && spreadsInL1(ldb)
 	// Pieces are whole tiles; do not split finer than there are tiles.
 	if splitM {
 		w = min(w, (m+ks.mr-1)/ks.mr)
@@ -131,6 +139,14 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 		unit, total = ks.mr, m
 	}
 	tiles := (total + unit - 1) / unit
+	// Bands of rows read B in place (when thin enough, see loopNest); but where one goroutine
+	// would pack all of B, they pack the last, partial micro-panel whole, as it would, for the
+	// same bits (in place, its rows past the last one whose read stays within b would be
+	// packed and added in a second pass).
+	inB := bInPlace
+	if m > min(ks.mc, directBRows) {
+		inB = bInPlaceFullPanels
+	}
 	// Each goroutine computes a band of whole tiles: rows [lo, hi) of C if splitM, else columns.
 	par.Run(w, func(id, w int) {
 		lo, hi := min(total, tiles*id/w*unit), min(total, tiles*(id+1)/w*unit)
@@ -141,7 +157,7 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 			if transA {
 				off = lo
 			}
-			blocked(ks, transA, transB, hi-lo, n, k, alpha, a[off:], lda, b, ldb, beta, c[lo*ldc:], ldc)
+			loopNest(ks, nil, 0, 1, 0, hi-lo, inB, transA, transB, n, k, alpha, a[off:], lda, b, ldb, beta, c[lo*ldc:], ldc)
 		default:
 			off := lo
 			if transB {
@@ -161,6 +177,18 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 // instead of 200 thousand, 3–4% faster on a Zen 4; 32×512×160 was 7% slower swapped.
 func swapNT(ks *kernelSpec, transA, transB bool, m, n, k int) bool {
 	return transB && !transA && m <= 4*ks.nr && k >= 8*m && n*k >= 2*(m*k+2*m*n)
+}
+
+// spreadsInL1 reports whether the rows of a row-major matrix with row stride ld floats start in
+// at least half of the 64 sets of a 32 KiB 8-way L1 (64-byte lines): with ld a multiple of
+// 128 (384, 512, 1024) a micro-panel's kc rows share a few sets and evict each other, and
+// reading it in place costs more than packing it.
+func spreadsInL1(ld int) bool {
+	g := 1
+	for ld%(2*g) == 0 && g < 1024 {
+		g *= 2
+	}
+	return g <= 32
 }
 
 // tmpPool holds the scratch matrices of swapped products.
@@ -216,14 +244,24 @@ func grow(s []float32, n int) []float32 {
 // packed once, and each mc×kc block of op(A), packed once, run the micro-kernel over the
 // mr×nr tiles of C. Partial edge tiles go through a scratch tile.
 func blocked(ks *kernelSpec, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	loopNest(ks, nil, 0, 1, 0, m, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	loopNest(ks, nil, 0, 1, 0, m, bInPlace, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// loopNest is blocked for rows [r0, r1) of C. With a team of tw, the team's workers each run it on
+// readB says whether loopNest may read a row-major B in place (when C has few rows): bInPlace
+// all of it, bInPlaceFullPanels all but the last, partial micro-panel, bPacked none of it.
+type readB int
+
+const (
+	bInPlace readB = iota
+	bInPlaceFullPanels
+	bPacked
+)
+
+// loopNest is blocked for rows [r0, r1) of C, reading B as inB says. With a team of tw, the team's workers each run it on
 // their own rows and share the packing of op(B): for each kc×nc block, worker id packs its
 // share of the micro-panels into the team's buffer, and all of them meet at a barrier before
 // reading the block and again before it is overwritten.
-func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, inB readB, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := ks.mr, ks.nr
 	m := r1 - r0
 	// Blocks of about equal size, so that no last block is a sliver (n = 1024 with nc = 1008
@@ -247,7 +285,7 @@ func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, transA, transB bool,
 	// then dropped: the kernel can read row-major B in place instead of a packed copy, which
 	// saves writing and re-reading all of B (it dominates when m is small and n large, as in
 	// an im2col convolution). Partial panels are still packed, so that no read runs past B.
-	directB := tm == nil && !transB && m <= min(mc, directBRows)
+	directB := inB != bPacked && tm == nil && !transB && m <= min(mc, directBRows)
 	// Likewise, when C is only a few micro-panels wide, each A micro-panel is used a few
 	// times only, and the kernel reads row-major A in place (partial panels are packed).
 	directA := !transA && n <= 4*nr
@@ -344,6 +382,9 @@ func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, transA, transB bool,
 						// and packed from there (the last row of an im2col matrix, say):
 						// packing all of a 9-column edge panel took a fifth of 16×169×144.
 						kIn = inPlaceRows(len(b), ldb, pc, jc+jr, e.nr, kcb)
+						if inB == bInPlaceFullPanels {
+							kIn = 0
+						}
 						if kIn > 0 {
 							bp, bs = &b[pc*ldb+jc+jr], ldb
 						}
@@ -448,10 +489,10 @@ func teamGemm(ks *kernelSpec, w int, transA, transB bool, m, n, k int, alpha flo
 	par.Run(w, func(id, w int) {
 		r0, r1 := min(m, id*tiles/w*ks.mr), min(m, (id+1)*tiles/w*ks.mr)
 		if w == 1 {
-			loopNest(ks, nil, 0, 1, r0, r1, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			loopNest(ks, nil, 0, 1, r0, r1, bInPlace, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			return
 		}
-		loopNest(ks, tm, id, w, r0, r1, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		loopNest(ks, tm, id, w, r0, r1, bPacked, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	})
 	teamPool.Put(tm)
 }
