@@ -115,15 +115,7 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 		teamGemm(ks, min(w, (m+ks.mr-1)/ks.mr), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	// Split C's rows also when C is wider than tall, where the goroutines then read B in place
-	// (see loopNest): each reads all of B (k·n values) instead of half of it, but packs only
-	// its rows of A, instead of all of A (m·k values, a transpose) for its columns. That pays
-	// while n is at most 4m, unless B's rows alias in L1 (see spreadsInL1). Two goroutines on
-	// a Zen 4, wall GFLOP/s, best of 10–12 alternations, columns → rows: 160×400×800 AVX2
-	// 183 → 196, AVX-512 196 → 207; 256×676×1152 177 → 192, 182 → 181. 128×2704×576 was slower
-	// split by rows (n = 21m), 256×512×512 20% slower with AVX2 (B's rows 2 KiB apart).
-	rows := (m + w - 1) / w
-	splitM := m >= n || !transB && n <= 4*m && rows <= min(ks.mc, directBRows) && spreadsInL1(ldb)
+	splitM := m >= n
 	// Pieces are whole tiles; do not split finer than there are tiles.
 	if splitM {
 		w = min(w, (m+ks.mr-1)/ks.mr)
@@ -177,18 +169,6 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 // instead of 200 thousand, 3–4% faster on a Zen 4; 32×512×160 was 7% slower swapped.
 func swapNT(ks *kernelSpec, transA, transB bool, m, n, k int) bool {
 	return transB && !transA && m <= 4*ks.nr && k >= 8*m && n*k >= 2*(m*k+2*m*n)
-}
-
-// spreadsInL1 reports whether the rows of a row-major matrix with row stride ld floats start in
-// at least half of the 64 sets of a 32 KiB 8-way L1 (64-byte lines): with ld a multiple of
-// 128 (384, 512, 1024) a micro-panel's kc rows share a few sets and evict each other, and
-// reading it in place costs more than packing it.
-func spreadsInL1(ld int) bool {
-	g := 1
-	for ld%(2*g) == 0 && g < 1024 {
-		g *= 2
-	}
-	return g <= 32
 }
 
 // tmpPool holds the scratch matrices of swapped products.
@@ -257,10 +237,10 @@ const (
 	bPacked
 )
 
-// loopNest is blocked for rows [r0, r1) of C, reading B as inB says. With a team of tw, the team's workers each run it on
-// their own rows and share the packing of op(B): for each kc×nc block, worker id packs its
-// share of the micro-panels into the team's buffer, and all of them meet at a barrier before
-// reading the block and again before it is overwritten.
+// loopNest is blocked for rows [r0, r1) of C, reading B as inB says. With a team of tw, the
+// team's workers each run it on their own rows and share the packing of op(B): for each kc×nc
+// block, worker id packs its share of the micro-panels into the team's buffer, and all of
+// them meet at a barrier before reading the block and again before it is overwritten.
 func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, inB readB, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := ks.mr, ks.nr
 	m := r1 - r0
