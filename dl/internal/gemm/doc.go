@@ -74,7 +74,7 @@
 // On two goroutines, wall clock (gemmbench against gemm_torch.py --threads 2, best of 5
 // alternations, same machine): the AVX2 kernels against OpenBLAS's Haswell ones n = 128…1024
 // 0.97–1.30 times, the MLP's products 1.15–1.16, the convolutions 0.97–1.36 (256×676×1152 the
-// lowest); AVX-512 against OpenBLAS's SkylakeX kernels 1.01–1.52, 1.21–1.30 and 0.99–1.54. The
+// lowest); AVX-512 against OpenBLAS's SkylakeX kernels 1.01–1.52, 1.20–1.30 and 0.99–1.54. The
 // goroutines split C and each packs the panels of a row-major B it reads: sharing that packing
 // (a barrier per block) was 4–16% slower on this busy 2-vCPU machine.
 // Other CPUs give other figures; compare ratios measured in one run on one machine. The
