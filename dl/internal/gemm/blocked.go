@@ -101,9 +101,17 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 	if m*n*k >= parWork {
 		w = maxw
 	}
-	// When op(B) is packed (it is not read in place, see blocked), the goroutines split C's
-	// rows and share the packing of op(B), instead of each packing all of it.
-	if w > 1 && (transB || m > min(ks.mc, directBRows)) && m >= 2*ks.mr {
+	// When op(B) is stored transposed, the goroutines split C's rows and share the transposing
+	// of op(B) into packed panels, instead of each transposing all of it. A row-major B they
+	// do not share: each goroutine packs the panels it reads itself (or reads B in place, see
+	// blocked). Sharing costs two barriers per kc×nc block, at which a goroutine that was
+	// held up (by the operating system, on a busy machine) holds up the other, block after
+	// block; packing a row-major B is a copy, and a goroutine's copy of it costs one float per
+	// m/w of its multiply-adds. Two goroutines on a Zen 4 (2 vCPUs, other jobs running),
+	// wall GFLOP/s, best of 8 alternations, team → own packing: AVX2 n = 256 178 → 212, 384
+	// 197 → 210, 1024 211 → 214, 256×676×1152 186 → 203, 425×169×1024 179 → 194; AVX-512
+	// n = 256 193 → 223, 512 210 → 216, 512×169×2304 188 → 200.
+	if w > 1 && transB && m >= 2*ks.mr {
 		teamGemm(ks, min(w, (m+ks.mr-1)/ks.mr), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -123,6 +131,14 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 		unit, total = ks.mr, m
 	}
 	tiles := (total + unit - 1) / unit
+	// Bands of rows read B in place (when thin enough, see loopNest); but where one goroutine
+	// would pack all of B, they pack the last, partial micro-panel whole, as it would, for the
+	// same bits (in place, its rows past the last one whose read stays within b would be
+	// packed and added in a second pass).
+	inB := bInPlace
+	if m > min(ks.mc, directBRows) {
+		inB = bInPlaceFullPanels
+	}
 	// Each goroutine computes a band of whole tiles: rows [lo, hi) of C if splitM, else columns.
 	par.Run(w, func(id, w int) {
 		lo, hi := min(total, tiles*id/w*unit), min(total, tiles*(id+1)/w*unit)
@@ -133,7 +149,7 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 			if transA {
 				off = lo
 			}
-			blocked(ks, transA, transB, hi-lo, n, k, alpha, a[off:], lda, b, ldb, beta, c[lo*ldc:], ldc)
+			loopNest(ks, nil, 0, 1, 0, hi-lo, inB, transA, transB, n, k, alpha, a[off:], lda, b, ldb, beta, c[lo*ldc:], ldc)
 		default:
 			off := lo
 			if transB {
@@ -208,14 +224,24 @@ func grow(s []float32, n int) []float32 {
 // packed once, and each mc×kc block of op(A), packed once, run the micro-kernel over the
 // mr×nr tiles of C. Partial edge tiles go through a scratch tile.
 func blocked(ks *kernelSpec, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	loopNest(ks, nil, 0, 1, 0, m, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	loopNest(ks, nil, 0, 1, 0, m, bInPlace, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// loopNest is blocked for rows [r0, r1) of C. With a team of tw, the team's workers each run it on
-// their own rows and share the packing of op(B): for each kc×nc block, worker id packs its
-// share of the micro-panels into the team's buffer, and all of them meet at a barrier before
-// reading the block and again before it is overwritten.
-func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// readB says whether loopNest may read a row-major B in place (when C has few rows): bInPlace
+// all of it, bInPlaceFullPanels all but the last, partial micro-panel, bPacked none of it.
+type readB int
+
+const (
+	bInPlace readB = iota
+	bInPlaceFullPanels
+	bPacked
+)
+
+// loopNest is blocked for rows [r0, r1) of C, reading B as inB says. With a team of tw, the
+// team's workers each run it on their own rows and share the packing of op(B): for each kc×nc
+// block, worker id packs its share of the micro-panels into the team's buffer, and all of
+// them meet at a barrier before reading the block and again before it is overwritten.
+func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, inB readB, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := ks.mr, ks.nr
 	m := r1 - r0
 	// Blocks of about equal size, so that no last block is a sliver (n = 1024 with nc = 1008
@@ -239,7 +265,7 @@ func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, transA, transB bool,
 	// then dropped: the kernel can read row-major B in place instead of a packed copy, which
 	// saves writing and re-reading all of B (it dominates when m is small and n large, as in
 	// an im2col convolution). Partial panels are still packed, so that no read runs past B.
-	directB := tm == nil && !transB && m <= min(mc, directBRows)
+	directB := inB != bPacked && tm == nil && !transB && m <= min(mc, directBRows)
 	// Likewise, when C is only a few micro-panels wide, each A micro-panel is used a few
 	// times only, and the kernel reads row-major A in place (partial panels are packed).
 	directA := !transA && n <= 4*nr
@@ -336,6 +362,9 @@ func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, transA, transB bool,
 						// and packed from there (the last row of an im2col matrix, say):
 						// packing all of a 9-column edge panel took a fifth of 16×169×144.
 						kIn = inPlaceRows(len(b), ldb, pc, jc+jr, e.nr, kcb)
+						if inB == bInPlaceFullPanels {
+							kIn = 0
+						}
 						if kIn > 0 {
 							bp, bs = &b[pc*ldb+jc+jr], ldb
 						}
@@ -440,10 +469,10 @@ func teamGemm(ks *kernelSpec, w int, transA, transB bool, m, n, k int, alpha flo
 	par.Run(w, func(id, w int) {
 		r0, r1 := min(m, id*tiles/w*ks.mr), min(m, (id+1)*tiles/w*ks.mr)
 		if w == 1 {
-			loopNest(ks, nil, 0, 1, r0, r1, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			loopNest(ks, nil, 0, 1, r0, r1, bInPlace, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			return
 		}
-		loopNest(ks, tm, id, w, r0, r1, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		loopNest(ks, tm, id, w, r0, r1, bPacked, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	})
 	teamPool.Put(tm)
 }

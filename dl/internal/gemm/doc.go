@@ -71,6 +71,12 @@
 // 768 1.05 times, the MLP's 64×256×784 (3×4 dot kernel) 1.04, but n = 128…384 0.77–0.89,
 // n = 1024 0.97, 256×784×64 0.90, and the large Tiny YOLO convolutions 0.85–0.97 (the 4×24 kernel
 // alone reaches 105–110 per core-second, as a 6×16 one did, which was no faster in Sgemm).
+// On two goroutines, wall clock (gemmbench against gemm_torch.py --threads 2, best of 5
+// alternations, same machine): the AVX2 kernels against OpenBLAS's Haswell ones n = 128…1024
+// 0.97–1.30 times, the MLP's products 1.15–1.16, the convolutions 0.97–1.36 (256×676×1152 the
+// lowest); AVX-512 against OpenBLAS's SkylakeX kernels 1.01–1.52, 1.20–1.30 and 0.99–1.54. The
+// goroutines split C and each packs the panels of a row-major B it reads: sharing that packing
+// (a barrier per block) was 4–16% slower on this busy 2-vCPU machine.
 // Other CPUs give other figures; compare ratios measured in one run on one machine. The
 // benchmarks (go test -bench Sgemm) report wall-clock GFLOP/s and GFLOP per CPU-second for Sgemm and for each kernel on the same shapes as
 // bench.sh, which uses the PyTorch reference benchmark (torch_bench.py) shipped beside the
