@@ -1,6 +1,7 @@
 package workloads
 
 import (
+	"fmt"
 	"iter"
 	"math/rand/v2"
 	"testing"
@@ -63,8 +64,13 @@ func TestStepsRun(t *testing.T) {
 	}
 }
 
-func BenchmarkSGEMM1024(b *testing.B) {
-	b.ReportMetric(SGEMMGFLOPS(1024), "GFLOP/s")
+// BenchmarkSGEMM reports SGEMMGFLOPS for bench.sh's sizes. dl.MatMul allocates its result, so
+// at n = 256 the collector runs every few products: the figure shows how quickly the product's
+// goroutines let it stop them (gemm's preemptible).
+func BenchmarkSGEMM(b *testing.B) {
+	for _, n := range []int{256, 512, 1024} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { b.ReportMetric(SGEMMGFLOPS(n), "GFLOP/s") })
+	}
 }
 
 // benchStep times step and reports CPU-ms/op beside wall time: on a shared machine the CPU

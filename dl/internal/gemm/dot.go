@@ -108,6 +108,7 @@ func (j *dotJob) run(r0, r1, c0, c1 int) {
 	for jb := c0; jb < c1; jb += nb {
 		je := min(c1, jb+nb)
 		for i := r0; i < r1; i += ds.mr {
+			preemptible()
 			rows := min(ds.mr, r1-i)
 			for jj := jb; jj < je; jj += ds.nr {
 				cols := min(ds.nr, je-jj)
