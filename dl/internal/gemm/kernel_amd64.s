@@ -173,6 +173,9 @@ kernelAVX512_tail:
 	VFMADD231PS Z16, Z19, Z14
 	VFMADD231PS Z17, Z19, Z15
 kernelAVX512_store:
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX512_scaled
 	VBROADCASTSS alpha+64(FP), Z18
 	VMULPS Z18, Z0, Z0
 	VMULPS Z18, Z1, Z1
@@ -190,6 +193,7 @@ kernelAVX512_store:
 	VMULPS Z18, Z13, Z13
 	VMULPS Z18, Z14, Z14
 	VMULPS Z18, Z15, Z15
+kernelAVX512_scaled:
 	MOVL beta+68(FP), AX
 	ANDL $0x7fffffff, AX
 	JEQ kernelAVX512_store0
@@ -431,6 +435,9 @@ kernelAVX512Edge_tail:
 	VFMADD231PS Z16, Z19, Z14
 	VFMADD231PS Z17, Z19, Z15
 kernelAVX512Edge_store:
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX512Edge_scaled
 	VBROADCASTSS alpha+64(FP), Z18
 	VMULPS Z18, Z0, Z0
 	VMULPS Z18, Z1, Z1
@@ -448,6 +455,7 @@ kernelAVX512Edge_store:
 	VMULPS Z18, Z13, Z13
 	VMULPS Z18, Z14, Z14
 	VMULPS Z18, Z15, Z15
+kernelAVX512Edge_scaled:
 	MOVQ rows+72(FP), R10
 	MOVL mask+80(FP), AX
 	KMOVW AX, K1
@@ -653,6 +661,9 @@ kernelAVX512N16_tail:
 	VFMADD231PS.BCST (R9), Z8, Z6
 	VFMADD231PS.BCST (R9)(R13*1), Z8, Z7
 kernelAVX512N16_store:
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX512N16_scaled
 	VBROADCASTSS alpha+64(FP), Z9
 	VMULPS Z9, Z0, Z0
 	VMULPS Z9, Z1, Z1
@@ -662,6 +673,7 @@ kernelAVX512N16_store:
 	VMULPS Z9, Z5, Z5
 	VMULPS Z9, Z6, Z6
 	VMULPS Z9, Z7, Z7
+kernelAVX512N16_scaled:
 	MOVL beta+68(FP), AX
 	ANDL $0x7fffffff, AX
 	JEQ kernelAVX512N16_store0
@@ -810,6 +822,9 @@ kernelAVX512N16Edge_tail:
 	VFMADD231PS.BCST (R9), Z8, Z6
 	VFMADD231PS.BCST (R9)(R13*1), Z8, Z7
 kernelAVX512N16Edge_store:
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX512N16Edge_scaled
 	VBROADCASTSS alpha+64(FP), Z9
 	VMULPS Z9, Z0, Z0
 	VMULPS Z9, Z1, Z1
@@ -819,6 +834,7 @@ kernelAVX512N16Edge_store:
 	VMULPS Z9, Z5, Z5
 	VMULPS Z9, Z6, Z6
 	VMULPS Z9, Z7, Z7
+kernelAVX512N16Edge_scaled:
 	MOVQ rows+72(FP), R10
 	MOVL mask+80(FP), AX
 	KMOVW AX, K1
@@ -1003,6 +1019,9 @@ kernelAVX512R4Edge_tail:
 	VFMADD231PS Z8, Z11, Z6
 	VFMADD231PS Z9, Z11, Z7
 kernelAVX512R4Edge_store:
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX512R4Edge_scaled
 	VBROADCASTSS alpha+64(FP), Z10
 	VMULPS Z10, Z0, Z0
 	VMULPS Z10, Z1, Z1
@@ -1012,6 +1031,7 @@ kernelAVX512R4Edge_store:
 	VMULPS Z10, Z5, Z5
 	VMULPS Z10, Z6, Z6
 	VMULPS Z10, Z7, Z7
+kernelAVX512R4Edge_scaled:
 	MOVQ rows+72(FP), R10
 	MOVL mask+80(FP), AX
 	KMOVW AX, K1
@@ -1145,11 +1165,15 @@ kernelAVX512N16R4Edge_store:
 	VADDPS Z5, Z1, Z1
 	VADDPS Z6, Z2, Z2
 	VADDPS Z7, Z3, Z3
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX512N16R4Edge_scaled
 	VBROADCASTSS alpha+64(FP), Z9
 	VMULPS Z9, Z0, Z0
 	VMULPS Z9, Z1, Z1
 	VMULPS Z9, Z2, Z2
 	VMULPS Z9, Z3, Z3
+kernelAVX512N16R4Edge_scaled:
 	MOVQ rows+72(FP), R10
 	MOVL mask+80(FP), AX
 	KMOVW AX, K1
@@ -1276,11 +1300,15 @@ kernelAVX512R2Edge_store:
 	VADDPS Z5, Z1, Z1
 	VADDPS Z6, Z2, Z2
 	VADDPS Z7, Z3, Z3
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX512R2Edge_scaled
 	VBROADCASTSS alpha+64(FP), Z10
 	VMULPS Z10, Z0, Z0
 	VMULPS Z10, Z1, Z1
 	VMULPS Z10, Z2, Z2
 	VMULPS Z10, Z3, Z3
+kernelAVX512R2Edge_scaled:
 	MOVQ rows+72(FP), R10
 	MOVL mask+80(FP), AX
 	KMOVW AX, K1
@@ -1372,9 +1400,13 @@ kernelAVX512N16R2Edge_tail:
 kernelAVX512N16R2Edge_store:
 	VADDPS Z2, Z0, Z0
 	VADDPS Z3, Z1, Z1
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX512N16R2Edge_scaled
 	VBROADCASTSS alpha+64(FP), Z5
 	VMULPS Z5, Z0, Z0
 	VMULPS Z5, Z1, Z1
+kernelAVX512N16R2Edge_scaled:
 	MOVQ rows+72(FP), R10
 	MOVL mask+80(FP), AX
 	KMOVW AX, K1
@@ -1524,6 +1556,9 @@ kernelAVX2_tail:
 	VFMADD231PS Y13, Y15, Y10
 	VFMADD231PS Y14, Y15, Y11
 kernelAVX2_store:
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX2_scaled
 	VBROADCASTSS alpha+64(FP), Y15
 	VMULPS Y15, Y0, Y0
 	VMULPS Y15, Y1, Y1
@@ -1537,6 +1572,7 @@ kernelAVX2_store:
 	VMULPS Y15, Y9, Y9
 	VMULPS Y15, Y10, Y10
 	VMULPS Y15, Y11, Y11
+kernelAVX2_scaled:
 	MOVL beta+68(FP), AX
 	ANDL $0x7fffffff, AX
 	JEQ kernelAVX2_store0
@@ -1688,6 +1724,9 @@ kernelAVX2N16_tail:
 	VFMADD231PS Y8, Y11, Y6
 	VFMADD231PS Y9, Y11, Y7
 kernelAVX2N16_store:
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX2N16_scaled
 	VBROADCASTSS alpha+64(FP), Y10
 	VMULPS Y10, Y0, Y0
 	VMULPS Y10, Y1, Y1
@@ -1697,6 +1736,7 @@ kernelAVX2N16_store:
 	VMULPS Y10, Y5, Y5
 	VMULPS Y10, Y6, Y6
 	VMULPS Y10, Y7, Y7
+kernelAVX2N16_scaled:
 	MOVL beta+68(FP), AX
 	ANDL $0x7fffffff, AX
 	JEQ kernelAVX2N16_store0
@@ -1825,11 +1865,15 @@ kernelAVX2N8_store:
 	VADDPS Y5, Y1, Y1
 	VADDPS Y6, Y2, Y2
 	VADDPS Y7, Y3, Y3
+	MOVL alpha+64(FP), AX
+	CMPL AX, $0x3f800000
+	JEQ kernelAVX2N8_scaled
 	VBROADCASTSS alpha+64(FP), Y9
 	VMULPS Y9, Y0, Y0
 	VMULPS Y9, Y1, Y1
 	VMULPS Y9, Y2, Y2
 	VMULPS Y9, Y3, Y3
+kernelAVX2N8_scaled:
 	MOVL beta+68(FP), AX
 	ANDL $0x7fffffff, AX
 	JEQ kernelAVX2N8_store0
