@@ -59,24 +59,35 @@ func MaxPool2x2(out, in []float32, H, W, OH, OW int) {
 		return
 	}
 	HW, P := H*W, OH*OW
+	planes2x2(n, OH, OW, func(pl, planes, rows, nfull, tail int) {
+		maxPool2x2AVX2(&out[pl*P], &in[pl*HW], planes, rows, W, OW, nfull, tail, HW, P)
+	}, func() {
+		x := in[(n-1)*HW+2*(OH-1)*W:]
+		MaxPairs(out[len(out)-OW:], x[:2*OW], x[W:W+2*OW])
+	})
+}
+
+// planes2x2 runs a 2×2 plane kernel over n planes of OH output rows, OW ≥ 4 outputs wide:
+// kernel(pl, planes, rows, nfull, tail) from plane pl, with nfull blocks of eight outputs a row
+// and, if tail ≥ 0, one more block from output tail. Rows narrower than eight run their block
+// past their end and write past it into the next row, which is computed after it; the last
+// row of all has no next row, and is left to lastRow.
+func planes2x2(n, OH, OW int, kernel func(pl, planes, rows, nfull, tail int), lastRow func()) {
 	nfull, tail := OW/8, -1
 	if OW%8 != 0 {
 		tail = max(OW-8, 0)
 	}
 	if OW >= 8 {
-		maxPool2x2AVX2(&out[0], &in[0], n, OH, W, OW, nfull, tail, HW, P)
+		kernel(0, n, OH, nfull, tail)
 		return
 	}
-	// Rows narrower than eight run past their end, as in MaxPool2x2Arg.
 	if n > 1 {
-		maxPool2x2AVX2(&out[0], &in[0], n-1, OH, W, OW, nfull, tail, HW, P)
+		kernel(0, n-1, OH, nfull, tail)
 	}
-	last := (n - 1) * P
 	if OH > 1 {
-		maxPool2x2AVX2(&out[last], &in[(n-1)*HW], 1, OH-1, W, OW, nfull, tail, HW, P)
+		kernel(n-1, 1, OH-1, nfull, tail)
 	}
-	i, x := OH-1, in[(n-1)*HW:]
-	MaxPairs(out[last+i*OW:last+P], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW])
+	lastRow()
 }
 
 //go:noescape
@@ -106,26 +117,12 @@ func MaxPool2x2Arg(out []float32, code []uint8, in []float32, H, W, OH, OW int) 
 		}
 		return
 	}
-	nfull, tail := OW/8, -1
-	if OW%8 != 0 {
-		tail = max(OW-8, 0)
-	}
-	if OW >= 8 {
-		maxPool2x2ArgAVX2(&out[0], &code[0], &in[0], n, OH, W, OW, nfull, tail, HW, P)
-		return
-	}
-	// Rows narrower than eight: each row's block of eight reads past the row's end and writes
-	// past it into the next row (at most four outputs, OW ≥ 4), which is computed after it. The
-	// last row of all has no next row: it goes through the kernel padded.
-	if n > 1 {
-		maxPool2x2ArgAVX2(&out[0], &code[0], &in[0], n-1, OH, W, OW, nfull, tail, HW, P)
-	}
-	last := (n - 1) * P
-	if OH > 1 {
-		maxPool2x2ArgAVX2(&out[last], &code[last], &in[(n-1)*HW], 1, OH-1, W, OW, nfull, tail, HW, P)
-	}
-	i, x := OH-1, in[(n-1)*HW:]
-	maxPairsCodePadded(out[last+i*OW:last+P], code[last+i*OW:last+P], x[2*i*W:2*i*W+2*OW], x[(2*i+1)*W:(2*i+1)*W+2*OW])
+	planes2x2(n, OH, OW, func(pl, planes, rows, nfull, tail int) {
+		maxPool2x2ArgAVX2(&out[pl*P], &code[pl*P], &in[pl*HW], planes, rows, W, OW, nfull, tail, HW, P)
+	}, func() {
+		x := in[(n-1)*HW+2*(OH-1)*W:]
+		maxPairsCodePadded(out[len(out)-OW:], code[len(code)-OW:], x[:2*OW], x[W:W+2*OW])
+	})
 }
 
 // maxPairsCodePadded is one row of MaxPool2x2Arg narrower than eight outputs through the

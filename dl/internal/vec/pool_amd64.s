@@ -63,6 +63,22 @@ DATA pairIdx<>+24(SB)/4, $12
 DATA pairIdx<>+28(SB)/4, $14
 GLOBL pairIdx<>(SB), RODATA|NOPTR, $32
 
+// PLANESKIPS works out, with DX the input row width in bytes, how far the plane kernels step
+// from the end of a plane's rows to the next plane: (inStride − rows·2w)·4 bytes of input into
+// inSkip-8(SP), and outStride − rows·ow, the outputs to skip, into SI.
+#define PLANESKIPS(rows, ow, inStride, outStride) \
+	MOVQ rows, CX; \
+	IMULQ DX, CX; \
+	SHLQ $1, CX; \
+	MOVQ inStride, SI; \
+	SHLQ $2, SI; \
+	SUBQ CX, SI; \
+	MOVQ SI, inSkip-8(SP); \
+	MOVQ rows, CX; \
+	IMULQ ow, CX; \
+	MOVQ outStride, SI; \
+	SUBQ CX, SI
+
 // FWDBLOCK is eight outputs of MaxPool2x2Arg (the comparisons and blends of maxPairsCodeGeneric
 // for each lane), the lanes left in VSHUFPS's order (outputs 0 1 4 5 2 3 6 7): one VPERMPD puts the values
 // in order, VPSHUFB (Y12) the window positions, col + 2·row, as bytes. SI the top input row (the
@@ -120,19 +136,7 @@ TEXT ·maxPool2x2ArgAVX2(SB), NOSPLIT, $16-88
 	MOVQ tail+64(FP), CX
 	LEAQ (CX*8), R12                // tail in input bytes
 	LEAQ (CX*4), R13                // tail in output bytes (negative: no tail)
-	// From the end of a plane's rows to the next plane: (inStride − rows·2w)·4 bytes of input,
-	// (outStride − rows·ow) outputs.
-	MOVQ rows+32(FP), CX
-	IMULQ DX, CX
-	SHLQ $1, CX
-	MOVQ inStride+72(FP), SI
-	SHLQ $2, SI
-	SUBQ CX, SI
-	MOVQ SI, inSkip-8(SP)
-	MOVQ rows+32(FP), CX
-	IMULQ ow+48(FP), CX
-	MOVQ outStride+80(FP), SI
-	SUBQ CX, SI
+	PLANESKIPS(rows+32(FP), ow+48(FP), inStride+72(FP), outStride+80(FP))
 	MOVQ SI, outSkip-16(SP)
 	TESTQ R10, R10
 	JZ fdone
@@ -250,18 +254,7 @@ TEXT ·maxPool2x2BackAVX2(SB), NOSPLIT, $16-88
 	VMOVDQU (SI)(CX*8), Y14         // the tail block's new lanes
 	LEAQ (CX*8), R12                // r in input-gradient bytes
 	MOVQ CX, R13                    // r in positions (bytes)
-	// From the end of a plane's rows to the next plane, as in maxPool2x2ArgAVX2.
-	MOVQ rows+32(FP), CX
-	IMULQ DX, CX
-	SHLQ $1, CX
-	MOVQ inStride+72(FP), SI
-	SHLQ $2, SI
-	SUBQ CX, SI
-	MOVQ SI, inSkip-8(SP)
-	MOVQ rows+32(FP), CX
-	IMULQ ow+48(FP), CX
-	MOVQ outStride+80(FP), SI
-	SUBQ CX, SI
+	PLANESKIPS(rows+32(FP), ow+48(FP), inStride+72(FP), outStride+80(FP))
 	MOVQ SI, outSkip-16(SP)
 	TESTQ R10, R10
 	JZ bdone
@@ -341,17 +334,7 @@ TEXT ·maxPool2x2AVX2(SB), NOSPLIT, $16-80
 	MOVQ tail+56(FP), CX
 	LEAQ (CX*8), R12                // tail in input bytes
 	LEAQ (CX*4), R13                // tail in output bytes (negative: no tail)
-	MOVQ rows+24(FP), CX
-	IMULQ DX, CX
-	SHLQ $1, CX
-	MOVQ inStride+64(FP), SI
-	SHLQ $2, SI
-	SUBQ CX, SI
-	MOVQ SI, inSkip-8(SP)
-	MOVQ rows+24(FP), CX
-	IMULQ ow+40(FP), CX
-	MOVQ outStride+72(FP), SI
-	SUBQ CX, SI
+	PLANESKIPS(rows+24(FP), ow+40(FP), inStride+64(FP), outStride+72(FP))
 	SHLQ $2, SI
 	MOVQ SI, outSkip-16(SP)
 	TESTQ R10, R10
