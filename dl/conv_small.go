@@ -3,6 +3,7 @@ package dl
 import (
 	"github.com/deepnb/deepnb/dl/internal/gemm"
 	"github.com/deepnb/deepnb/dl/internal/par"
+	"github.com/deepnb/deepnb/dl/internal/vec"
 )
 
 // smallMaps is the largest number of output positions (OH·OW) at which a stride-1 Conv2D runs
@@ -110,15 +111,15 @@ func (c *conv2D) smallPlanes(n0, n1 int, f func(plane, row, dy, dx int)) {
 // [G, K, (n1−n0)·P]; taps outside the image give 0. It does not use convGeom.im2col, whose
 // layout differs: here only the useful taps, and each matrix row holds the whole chunk's
 // columns, image after image. Per plane and tap it copies the output rows and columns at which
-// the tap reads the image (inside) in a plain loop: the rows are at most 16 floats (1 or 2 on
+// the tap reads the image (vec.Inside) in a plain loop: the rows are at most 16 floats (1 or 2 on
 // lecture 04's maps), where a call per row (vec.CopyRows, copy) made the batched 1×1 step
 // 10–20% slower.
 func (c *conv2D) smallIm2col(xd, col []float32, n0, n1 int) {
 	g := &c.g
 	c.smallPlanes(n0, n1, func(plane, row, dy, dx int) {
 		dst := col[row:][:c.P]
-		y0, y1 := inside(dy, g.h, g.oh)
-		x0, x1 := inside(dx, g.w, g.ow)
+		y0, y1 := vec.Inside(dy, g.h, g.oh)
+		x0, x1 := vec.Inside(dx, g.w, g.ow)
 		if y1-y0 < g.oh || x1-x0 < g.ow {
 			clear(dst) // some positions read padding
 		}
@@ -152,15 +153,6 @@ func (c *conv2D) smallCol2im(dcol, dxd []float32, n0, n1 int) {
 			}
 		}
 	})
-}
-
-// inside returns the output positions [lo, hi) of a stride-1 convolution, m along one axis,
-// at which a tap at offset off reads the image, n along that axis: 0 ≤ i + off < n. It is
-// convGeom.span for stride 1 only, without span's two divisions per call (one call per plane
-// and tap here). Empty, lo = hi, if none.
-func inside(off, n, m int) (lo, hi int) {
-	lo = min(max(0, -off), m)
-	return lo, max(lo, min(m, n-off))
 }
 
 // smallForward computes y = w·im2col(x) + b per chunk of images and group, keeping the im2col

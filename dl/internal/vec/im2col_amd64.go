@@ -3,8 +3,9 @@
 package vec
 
 import (
-	"sync"
 	"unsafe"
+
+	"github.com/deepnb/deepnb/dl/internal/par"
 )
 
 //go:noescape
@@ -42,11 +43,11 @@ var (
 // follow each other), holds at column i·ow + j the pixel img[ch, oy0 + i + u·d − p, j + v·d − p],
 // or 0 where that is outside the image. It copies straight from the image in one call for the
 // whole matrix: with AVX-512 each block of 16 columns as one masked load and store, with AVX2
-// in blocks of 8 with the image's edges moved into place; for the cnn's 14- and 28-wide
-// "same" convolutions with long taps, with either, each tap as a stream of aligned vectors. It reports false, writing nothing,
-// where it has no kernel for the shape (the portable set; AVX2 unless w ≥ 8 and 8 ≤ ow ≤ 16,
-// or a long stream; very wide rows for a wide kernel), and the caller builds the matrix itself. It panics if
-// col or img is too short.
+// in blocks of 8 with the image's edges moved into place; for the cnn's 14- and 28-wide "same"
+// convolutions with long taps, with either, each tap as a stream of aligned vectors. It reports
+// false, writing nothing, where it has no kernel for the shape (the portable set; AVX2 unless
+// w ≥ 8 and 8 ≤ ow ≤ 16, or a long stream; very wide rows for a wide kernel), and the caller
+// builds the matrix itself. It panics if col or img is too short.
 func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 	if c <= 0 || kh <= 0 || kw <= 0 || nr <= 0 || ow <= 0 || h <= 0 || w <= 0 {
 		return false
@@ -63,7 +64,7 @@ func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 		_ = img[c*h*w-1]
 		var tab [16]uint64
 		for v := range kw {
-			lo, hi := inside(v*d-p, w, ow)
+			lo, hi := Inside(v*d-p, w, ow)
 			cols := uint64(1)<<hi - uint64(1)<<lo
 			for r := 0; r < w+16; r += w {
 				tab[v] |= cols << r
@@ -73,10 +74,7 @@ func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 		r1 := r0 + (kh-1)*d + nr         // and past its last
 		y0, y1 := max(0, r0), min(h, r1) // the image rows in it
 		slack := p + 16                  // AVX2's unmasked loads reach p floats beyond the plane
-		buf := planes.Get().(*[]float32)
-		if n := (r1-r0)*w + 2*slack; cap(*buf) < n {
-			*buf = make([]float32, n)
-		}
+		buf := par.GetScratch((r1-r0)*w + 2*slack)
 		scr := (*buf)[slack : slack+(r1-r0)*w]
 		if y1 <= y0 {
 			clear(scr)
@@ -87,7 +85,7 @@ func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 		}
 		ctail := (nr*w - 16) % w
 		im2colS1RowsAVX2(&col[0], &img[0], &scr[0], &tab[0], c, h*w, w, kh, kw, d, p, nr, y0*w, (y0-r0)*w, (y1-y0)*w, ctail)
-		planes.Put(buf)
+		par.PutScratch(buf)
 		return true
 	case haveAVX512 && kw*((ow+15)/16) <= 128:
 		// The kernels read pixels of the image's c·h·w only (the masked loads may point
@@ -97,7 +95,7 @@ func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 		nb := (ow + 15) / 16
 		var tab [128]uint32
 		for v := range kw {
-			lo, hi := inside(v*d-p, w, ow)
+			lo, hi := Inside(v*d-p, w, ow)
 			for k := range nb {
 				j0 := 16 * k
 				load := laneMask(hi-j0) &^ laneMask(lo-j0)
@@ -142,16 +140,6 @@ func Im2colS1(col, img []float32, c, h, w, kh, kw, d, p, ow, oy0, nr int) bool {
 		return true
 	}
 	return false
-}
-
-// planes holds the scratch planes of im2colS1RowsAVX2.
-var planes = sync.Pool{New: func() any { return new([]float32) }}
-
-// inside returns the output columns [lo, hi) of a stride-1 row of ow at which a tap at column
-// offset off reads a row of w pixels: 0 ≤ j + off < w. Empty, lo = hi, if none.
-func inside(off, w, ow int) (lo, hi int) {
-	lo = min(max(0, -off), ow)
-	return lo, max(lo, min(ow, w-off))
 }
 
 // laneMask returns the mask of the first n of 16 lanes, n clamped to [0, 16].
