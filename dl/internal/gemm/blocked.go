@@ -135,10 +135,7 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 	// would pack all of B, they pack the last, partial micro-panel whole, as it would, for the
 	// same bits (in place, its rows past the last one whose read stays within b would be
 	// packed and added in a second pass).
-	inB := bInPlace
-	if m > min(ks.mc, directBRows) {
-		inB = bInPlaceFullPanels
-	}
+	wholeLast := m > min(ks.mc, directBRows)
 	// Each goroutine computes a band of whole tiles: rows [lo, hi) of C if splitM, else columns.
 	par.Run(w, func(id, w int) {
 		lo, hi := min(total, tiles*id/w*unit), min(total, tiles*(id+1)/w*unit)
@@ -149,7 +146,7 @@ func sgemmKernel(ks *kernelSpec, maxw int, transA, transB bool, m, n, k int, alp
 			if transA {
 				off = lo
 			}
-			loopNest(ks, nil, 0, 1, 0, hi-lo, inB, transA, transB, n, k, alpha, a[off:], lda, b, ldb, beta, c[lo*ldc:], ldc)
+			loopNest(ks, nil, 0, 1, 0, hi-lo, wholeLast, transA, transB, n, k, alpha, a[off:], lda, b, ldb, beta, c[lo*ldc:], ldc)
 		default:
 			off := lo
 			if transB {
@@ -224,24 +221,16 @@ func grow(s []float32, n int) []float32 {
 // packed once, and each mc×kc block of op(A), packed once, run the micro-kernel over the
 // mr×nr tiles of C. Partial edge tiles go through a scratch tile.
 func blocked(ks *kernelSpec, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	loopNest(ks, nil, 0, 1, 0, m, bInPlace, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	loopNest(ks, nil, 0, 1, 0, m, false, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// readB says whether loopNest may read a row-major B in place (when C has few rows): bInPlace
-// all of it, bInPlaceFullPanels all but the last, partial micro-panel, bPacked none of it.
-type readB int
-
-const (
-	bInPlace readB = iota
-	bInPlaceFullPanels
-	bPacked
-)
-
-// loopNest is blocked for rows [r0, r1) of C, reading B as inB says. With a team of tw, the
-// team's workers each run it on their own rows and share the packing of op(B): for each kc×nc
-// block, worker id packs its share of the micro-panels into the team's buffer, and all of
-// them meet at a barrier before reading the block and again before it is overwritten.
-func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, inB readB, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// loopNest is blocked for rows [r0, r1) of C. Where it reads a row-major B in place (C has
+// few rows, no team), wholeLast packs the last, partial micro-panel whole instead of reading
+// the part of it that lies within b in place. With a team of tw, the team's workers each run
+// it on their own rows and share the packing of op(B): for each kc×nc block, worker id packs
+// its share of the micro-panels into the team's buffer, and all of them meet at a barrier
+// before reading the block and again before it is overwritten.
+func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, wholeLast, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := ks.mr, ks.nr
 	m := r1 - r0
 	// Blocks of about equal size, so that no last block is a sliver (n = 1024 with nc = 1008
@@ -265,7 +254,7 @@ func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, inB readB, transA, t
 	// then dropped: the kernel can read row-major B in place instead of a packed copy, which
 	// saves writing and re-reading all of B (it dominates when m is small and n large, as in
 	// an im2col convolution). Partial panels are still packed, so that no read runs past B.
-	directB := inB != bPacked && tm == nil && !transB && m <= min(mc, directBRows)
+	directB := tm == nil && !transB && m <= min(mc, directBRows)
 	// Likewise, when C is only a few micro-panels wide, each A micro-panel is used a few
 	// times only, and the kernel reads row-major A in place (partial panels are packed).
 	directA := !transA && n <= 4*nr
@@ -362,9 +351,9 @@ func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, inB readB, transA, t
 						// read stays within b (the columns past n are read but not stored),
 						// and packed from there (the last row of an im2col matrix, say):
 						// packing all of a 9-column edge panel took a fifth of 16×169×144.
-						kIn = inPlaceRows(len(b), ldb, pc, jc+jr, e.nr, kcb)
-						if inB == bInPlaceFullPanels {
-							kIn = 0
+						kIn = 0
+						if !wholeLast {
+							kIn = inPlaceRows(len(b), ldb, pc, jc+jr, e.nr, kcb)
 						}
 						if kIn > 0 {
 							bp, bs = &b[pc*ldb+jc+jr], ldb
@@ -470,10 +459,10 @@ func teamGemm(ks *kernelSpec, w int, transA, transB bool, m, n, k int, alpha flo
 	par.Run(w, func(id, w int) {
 		r0, r1 := min(m, id*tiles/w*ks.mr), min(m, (id+1)*tiles/w*ks.mr)
 		if w == 1 {
-			loopNest(ks, nil, 0, 1, r0, r1, bInPlace, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			loopNest(ks, nil, 0, 1, r0, r1, false, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			return
 		}
-		loopNest(ks, tm, id, w, r0, r1, bPacked, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		loopNest(ks, tm, id, w, r0, r1, false, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	})
 	teamPool.Put(tm)
 }
