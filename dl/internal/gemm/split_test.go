@@ -11,14 +11,15 @@ import (
 // goroutines split C, never the sum over k, so a model trains to the same weights on any
 // number of cores. It checks the kernel in use and, on an AVX-512 CPU, the AVX2 one too. The
 // shapes include bands of rows that read B in place while one goroutine packs it (256×250×100:
-// B's last partial micro-panel cannot be read in place to its last row, 160×400×800: it can).
+// B's last partial micro-panel cannot be read in place to its last row, 160×400×800: it can), and products wider than tall that split by rows (256×676×300,
+// 384×1000×50; see splitRows).
 func TestGoroutineCountInvariant(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, ks := range kernels() {
 		if ks.name != active.name && ks.name != "avx2" {
 			continue
 		}
-		for _, sh := range [][3]int{{64, 256, 784}, {64, 784, 256}, {256, 784, 64}, {784, 256, 64}, {64, 32, 256}, {256, 32, 64}, {100, 300, 500}, {37, 513, 300}, {256, 250, 100}, {160, 400, 800}, {250, 90, 70}} {
+		for _, sh := range [][3]int{{64, 256, 784}, {64, 784, 256}, {256, 784, 64}, {784, 256, 64}, {64, 32, 256}, {256, 32, 64}, {100, 300, 500}, {37, 513, 300}, {256, 250, 100}, {160, 400, 800}, {250, 90, 70}, {256, 676, 300}, {384, 1000, 50}} {
 			for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}} {
 				for _, beta := range []float32{0, 1} {
 					checkSplitBits(t, rng, &ks, 8, tr, sh, beta)
