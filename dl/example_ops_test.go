@@ -94,3 +94,17 @@ func ExampleArgError() {
 	// true false
 	// dl: Clamp: lo 1 > hi 0
 }
+
+// Power iteration (v ← A·v, over and over) finds a matrix's dominant eigenvalue; MatMulInto
+// writes each product into one of two vectors that take turns, allocating nothing.
+func ExampleMatMulInto() {
+	a := dl.New([]float32{2, 1, 1, 2}, 2, 2) // eigenvalues 3 and 1
+	v, next := dl.New([]float32{1, 0}, 2), dl.Zeros(2)
+	for range 10 {
+		dl.MatMulInto(next, a, v)
+		v, next = next, v
+	}
+	dl.MatMulInto(next, a, v)
+	fmt.Printf("v = %.4f, λ ≈ %.4f\n", v.Data(), next.Data()[0]/v.Data()[0])
+	// Output: v = [29525.0000 29524.0000], λ ≈ 3.0000
+}

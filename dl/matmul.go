@@ -2,6 +2,7 @@ package dl
 
 import (
 	"slices"
+	"unsafe"
 
 	"github.com/deepnb/deepnb/dl/internal/gemm"
 	"github.com/deepnb/deepnb/dl/internal/par"
@@ -22,9 +23,7 @@ import (
 // MatMul panics with a *ShapeError if a tensor is a scalar, the inner dimensions differ, or the
 // batch dimensions do not broadcast.
 func (t *Tensor) MatMul(u *Tensor) *Tensor {
-	if len(t.shape) == 0 || len(u.shape) == 0 || t.shape[len(t.shape)-1] != u.shape[max(len(u.shape)-2, 0)] {
-		panic(&ShapeError{Op: "MatMul", A: t.shape, B: u.shape})
-	}
+	mm, shape := planMatMul("MatMul", t, u)
 	if len(t.shape) == 1 || len(u.shape) == 1 {
 		a, b := t, u
 		if len(t.shape) == 1 {
@@ -33,45 +32,12 @@ func (t *Tensor) MatMul(u *Tensor) *Tensor {
 		if len(u.shape) == 1 {
 			b = u.Reshape(u.shape[0], 1)
 		}
-		y := a.MatMul(b)
-		shape := slices.Clone(y.shape[:len(y.shape)-2])
-		if len(t.shape) > 1 {
-			shape = append(shape, y.shape[len(y.shape)-2])
-		}
-		if len(u.shape) > 1 {
-			shape = append(shape, y.shape[len(y.shape)-1])
-		}
-		return y.Reshape(shape...)
+		return a.MatMul(b).Reshape(shape...)
 	}
-	m, k := t.shape[len(t.shape)-2], t.shape[len(t.shape)-1]
-	n := u.shape[len(u.shape)-1]
-	ba, bb := t.shape[:len(t.shape)-2], u.shape[:len(u.shape)-2]
-	var batch []int
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				panic(&ShapeError{Op: "MatMul", A: t.shape, B: u.shape, Msg: "batch dimensions do not broadcast"})
-			}
-		}()
-		batch = broadcastShape("MatMul", ba, bb)
-	}()
-	shape := append(slices.Clone(batch), m, n)
+	m, n, k, ba, bb, batch := mm.m, mm.n, mm.k, mm.ba, mm.bb, mm.batch
 	out := make([]float32, checkShape("MatMul", shape))
-	mm := &matmul{m: m, n: n, k: k, batch: batch, ba: ba, bb: bb}
-
 	a, b := t.data, u.data
-	if mm.flat() { // [… m k] × [k n]: one GEMM of (batch·m) rows
-		rows := len(a) / max(k, 1)
-		if k == 0 {
-			rows = len(out) / max(n, 1)
-		}
-		gemm.Sgemm(false, false, rows, n, k, 1, a, max(k, 1), b, max(n, 1), 0, out, max(n, 1))
-	} else {
-		mm.each(false, func(i, ia, ib int) {
-			gemm.Sgemm(false, false, m, n, k, 1, a[ia*m*k:], max(k, 1), b[ib*k*n:], max(n, 1), 0, out[i*m*n:], max(n, 1))
-		})
-	}
-
+	mm.forward(a, b, out)
 	return newOp("MatMul", out, shape, func(o *Tensor) {
 		g := o.grad.data
 		if mm.flat() {
@@ -97,6 +63,91 @@ func (t *Tensor) MatMul(u *Tensor) *Tensor {
 			})
 		}
 	}, t, u)
+}
+
+// MatMulInto writes the product t·u into dst and returns dst: MatMul's result, for the same
+// shapes, without allocating it and without recording a graph. It is for loops that multiply
+// again and again outside training (inference, timing a product), where a fresh result each
+// time keeps the garbage collector busy: as torch.mm(a, b, out=c) and NumPy's
+// matmul(a, b, out=c). For anything that needs a gradient, use MatMul.
+//
+// MatMulInto panics with a *ShapeError as MatMul does, or if dst does not have the product's
+// shape; and with an *ArgError if t or u needs a gradient (RecordsGraph), if dst is the result
+// of an op or requires a gradient itself (a recorded graph may still read its values), or if
+// dst shares storage with t or u.
+func MatMulInto(dst, t, u *Tensor) *Tensor {
+	mm, shape := planMatMul("MatMulInto", t, u)
+	switch {
+	case !slices.Equal(dst.shape, shape):
+		panic(&ShapeError{Op: "MatMulInto", A: dst.shape, B: shape, Msg: "dst is not the product's shape: dst"})
+	case RecordsGraph(t, u):
+		panic(&ArgError{Op: "MatMulInto", Arg: "operands", Value: [][]int{t.shape, u.shape}, Msg: "need a gradient: MatMulInto records no graph, use MatMul"})
+	case dst.op != "" || dst.requiresGrad:
+		panic(&ArgError{Op: "MatMulInto", Arg: "dst", Value: dst.shape, Msg: "is the result of an op or requires a gradient: write into a leaf that does not (dl.Zeros)"})
+	case overlaps(dst.data, t.data) || overlaps(dst.data, u.data):
+		panic(&ArgError{Op: "MatMulInto", Arg: "dst", Value: dst.shape, Msg: "shares storage with an operand"})
+	}
+	mm.forward(t.data, u.data, dst.data)
+	return dst
+}
+
+// planMatMul checks the shapes of t·u for op (MatMul or MatMulInto) and returns the product
+// — a 1-D t taken as [1 k], a 1-D u as [k 1] — and the result's shape, those dimensions dropped.
+func planMatMul(op string, t, u *Tensor) (*matmul, []int) {
+	ts, us := t.shape, u.shape
+	if len(ts) == 0 || len(us) == 0 || ts[len(ts)-1] != us[max(len(us)-2, 0)] {
+		panic(&ShapeError{Op: op, A: ts, B: us})
+	}
+	if len(ts) == 1 {
+		ts = []int{1, ts[0]}
+	}
+	if len(us) == 1 {
+		us = []int{us[0], 1}
+	}
+	m, k, n := ts[len(ts)-2], ts[len(ts)-1], us[len(us)-1]
+	ba, bb := ts[:len(ts)-2], us[:len(us)-2]
+	var batch []int
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				panic(&ShapeError{Op: op, A: t.shape, B: u.shape, Msg: "batch dimensions do not broadcast"})
+			}
+		}()
+		batch = broadcastShape(op, ba, bb)
+	}()
+	shape := slices.Clone(batch)
+	if len(t.shape) > 1 {
+		shape = append(shape, m)
+	}
+	if len(u.shape) > 1 {
+		shape = append(shape, n)
+	}
+	return &matmul{m: m, n: n, k: k, batch: batch, ba: ba, bb: bb}, shape
+}
+
+// forward sets out = a·b.
+func (mm *matmul) forward(a, b, out []float32) {
+	m, n, k := mm.m, mm.n, mm.k
+	if mm.flat() { // [… m k] × [k n]: one GEMM of (batch·m) rows
+		rows := len(a) / max(k, 1)
+		if k == 0 {
+			rows = len(out) / max(n, 1)
+		}
+		gemm.Sgemm(false, false, rows, n, k, 1, a, max(k, 1), b, max(n, 1), 0, out, max(n, 1))
+		return
+	}
+	mm.each(false, func(i, ia, ib int) {
+		gemm.Sgemm(false, false, m, n, k, 1, a[ia*m*k:], max(k, 1), b[ib*k*n:], max(n, 1), 0, out[i*m*n:], max(n, 1))
+	})
+}
+
+// overlaps reports whether x and y share any element.
+func overlaps(x, y []float32) bool {
+	if len(x) == 0 || len(y) == 0 {
+		return false
+	}
+	x0, y0 := uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&y[0]))
+	return x0 < y0+uintptr(len(y))*4 && y0 < x0+uintptr(len(x))*4
 }
 
 // matmul describes a batched product [batch… m k] × [batch… k n].

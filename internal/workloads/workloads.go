@@ -21,12 +21,18 @@ import (
 )
 
 // SGEMMGFLOPS returns the rate of C = A·B for square float32 matrices of size n, in GFLOP/s
-// (2n³ per product), the median of 11 repeats of about 0.2 s each, as torch_bench.py measures it.
-func SGEMMGFLOPS(n int) float64 {
+// (2n³ per product), the median of 11 repeats of about 0.2 s each, as torch_bench.py measures it:
+// with alloc each product is dl.MatMul, which allocates its result (as torch.mm(a, b)); without,
+// dl.MatMulInto writes it into a preallocated C (as torch_bench.py's torch.mm(a, b, out=c)).
+func SGEMMGFLOPS(n int, alloc bool) float64 {
 	rng := rand.New(rand.NewPCG(uint64(n), 1))
 	a, b := dl.RandN(rng, n, n), dl.RandN(rng, n, n)
-	an := a.NoGrad()
-	mm := func() { an.MatMul(b) }
+	c := dl.Zeros(n, n)
+	mm := func() { dl.MatMulInto(c, a, b) }
+	if alloc {
+		an := a.NoGrad()
+		mm = func() { an.MatMul(b) }
+	}
 	for range 3 {
 		mm()
 	}

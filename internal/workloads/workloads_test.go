@@ -64,12 +64,19 @@ func TestStepsRun(t *testing.T) {
 	}
 }
 
-// BenchmarkSGEMM reports SGEMMGFLOPS for bench.sh's sizes. dl.MatMul allocates its result, so
-// at n = 256 the collector runs every few products: the figure shows how quickly the product's
-// goroutines let it stop them (gemm's preemptible).
+// BenchmarkSGEMM reports SGEMMGFLOPS for bench.sh's sizes, into a preallocated C (into) and
+// allocating each result (alloc). dl.MatMul's allocations make the collector run every few
+// products at n = 256: the alloc figures show how quickly the product's goroutines let it stop
+// them (gemm's preemptible).
 func BenchmarkSGEMM(b *testing.B) {
 	for _, n := range []int{256, 512, 1024} {
-		b.Run(fmt.Sprint(n), func(b *testing.B) { b.ReportMetric(SGEMMGFLOPS(n), "GFLOP/s") })
+		for _, alloc := range []bool{false, true} {
+			name := fmt.Sprintf("into/%d", n)
+			if alloc {
+				name = fmt.Sprintf("alloc/%d", n)
+			}
+			b.Run(name, func(b *testing.B) { b.ReportMetric(SGEMMGFLOPS(n, alloc), "GFLOP/s") })
+		}
 	}
 }
 

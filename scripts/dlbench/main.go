@@ -4,7 +4,9 @@
 //
 //	go run ./scripts/dlbench [sgemm mlp cnn lstm style attention tinyyolo]
 //
-// Diagnostics go to stderr prefixed with '#'. scripts/bench.sh runs it beside torch_bench.py.
+// sgemm times products into a preallocated result (go_sgemm_n*, dl.MatMulInto, as torch_bench.py's
+// torch.mm(a, b, out=c)) and allocating ones (go_sgemm_alloc_n*, dl.MatMul; bench.sh times
+// torch.mm(a, b) beside them). Diagnostics go to stderr prefixed with '#'. scripts/bench.sh runs it beside torch_bench.py.
 //
 // Runtime settings (the Go counterpart of the OpenBLAS and OpenMP settings bench.sh gives
 // PyTorch), unless GOGC or GODEBUG are set: GOGC=50 (see main) and GODEBUG=madvdontneed=0.
@@ -47,7 +49,10 @@ func mnist() (train, test *datasets.Set) {
 var run = map[string]func(){
 	"sgemm": func() {
 		for _, n := range []int{256, 512, 1024} {
-			out(fmt.Sprintf("sgemm_n%d", n), workloads.SGEMMGFLOPS(n), "GFLOP/s")
+			out(fmt.Sprintf("sgemm_n%d", n), workloads.SGEMMGFLOPS(n, false), "GFLOP/s")
+		}
+		for _, n := range []int{256, 512, 1024} {
+			out(fmt.Sprintf("sgemm_alloc_n%d", n), workloads.SGEMMGFLOPS(n, true), "GFLOP/s")
 		}
 	},
 	"mlp": func() {
