@@ -17,7 +17,8 @@
 //     Pow, Exp, Log, Sqrt, Abs, Clamp, Tanh, Sigmoid, ReLU, LeakyReLU; Softmax and LogSoftmax
 //     along an axis;
 //   - linear algebra: MatMul (2-D, batched, vectors), on a blocked, packed SGEMM with AVX-512
-//     and AVX2 kernels in Go assembly (dl/internal/gemm);
+//     and AVX2 kernels in Go assembly (dl/internal/gemm); MatMulInto writes a product into an
+//     existing tensor, for loops outside training that should not allocate;
 //   - reductions: Sum, Mean (optionally keeping dimensions), Max, and ArgMax;
 //   - shapes: Reshape and Flatten (views sharing the data), Transpose, Permute, Concat, Split,
 //     Slice, IndexSelect, Gather, Pad, BroadcastTo (copies);
