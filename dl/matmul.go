@@ -1,6 +1,7 @@
 package dl
 
 import (
+	"fmt"
 	"slices"
 	"unsafe"
 
@@ -79,7 +80,7 @@ func MatMulInto(dst, t, u *Tensor) *Tensor {
 	mm, shape := planMatMul("MatMulInto", t, u)
 	switch {
 	case !slices.Equal(dst.shape, shape):
-		panic(&ShapeError{Op: "MatMulInto", A: dst.shape, B: shape, Msg: "dst is not the product's shape: dst"})
+		panic(&ShapeError{Op: "MatMulInto", A: dst.shape, Msg: fmt.Sprintf("dst must have the product's shape %v, not", shape)})
 	case RecordsGraph(t, u):
 		panic(&ArgError{Op: "MatMulInto", Arg: "operands", Value: [][]int{t.shape, u.shape}, Msg: "need a gradient: MatMulInto records no graph, use MatMul"})
 	case dst.op != "" || dst.requiresGrad:

@@ -80,8 +80,8 @@ func TestMatMulIntoErrors(t *testing.T) {
 		is   error
 	}{
 		{func() { dl.MatMulInto(dl.Zeros(2, 4), a, a) }, "dl: MatMulInto: shape mismatch [2 3] × [2 3]", dl.ErrShape},
-		{func() { dl.MatMulInto(dl.Zeros(4, 2), a, b) }, "dl: MatMulInto: dst is not the product's shape: dst [4 2] × [2 4]", dl.ErrShape},
-		{func() { dl.MatMulInto(dl.Zeros(8), a, b) }, "dl: MatMulInto: dst is not the product's shape: dst [8] × [2 4]", dl.ErrShape},
+		{func() { dl.MatMulInto(dl.Zeros(4, 2), a, b) }, "dl: MatMulInto: dst must have the product's shape [2 4], not [4 2]", dl.ErrShape},
+		{func() { dl.MatMulInto(dl.Zeros(8), a, b) }, "dl: MatMulInto: dst must have the product's shape [2 4], not [8]", dl.ErrShape},
 		{func() { dl.MatMulInto(dl.Zeros(2, 4), a, w) }, "dl: MatMulInto: operands [[2 3] [3 4]] need a gradient: MatMulInto records no graph, use MatMul", dl.ErrArg},
 		{func() { dl.MatMulInto(a.MatMul(b), a, b) }, "dl: MatMulInto: dst [2 4] is the result of an op or requires a gradient: write into a leaf that does not (dl.Zeros)", dl.ErrArg},
 		{func() { dl.MatMulInto(sq, sq, sq) }, "dl: MatMulInto: dst [3 3] shares storage with an operand", dl.ErrArg},
