@@ -314,8 +314,10 @@ func TestKernelsRaggedShapes(t *testing.T) {
 	for range 16 {
 		shapes = append(shapes, shape{1 + rng.IntN(40), 1 + rng.IntN(80), 1 + rng.IntN(300)})
 	}
-	// Shapes of the workloads, and ones large enough to be split over goroutines.
-	shapes = append(shapes, shape{16, 169, 144}, shape{27, 169, 40}, shape{64, 10, 256}, shape{10, 256, 64}, shape{70, 150, 110})
+	// Shapes of the workloads, ones large enough to be split over goroutines, and ones whose B
+	// rows (unpadded) alias in L1, so that the AVX2 kernel copies B's micro-panels (copyB).
+	shapes = append(shapes, shape{16, 169, 144}, shape{27, 169, 40}, shape{64, 10, 256}, shape{10, 256, 64}, shape{70, 150, 110},
+		shape{12, 512, 160}, shape{9, 2048, 50})
 	batch := impl{"SgemmBatch", func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		SgemmBatch(transA, transB, 1, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0)
 	}}

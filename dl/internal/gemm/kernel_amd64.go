@@ -115,7 +115,7 @@ var (
 	// for op(B)'s block and C's rows). On a Zen 4, one thread, GFLOP per CPU-second, the best
 	// of several interleaved runs: sq256 93 → 109, sq1024 102 → 108, im2col 128×2704×576
 	// 84 → 98, 256×676×1152 102 → 108; 512×169×2304 and 425×169×1024 no slower.
-	avx2Kernel = kernelSpec{name: "avx2", mr: 4, nr: 24, kc: 256, mc: 4 * 64, nc: 1008, small: 512, l1B: 3, l2A: 1, fn: kernelAVX2, col: colAVX2, narrow: &avx2N16Kernel, dot: &dotAVX2Spec}
+	avx2Kernel = kernelSpec{name: "avx2", mr: 4, nr: 24, kc: 256, mc: 4 * 64, nc: 1008, small: 512, l1B: 3, l2A: 1, fn: kernelAVX2, col: colAVX2, narrow: &avx2N16Kernel, dot: &dotAVX2Spec, copyB: true}
 )
 
 // bestKernel picks the fastest micro-kernel the CPU supports.
