@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench.sh: dl against PyTorch on the same machine, workload by workload, one after the other.
 #
-#   scripts/bench.sh [sgemm gemm gemm_avx2 mlp cnn lstm style attention tinyyolo]
+#   scripts/bench.sh [--avx2] [sgemm gemm mlp cnn lstm style attention tinyyolo]
 #   scripts/bench.sh --env     only print the CPU, its ISA level and the BLAS PyTorch uses
+#   scripts/bench.sh --avx2 …  on an AVX-512 CPU: both sides as an AVX2 CPU would run them
 #   ROUNDS=3 scripts/bench.sh  each workload three times, dl and PyTorch alternating, best kept
 #
 # gemm compares dl's SGEMM (dl/internal/gemm/gemmbench) with PyTorch's OpenBLAS
@@ -11,8 +12,11 @@
 # rounds alternating the two, best round kept; as wall-clock GFLOP/s and as GFLOP per CPU-second
 # (which other jobs on a shared machine disturb less). sgemm and gemm also measure the machine's
 # fp32 FMA peak with FMA-throughput loops (YMM, and ZMM with AVX-512) and print the fraction of
-# it that dl's n = 1024 product reaches, with the micro-kernel gemm chose. gemm_avx2 (not run by
-# default; AVX-512 CPUs only) is gemm with dl's AVX2 kernel against OpenBLAS's Haswell kernels.
+# it that dl's n = 1024 product reaches, with the micro-kernel gemm chose. --avx2 (AVX-512 CPUs
+# only) runs dl with GODEBUG=cpu.avx512f=off, which makes golang.org/x/sys/cpu, and so dl's
+# gemm and vec, report no AVX-512 and take their AVX2 kernels, and PyTorch with
+# OPENBLAS_CORETYPE=Haswell (OpenBLAS's AVX2 kernels): the figures of an AVX2-only CPU of this
+# microarchitecture.
 #
 # Needs Debian's python3-torch, python3-numpy and libopenblas0-pthread (apt-get install -y
 # python3-torch python3-numpy libopenblas0-pthread) and ../shared/bench/torch_bench.py (or
@@ -26,8 +30,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 torch_bench=${TORCH_BENCH:-../shared/bench/torch_bench.py}
-env_only=false
-if [ "${1:-}" = --env ]; then env_only=true; shift; fi
+env_only=false avx2=false
+while [[ ${1:-} == --* ]]; do
+  case $1 in
+    --env) env_only=true ;;
+    --avx2) avx2=true ;;
+    *) echo "bench.sh: unknown option $1" >&2; exit 1 ;;
+  esac
+  shift
+done
 [ -f "$torch_bench" ] || $env_only || { echo "bench.sh: $torch_bench not found (set TORCH_BENCH)" >&2; exit 1; }
 /usr/bin/python3 -c 'import torch' 2>/dev/null || {
   echo "bench.sh: PyTorch missing: sudo apt-get install -y python3-torch python3-numpy libopenblas0-pthread" >&2; exit 1; }
@@ -44,6 +55,16 @@ has cx16 lahf_lm popcnt sse4_1 sse4_2 ssse3 && level=x86-64-v2
 [ $level = x86-64-v2 ] && has avx avx2 bmi1 bmi2 f16c fma movbe xsave && level=x86-64-v3
 [ $level = x86-64-v3 ] && has avx512f avx512bw avx512cd avx512dq avx512vl && level=x86-64-v4
 echo "cpu: $cpu, $(nproc) cores, $level$([ $level = x86-64-v4 ] && echo ' (AVX-512)')$([ $level = x86-64-v3 ] && echo ' (AVX2, no AVX-512)')"
+# go_env is the environment of dl's programs (dlbench, gemmbench).
+go_env=()
+if $avx2; then
+  if [ $level != x86-64-v4 ]; then
+    echo "bench.sh: --avx2 is for AVX-512 CPUs; this one runs the AVX2 paths without it" >&2
+    exit 1
+  fi
+  go_env=(GODEBUG=madvdontneed=0,cpu.avx512f=off)
+  echo "avx2: dl with ${go_env[*]} (its AVX2 kernels), PyTorch with OPENBLAS_CORETYPE=Haswell"
+fi
 
 # blas_of prints "PATH|CONFIG|CORE" of the BLAS the PyTorch process has mapped (CONFIG and CORE
 # empty when it is not OpenBLAS), with the environment given as arguments.
@@ -75,7 +96,9 @@ if [ -z "$blas_config" ]; then
 fi
 # Set the core type only where OpenBLAS's detection misses what the CPU has.
 coretype=
+$avx2 && blas_core=forced
 case $level:$blas_core in
+  *:forced) coretype=Haswell ;;
   x86-64-v4:SkylakeX | x86-64-v4:Cooperlake | x86-64-v4:SapphireRapids) ;;
   x86-64-v4:*) coretype=SkylakeX ;;
   x86-64-v3:Haswell | x86-64-v3:Zen | x86-64-v3:SkylakeX | x86-64-v3:Cooperlake | x86-64-v3:SapphireRapids) ;;
@@ -86,7 +109,7 @@ if [ -n "$coretype" ]; then
   torch_env+=(OPENBLAS_CORETYPE=$coretype)
   detected=$blas_core
   IFS='|' read -r blas_path blas_config blas_core < <(blas_of "${torch_env[@]}")
-  echo "blas: OpenBLAS detects core $detected on this $level CPU; OPENBLAS_CORETYPE=$coretype set"
+  $avx2 || echo "blas: OpenBLAS detects core $detected on this $level CPU; OPENBLAS_CORETYPE=$coretype set"
 fi
 echo "blas: PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') uses $blas_path ($blas_config), core $blas_core"
 $env_only && exit 0
@@ -117,20 +140,15 @@ gemm_shapes=(
 )
 # peak measures the FMA peak once (peak.txt), for sgemm and gemm.
 peak() {
-  [ -s "$tmp/peak.txt" ] || "$tmp/gemmbench" -peak | tee "$tmp/peak.txt" >&2
+  [ -s "$tmp/peak.txt" ] || env ${go_env[@]+"${go_env[@]}"} "$tmp/gemmbench" -peak | tee "$tmp/peak.txt" >&2
 }
-# run_gemm TAG [GEMMBENCH FLAGS] -- [TORCH ENV]: the gemm rounds; the table goes to
-# gemm_TAG_table.txt.
+# run_gemm TAG: the gemm rounds; the table goes to gemm_TAG_table.txt.
 run_gemm() {
-  local tag=$1 r; shift
-  local flags=() tenv=()
-  while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
-  [ $# -gt 0 ] && shift
-  tenv=("$@")
+  local tag=$1 r
   local go_txt=$tmp/gemm_${tag}_go.txt torch_txt=$tmp/gemm_${tag}_torch.txt
   for r in 1 2 3; do
-    "$tmp/gemmbench" ${flags[@]+"${flags[@]}"} "${gemm_shapes[@]}" | grep -v '^#' >> "$go_txt"
-    env "${tenv[@]}" /usr/bin/python3 scripts/gemm_torch.py --threads 2 "${gemm_shapes[@]}" >> "$torch_txt"
+    env ${go_env[@]+"${go_env[@]}"} "$tmp/gemmbench" "${gemm_shapes[@]}" | grep -v '^#' >> "$go_txt"
+    env "${torch_env[@]}" /usr/bin/python3 scripts/gemm_torch.py --threads 2 "${gemm_shapes[@]}" >> "$torch_txt"
   done
   # The best of the rounds, per figure.
   best() { awk '{ if (!($1 in v) || $2 > v[$1]) v[$1] = $2 } END { for (k in v) print k, v[k] }' "$1"; }
@@ -157,18 +175,7 @@ for w in "${workloads[@]}"; do
   echo "== $w" >&2
   if [ "$w" = gemm ]; then
     peak
-    run_gemm best -- "${torch_env[@]}"
-    continue
-  fi
-  # gemm_avx2, on an AVX-512 CPU: dl's AVX2 kernel against OpenBLAS's Haswell (AVX2) kernels,
-  # what an AVX2-only CPU of this microarchitecture would run.
-  if [ "$w" = gemm_avx2 ]; then
-    if [ $level != x86-64-v4 ]; then
-      echo "bench.sh: gemm_avx2 is for AVX-512 CPUs; on this one, gemm already runs AVX2" >&2
-      continue
-    fi
-    peak
-    run_gemm avx2 -kernel avx2 -- OMP_WAIT_POLICY=passive OPENBLAS_CORETYPE=Haswell
+    run_gemm best
     continue
   fi
   [ "$w" = sgemm ] && peak
@@ -177,7 +184,7 @@ for w in "${workloads[@]}"; do
   [ "$w" = tinyyolo ] && script=(scripts/tinyyolo_torch.py)
   for r in $(seq "$rounds"); do
     [ "$rounds" -gt 1 ] && echo "-- round $r of $rounds" >&2
-    "$tmp/dlbench" "$w" | tee -a "$tmp/go.txt"
+    env ${go_env[@]+"${go_env[@]}"} "$tmp/dlbench" "$w" | tee -a "$tmp/go.txt"
     # PyTorch's stderr (its log and peak RSS) is shown after its results, not interleaved.
     env "${torch_env[@]}" /usr/bin/python3 "${script[@]}" --threads 2 \
       2>"$tmp/torch_$w.err" | tee -a "$tmp/torch.txt" || { cat "$tmp/torch_$w.err" >&2; exit 1; }
@@ -264,10 +271,5 @@ if [ -s "$tmp/peak.txt" ]; then
     echo
     echo "gemm, GFLOP/s (best of 3 rounds, dl and PyTorch alternating), $cpu, dl kernel $kernel, OpenBLAS core $blas_core:"
     cat "$tmp/gemm_best_table.txt"
-  fi
-  if [ -s "$tmp/gemm_avx2_go_best.txt" ]; then
-    echo
-    echo "gemm_avx2, GFLOP/s, $cpu, dl kernel avx2 (forced) against OpenBLAS core Haswell (forced):"
-    cat "$tmp/gemm_avx2_table.txt"
   fi
 fi
