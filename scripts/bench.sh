@@ -95,10 +95,10 @@ if [ -z "$blas_config" ]; then
   exit 1
 fi
 # Set the core type only where OpenBLAS's detection misses what the CPU has.
+# --avx2 asks for OpenBLAS's AVX2 (Haswell) kernels whatever it detects.
 coretype=
-$avx2 && blas_core=forced
-case $level:$blas_core in
-  *:forced) coretype=Haswell ;;
+$avx2 && coretype=Haswell
+$avx2 || case $level:$blas_core in
   x86-64-v4:SkylakeX | x86-64-v4:Cooperlake | x86-64-v4:SapphireRapids) ;;
   x86-64-v4:*) coretype=SkylakeX ;;
   x86-64-v3:Haswell | x86-64-v3:Zen | x86-64-v3:SkylakeX | x86-64-v3:Cooperlake | x86-64-v3:SapphireRapids) ;;
@@ -142,9 +142,9 @@ gemm_shapes=(
 peak() {
   [ -s "$tmp/peak.txt" ] || env ${go_env[@]+"${go_env[@]}"} "$tmp/gemmbench" -peak | tee "$tmp/peak.txt" >&2
 }
-# run_gemm TAG: the gemm rounds; the table goes to gemm_TAG_table.txt.
+# run_gemm: the gemm rounds; the table goes to gemm_best_table.txt.
 run_gemm() {
-  local tag=$1 r
+  local tag=best r
   local go_txt=$tmp/gemm_${tag}_go.txt torch_txt=$tmp/gemm_${tag}_torch.txt
   for r in 1 2 3; do
     env ${go_env[@]+"${go_env[@]}"} "$tmp/gemmbench" "${gemm_shapes[@]}" | grep -v '^#' >> "$go_txt"
@@ -175,7 +175,7 @@ for w in "${workloads[@]}"; do
   echo "== $w" >&2
   if [ "$w" = gemm ]; then
     peak
-    run_gemm best
+    run_gemm
     continue
   fi
   [ "$w" = sgemm ] && peak

@@ -33,12 +33,7 @@ def main():
         a = torch.randn(k, m, generator=g).t() if ta else torch.randn(m, k, generator=g)
         b = torch.randn(n, k, generator=g).t() if tb else torch.randn(k, n, generator=g)
         c = torch.empty(m, n)
-
-        def mm():
-            if args.alloc:
-                torch.mm(a, b)
-            else:
-                torch.mm(a, b, out=c)
+        mm = (lambda: torch.mm(a, b)) if args.alloc else (lambda: torch.mm(a, b, out=c))
 
         for _ in range(3):
             mm()

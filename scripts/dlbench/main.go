@@ -4,9 +4,10 @@
 //
 //	go run ./scripts/dlbench [sgemm mlp cnn lstm style attention tinyyolo]
 //
-// sgemm times products into a preallocated result (go_sgemm_n*, dl.MatMulInto, as torch_bench.py's
-// torch.mm(a, b, out=c)) and allocating ones (go_sgemm_alloc_n*, dl.MatMul; bench.sh times
-// torch.mm(a, b) beside them). Diagnostics go to stderr prefixed with '#'. scripts/bench.sh runs it beside torch_bench.py.
+// sgemm times products into a preallocated result (go_sgemm_n*, dl.MatMulInto, as
+// torch_bench.py's torch.mm(a, b, out=c)) and allocating ones (go_sgemm_alloc_n*, dl.MatMul;
+// bench.sh times torch.mm(a, b) beside them). Diagnostics go to stderr prefixed with '#'.
+// scripts/bench.sh runs it beside torch_bench.py.
 //
 // Runtime settings (the Go counterpart of the OpenBLAS and OpenMP settings bench.sh gives
 // PyTorch), unless GOGC or GODEBUG are set: GOGC=50 (see main) and GODEBUG=madvdontneed=0.

@@ -11,8 +11,8 @@ import (
 // goroutines split C, never the sum over k, so a model trains to the same weights on any
 // number of cores. It checks the kernel in use and, on an AVX-512 CPU, the AVX2 one too. The
 // shapes include bands of rows that read B in place while one goroutine packs it (256×250×100:
-// B's last partial micro-panel cannot be read in place to its last row, 160×400×800: it can), and products wider than tall that split by rows (256×676×300,
-// 384×1000×50; see splitRows).
+// B's last partial micro-panel cannot be read in place to its last row, 160×400×800: it can),
+// and products wider than tall that split by rows (256×676×300, 384×1000×50; see splitRows).
 func TestGoroutineCountInvariant(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, ks := range kernels() {

@@ -124,42 +124,17 @@ done4:
 	VZEROUPPER
 	RET
 
-// func copyPanelAVX2(d *float32, src *float32, lds int, k int, w int)
-// d[p·w + j] = src[p·lds + j] for p < k, j < w (w is 8, 16, 24 or 32): one micro-panel of a
-// row-major B, made contiguous.
-TEXT ·copyPanelAVX2(SB), NOSPLIT, $0-40
+// func copyPanel24AVX2(d *float32, src *float32, lds int, k int)
+// d[p·24 + j] = src[p·lds + j] for p < k, j < 24: a micro-panel of the AVX2 kernel's row-major
+// B, made contiguous.
+TEXT ·copyPanel24AVX2(SB), NOSPLIT, $0-32
 	MOVQ d+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ lds+16(FP), R9
 	SHLQ $2, R9 // lds in bytes
 	MOVQ k+24(FP), CX
-	MOVQ w+32(FP), R10
 	TESTQ CX, CX
 	JZ cpdone
-	CMPQ R10, $24
-	JEQ cp24
-	CMPQ R10, $32
-	JEQ cp32
-	CMPQ R10, $16
-	JEQ cp16
-cp8:
-	VMOVUPS (SI), Y0
-	VMOVUPS Y0, (DI)
-	ADDQ R9, SI
-	ADDQ $32, DI
-	DECQ CX
-	JNZ cp8
-	JMP cpdone
-cp16:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	ADDQ R9, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ cp16
-	JMP cpdone
 cp24:
 	VMOVUPS (SI), Y0
 	VMOVUPS 32(SI), Y1
@@ -171,20 +146,6 @@ cp24:
 	ADDQ $96, DI
 	DECQ CX
 	JNZ cp24
-	JMP cpdone
-cp32:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 96(SI), Y3
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS Y2, 64(DI)
-	VMOVUPS Y3, 96(DI)
-	ADDQ R9, SI
-	ADDQ $128, DI
-	DECQ CX
-	JNZ cp32
 cpdone:
 	VZEROUPPER
 	RET
