@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/deepnb/deepnb/dl/internal/par"
+	"github.com/deepnb/deepnb/dl/internal/vec"
 )
 
 // kernelFunc computes the mr×nr tile C = alpha·Ap·Bp + beta·C, Ap[i,p] = a[i·rsa + p·csa],
@@ -525,33 +526,10 @@ func packB(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, nc, nr int)
 func packRows(dst []float32, w int, src []float32, lds, k, n int) {
 	full := n / w
 	if full > 0 {
-		_ = dst[:full*w*k]
-		_ = src[:(k-1)*lds+full*w]
-	}
-	for p := range k {
-		s := src[p*lds : p*lds+full*w]
-		d := dst[p*w:]
-		switch w {
-		case 32:
-			for q := range full {
-				*(*[32]float32)(d[q*w*k:]) = *(*[32]float32)(s[q*w:])
-			}
-		case 24:
-			for q := range full {
-				*(*[24]float32)(d[q*w*k:]) = *(*[24]float32)(s[q*w:])
-			}
-		case 16:
-			for q := range full {
-				*(*[16]float32)(d[q*w*k:]) = *(*[16]float32)(s[q*w:])
-			}
-		case 8:
-			for q := range full {
-				*(*[8]float32)(d[q*w*k:]) = *(*[8]float32)(s[q*w:])
-			}
-		default:
-			for q := range full {
-				copy(d[q*w*k:q*w*k+w], s[q*w:q*w+w])
-			}
+		// Row p's full panels' pieces, a panel (w·k) apart in dst: one call per row, not a
+		// memmove per piece (3–5% of AVX2 products' time, 256² and 512×169×2304).
+		for p := range k {
+			vec.CopyRows(dst[p*w:], w*k, src[p*lds:], w, full, w)
 		}
 	}
 	if full*w < n {

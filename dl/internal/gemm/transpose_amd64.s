@@ -89,6 +89,15 @@ TEXT ·transpose4AVX2(SB), NOSPLIT, $0-32
 	JZ done4
 	LEAQ (R9)(R9*2), R10 // 3·lds
 loop4:
+	// The same columns of the next four rows, which packA transposes next: A's rows are a
+	// stride apart and each call reads only kc of each, too little for the hardware
+	// prefetchers to follow. AVX2, one thread, 512×169×2304 96.4 → 101.7 GFLOP/s (Zen 4);
+	// the AVX-512 kernels' transpose8AVX2 gained nothing from it.
+	LEAQ (SI)(R9*4), R11
+	PREFETCHT0 (R11)
+	PREFETCHT0 (R11)(R9*1)
+	PREFETCHT0 (R11)(R9*2)
+	PREFETCHT0 (R11)(R10*1)
 	VMOVUPS (SI), Y0
 	VMOVUPS (SI)(R9*1), Y1
 	VMOVUPS (SI)(R9*2), Y2

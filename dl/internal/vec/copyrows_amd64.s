@@ -17,6 +17,7 @@ TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-48
 	MOVQ DX, R10
 	SHRQ $3, R10          // whole blocks
 	LEAQ -32(DX*4), R11   // offset of the last 8 floats
+	ANDQ $7, DX           // 0: no partial block to copy
 row:
 	XORQ AX, AX
 	MOVQ R10, BX
@@ -29,8 +30,11 @@ block:
 	ADDQ $32, AX
 	DECQ BX
 	JNE block
+	TESTQ DX, DX
+	JZ next
 	VMOVUPS (SI)(R11*1), Y0
 	VMOVUPS Y0, (DI)(R11*1)
+next:
 	ADDQ R9, SI
 	ADDQ R8, DI
 	DECQ CX
