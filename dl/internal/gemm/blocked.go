@@ -357,7 +357,7 @@ func loopNest(ks *kernelSpec, tm *team, id, tw, r0, r1 int, wholeLast, transA, t
 					case !directB:
 						bp = &pb[jr*kcb]
 					case cols == nr && copyB:
-						copyPanel(pb, b[pc*ldb+jc+jr:], ldb, kcb, nr)
+						vec.CopyRows(pb, nr, b[pc*ldb+jc+jr:], ldb, kcb, nr)
 						bp = &pb[0]
 					case cols == nr:
 						bp, bs = &b[pc*ldb+jc+jr], ldb

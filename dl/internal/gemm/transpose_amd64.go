@@ -56,19 +56,3 @@ func transposeFast(d []float32, w int, src []float32, lds, n, k int) {
 		transpose(d[k8*w:], w, src[k8:], lds, n, k-k8)
 	}
 }
-
-//go:noescape
-func copyPanel24AVX2(d *float32, src *float32, lds int, k int)
-
-// copyPanel sets d[p·w + j] = src[p·lds + j] for p < k, j < w: a micro-panel of row-major B
-// copied into contiguous rows (in assembly for the AVX2 kernel's 24-wide panels, the only ones
-// copied: see kernelSpec.copyB).
-func copyPanel(d []float32, src []float32, lds, k, w int) {
-	if !haveAVX2 || w != 24 || k == 0 {
-		copyRows(d, w, src, lds, k, w)
-		return
-	}
-	_ = d[k*w-1]
-	_ = src[(k-1)*lds+w-1]
-	copyPanel24AVX2(&d[0], &src[0], lds, k)
-}

@@ -132,29 +132,3 @@ loop4:
 done4:
 	VZEROUPPER
 	RET
-
-// func copyPanel24AVX2(d *float32, src *float32, lds int, k int)
-// d[p·24 + j] = src[p·lds + j] for p < k, j < 24: a micro-panel of the AVX2 kernel's row-major
-// B, made contiguous.
-TEXT ·copyPanel24AVX2(SB), NOSPLIT, $0-32
-	MOVQ d+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ lds+16(FP), R9
-	SHLQ $2, R9 // lds in bytes
-	MOVQ k+24(FP), CX
-	TESTQ CX, CX
-	JZ cpdone
-cp24:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS Y2, 64(DI)
-	ADDQ R9, SI
-	ADDQ $96, DI
-	DECQ CX
-	JNZ cp24
-cpdone:
-	VZEROUPPER
-	RET

@@ -31,8 +31,8 @@ func TestTransposeFast(t *testing.T) {
 	}
 }
 
-// TestPackRows checks packRows (whose full panels take assembly on amd64 for the kernels'
-// widths) against the definition, value by value, including the zero-padded partial panel.
+// TestPackRows checks packRows (whose full panels vec.CopyRows copies, in assembly on amd64)
+// against the definition, value by value, including the zero-padded partial panel.
 func TestPackRows(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
