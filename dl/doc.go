@@ -42,6 +42,14 @@
 // accumulate until ZeroGrad. x.NoGrad() marks an input so that nothing computed from it records a graph (per tensor, so
 // safe across goroutines); Detach cuts a tensor from the graph.
 //
+// # Memory
+//
+// Tensors are Go slices: the garbage collector frees them. A program that imports dl starts
+// with 64 MiB of unused address space counted as live heap (no memory is touched), so that a
+// program holding few tensors does not run the collector every few megabytes of results
+// (heapfloor.go says why and what it measured); setting a memory limit (GOMEMLIMIT) turns it
+// off. MatMulInto multiplies into an existing tensor without allocating.
+//
 // # Errors
 //
 // Programmer errors panic: shape mismatches and bad axes with a *ShapeError that names the op and
