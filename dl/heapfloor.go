@@ -11,7 +11,7 @@ const heapFloorBytes = 64 << 20
 // heapFloor raises the garbage collector's heap goal in a program that holds few tensors.
 //
 // The collector runs whenever the heap has grown by GOGC percent of what it held live after
-// the last collection, and at least every 4 MiB. Tensors are large and short-lived: a
+// the last collection, its goal never below 4 MiB × GOGC/100. Tensors are large and short-lived: a
 // 256×256 product is 256 KiB, a training step allocates megabytes, and most of it is garbage
 // at the next step. With a small live heap (a few weights, a sequence model, a style
 // transfer's two images) the collector then runs every few steps, and each collection costs
