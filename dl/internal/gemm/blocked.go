@@ -490,13 +490,7 @@ func packA(dst []float32, transA bool, a []float32, lda, i0, mc, p0, kc, mr int)
 		return
 	}
 	for ip := 0; ip < mc; ip += mr {
-		rows := min(mr, mc-ip)
-		d := dst[ip*kc : ip*kc+mr*kc]
-		if transA {
-			copyRows(d, mr, a[p0*lda+i0+ip:], lda, kc, rows)
-		} else {
-			transposeFast(d, mr, a[(i0+ip)*lda+p0:], lda, rows, kc)
-		}
+		transposeFast(dst[ip*kc:ip*kc+mr*kc], mr, a[(i0+ip)*lda+p0:], lda, min(mr, mc-ip), kc)
 	}
 }
 
@@ -508,13 +502,7 @@ func packB(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, nc, nr int)
 		return
 	}
 	for jp := 0; jp < nc; jp += nr {
-		cols := min(nr, nc-jp)
-		d := dst[jp*kc : jp*kc+nr*kc]
-		if transB {
-			transposeFast(d, nr, b[(j0+jp)*ldb+p0:], ldb, cols, kc)
-		} else {
-			copyRows(d, nr, b[p0*ldb+j0+jp:], ldb, kc, cols)
-		}
+		transposeFast(dst[jp*kc:jp*kc+nr*kc], nr, b[(j0+jp)*ldb+p0:], ldb, min(nr, nc-jp), kc)
 	}
 }
 
@@ -538,20 +526,12 @@ func packRows(dst []float32, w int, src []float32, lds, k, n int) {
 }
 
 // copyRows sets row p of d (stride w) to the first n values of row p of src (stride lds), for
-// p < k, and zeroes the rest of each row of d.
+// p < k, and zeroes the rest of each row of d: packRows' partial last panel (n < w).
 func copyRows(d []float32, w int, src []float32, lds, k, n int) {
 	for p := range k {
 		dd := d[p*w : p*w+w]
-		s := src[p*lds:]
-		switch {
-		case n == 32 && w == 32:
-			*(*[32]float32)(dd) = *(*[32]float32)(s)
-		case n == 8 && w == 8:
-			*(*[8]float32)(dd) = *(*[8]float32)(s)
-		default:
-			copy(dd, s[:n])
-			clear(dd[n:])
-		}
+		copy(dd, src[p*lds:p*lds+n])
+		clear(dd[n:])
 	}
 }
 
